@@ -1,0 +1,20 @@
+// Jest 30 on Node 20 cannot require() ES modules (execa 9, p-limit 7, jose 6), so everything,
+// node_modules included, goes through swc to CommonJS.
+const transform = {
+  '^.+\\.(t|j|mj|cj)s$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
+const common = {
+  transform,
+  transformIgnorePatterns: [],
+  moduleNameMapper: { '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js' },
+  testEnvironment: 'node',
+};
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.spec.ts'], slowTestThreshold: 60 },
+  ],
+};

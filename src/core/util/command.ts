@@ -1,0 +1,88 @@
+import type { Env } from '../types';
+import { redact } from './redact';
+
+/** A command to run, as argv (never a shell string). */
+export interface CommandSpec {
+  command: string;
+  args: string[];
+  cwd: string;
+  /** Extra variables for the child (merged over the parent's). */
+  env?: Env;
+  /** Parent variables the child must not see (e.g. tokens when publishing by OIDC). */
+  removeEnv?: string[];
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** The program could not be started (not installed, bad cwd). */
+  spawnError?: string;
+  /** Stopped by SIGINT/SIGTERM or an abort signal. */
+  interrupted?: boolean;
+}
+
+/** Runs commands; injectable so executors and registries can be tested with a recording runner. */
+export interface CommandRunner {
+  run(spec: CommandSpec, options?: { signal?: AbortSignal }): Promise<CommandResult>;
+}
+
+export function renderCommand(spec: Pick<CommandSpec, 'command' | 'args'>, env: Env = {}): string {
+  const quote = (s: string) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  return redact([spec.command, ...spec.args].map(quote).join(' '), env);
+}
+
+/** Environment for a child: the parent's, minus removed keys, plus overrides. Never the OIDC token. */
+export function childEnv(parent: Env, spec: CommandSpec): Record<string, string> {
+  const out: Record<string, string> = {};
+  const removed = new Set(spec.removeEnv ?? []);
+  for (const [k, v] of Object.entries(parent)) if (v !== undefined && !removed.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(spec.env ?? {})) {
+    if (v === undefined) delete out[k];
+    else out[k] = v;
+  }
+  delete out.MONOCHANGE_OIDC_TOKEN;
+  return out;
+}
+
+const active = new Set<{ kill(signal?: NodeJS.Signals): boolean }>();
+
+/** Stops every running child (used by the interrupt handler). */
+export function killActiveCommands(signal: NodeJS.Signals = 'SIGTERM'): number {
+  let n = 0;
+  for (const child of active) if (child.kill(signal)) n++;
+  return n;
+}
+
+export function createExecaRunner(parentEnv: Env = process.env): CommandRunner {
+  return {
+    async run(spec, options) {
+      const { execa } = await import('execa');
+      const child = execa(spec.command, spec.args, {
+        cwd: spec.cwd,
+        env: childEnv(parentEnv, spec),
+        extendEnv: false,
+        reject: false,
+        stdin: 'ignore',
+        cancelSignal: options?.signal,
+        all: false,
+        stripFinalNewline: true,
+      });
+      active.add(child);
+      try {
+        const r = await child;
+        const interrupted = Boolean(r.isCanceled || r.isTerminated || r.signal);
+        const spawnError = r.failed && r.exitCode === undefined && !interrupted ? (r.cause instanceof Error ? r.cause.message : r.shortMessage) : undefined;
+        return {
+          exitCode: r.exitCode ?? (interrupted ? 130 : 127),
+          stdout: String(r.stdout ?? ''),
+          stderr: String(r.stderr ?? ''),
+          spawnError,
+          interrupted: interrupted || undefined,
+        };
+      } finally {
+        active.delete(child);
+      }
+    },
+  };
+}
