@@ -69,6 +69,11 @@ export interface MonochangeConfig {
   packages: PackageConfig[];
   /** `[lookup]` HTTP settings (timeout in ms, retries). */
   lookup: { timeoutMs: number; retries: number; concurrency: number };
+  /**
+   * `[ecosystems.<key>.publish_order] dependency_fields` (reference §8.7), only for ecosystems that
+   * set it; an explicit list replaces the ecosystem's default fields (`[]` disables ordering edges).
+   */
+  publishOrder?: Partial<Record<EcosystemConfigKey, { dependencyFields: string[] }>>;
 }
 
 export const CONFIG_FILE_NAME = 'monochange.toml';

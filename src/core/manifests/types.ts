@@ -60,6 +60,8 @@ export interface PythonData {
   readme?: unknown;
   /** `project` (PEP 621) or `poetry`. */
   style: 'pep621' | 'poetry';
+  /** PEP 503 form of the name (`My_Lib` → `my-lib`); dependency names are always in this form. */
+  normalizedName?: string;
 }
 
 export interface GoData {

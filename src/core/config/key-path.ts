@@ -1,0 +1,36 @@
+/** Dotted TOML key paths (`package."@scope/web".publish.registry`) and their abstract patterns. */
+
+export type KeyPath = readonly (string | number)[];
+
+const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** Renders a key path the way it would be written in TOML, quoting segments that need it. */
+export function formatKeyPath(path: KeyPath): string {
+  return path
+    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i ? '.' : ''}${formatSegment(segment)}`))
+    .join('');
+}
+
+export function formatSegment(segment: string): string {
+  return BARE_KEY.test(segment) ? segment : JSON.stringify(segment);
+}
+
+/**
+ * Abstract pattern of a concrete path, used to look up allowed keys and documentation:
+ * `package.<id>` becomes `package.*`, `ecosystems.<eco>` becomes `ecosystems.*`, and the inside of
+ * any `publish` table (package or ecosystem level) becomes `publish.…`.
+ */
+export function abstractKeyPath(path: KeyPath): string {
+  // Array items share the documentation of their array.
+  const parts = path.filter((segment) => typeof segment !== 'number').map(String);
+  if ((parts[0] === 'package' || parts[0] === 'ecosystems') && parts.length >= 2) {
+    if (parts[2] === 'publish') return ['publish', ...parts.slice(3)].join('.');
+    return [parts[0], '*', ...parts.slice(2)].join('.');
+  }
+  return parts.join('.');
+}
+
+/** `[table]` header text for the parent of a key, or "the top level" for root keys. */
+export function describeTable(parent: KeyPath): string {
+  return parent.length === 0 ? 'the top level of the file' : `\`[${formatKeyPath(parent)}]\``;
+}

@@ -1,0 +1,1 @@
+pub fn run() -> u32 { corelib::answer() }

@@ -1,0 +1,2 @@
+import { greet } from "@fixture/std-ext";
+export const main = (): string => greet("cli");

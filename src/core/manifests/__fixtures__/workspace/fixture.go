@@ -1,0 +1,4 @@
+package fixture
+
+// Version is the fixture root module.
+const Version = "root"

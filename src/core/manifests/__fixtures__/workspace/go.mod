@@ -1,0 +1,3 @@
+module github.com/example/fixture
+
+go 1.19

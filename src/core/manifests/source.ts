@@ -1,0 +1,161 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import semver from 'semver';
+import { MonochangeError } from '../errors';
+import type { Ecosystem } from '../types';
+
+/** Where a manifest is and which package asked for it; threaded through every reader for error messages. */
+export interface ManifestSource {
+  /** Absolute workspace root. */
+  root: string;
+  /** Absolute package directory. */
+  dir: string;
+  /** Absolute manifest file. */
+  file: string;
+  /** Manifest file relative to the root, `/`-separated (used in messages). */
+  displayFile: string;
+  ecosystem: Ecosystem;
+  /** `[package.<id>]` key when known. */
+  id?: string;
+}
+
+export function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** `file` relative to `root` (posix), or the absolute path when it lies outside the root. */
+export function displayPath(root: string, file: string): string {
+  const rel = path.relative(root, file);
+  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return rel === '' ? '.' : toPosix(file);
+  return toPosix(rel);
+}
+
+export function makeSource(root: string, dir: string, fileName: string, ecosystem: Ecosystem, id?: string): ManifestSource {
+  const absRoot = path.resolve(root);
+  const absDir = path.resolve(absRoot, dir);
+  const file = path.join(absDir, fileName);
+  return { root: absRoot, dir: absDir, file, displayFile: displayPath(absRoot, file), ecosystem, id };
+}
+
+/** ` (package `id`)` when the package id is known, for the end of a problem sentence. */
+export function forPackage(src: ManifestSource): string {
+  return src.id ? ` (package \`${src.id}\`)` : '';
+}
+
+/** Reads the manifest text, or throws a MonochangeError saying which file is missing and how to fix it. */
+export function readManifestText(src: ManifestSource, expected: string = path.basename(src.file)): string {
+  try {
+    return fs.readFileSync(src.file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') {
+      throw new MonochangeError(`no ${expected} found for this ${src.ecosystem} package${forPackage(src)}`, {
+        code: 'manifest.missing',
+        file: src.displayFile,
+        fix: fixForMissing(src, expected),
+      });
+    }
+    throw new MonochangeError(`cannot read ${src.displayFile}: ${(error as Error).message}`, {
+      code: 'manifest.unreadable',
+      file: src.displayFile,
+      fix: 'check that the file is readable by the current user',
+    });
+  }
+}
+
+function fixForMissing(src: ManifestSource, expected: string): string {
+  const dir = displayPath(src.root, src.dir);
+  const where = src.id ? `\`path\` of [package.${src.id}] in monochange.toml` : 'the package path';
+  return `create ${expected} in ${dir}, or make ${where} point at the directory that holds it`;
+}
+
+/** A manifest field is missing or has the wrong shape. */
+export function fieldError(
+  src: ManifestSource,
+  key: string,
+  problem: string,
+  options: { found?: unknown; fix: string; file?: string },
+): MonochangeError {
+  return new MonochangeError(`${problem}${forPackage(src)}`, {
+    code: 'manifest.invalid-field',
+    file: options.file ?? src.displayFile,
+    key,
+    found: 'found' in options ? describeValue(options.found) : undefined,
+    fix: options.fix,
+  });
+}
+
+export function missingFieldError(src: ManifestSource, key: string, fix: string, file?: string): MonochangeError {
+  return new MonochangeError(`required field \`${key}\` is missing${forPackage(src)}`, {
+    code: 'manifest.missing-field',
+    file: file ?? src.displayFile,
+    key,
+    fix,
+  });
+}
+
+/** The file does not parse; `line`/`column` are 1-based when the parser reports them. */
+export function syntaxError(
+  src: ManifestSource,
+  format: string,
+  detail: string,
+  position: { line?: number; column?: number } = {},
+  file?: string,
+): MonochangeError {
+  const firstLine = detail.split('\n')[0].trim();
+  return new MonochangeError(`invalid ${format}: ${firstLine}${forPackage(src)}`, {
+    code: 'manifest.syntax',
+    file: file ?? src.displayFile,
+    line: position.line,
+    column: position.column,
+    fix: `correct the ${format} syntax${position.line !== undefined ? ` at line ${position.line}` : ''}`,
+  });
+}
+
+/** Short, type-tagged rendering of a value found in a manifest (`"1.x" (string)`, `42 (number)`). */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') return 'a table/object';
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return `${shown} (${typeof value})`;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
+/** Optional string field: undefined when absent, error when present with another type. */
+export function optionalString(src: ManifestSource, value: unknown, key: string, file?: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') {
+    throw fieldError(src, key, `\`${key}\` must be a string`, { found: value, fix: `set \`${key}\` to a string`, file });
+  }
+  return value;
+}
+
+/** Required non-blank string field. */
+export function requiredString(src: ManifestSource, value: unknown, key: string, fix: string, file?: string): string {
+  if (value === undefined || value === null) throw missingFieldError(src, key, fix, file);
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw fieldError(src, key, `\`${key}\` must be a non-empty string`, { found: value, fix, file });
+  }
+  return value.trim();
+}
+
+/** Optional semver version; absent → undefined, present but invalid → error naming the field. */
+export function optionalSemver(src: ManifestSource, value: unknown, key: string, file?: string): string | undefined {
+  const text = optionalString(src, value, key, file);
+  if (text === undefined) return undefined;
+  const trimmed = text.trim();
+  if (semver.valid(trimmed) === null || trimmed.startsWith('v') || trimmed.startsWith('=')) {
+    throw fieldError(src, key, `\`${key}\` is not a valid semantic version`, {
+      found: text,
+      fix: `set \`${key}\` to a version like "1.2.3" (MAJOR.MINOR.PATCH, optional -prerelease)`,
+      file,
+    });
+  }
+  return trimmed;
+}
