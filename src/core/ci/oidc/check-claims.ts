@@ -1,0 +1,231 @@
+import type { RegistryId } from '../../types';
+import type { CiIdentity } from '../types';
+import { parseWorkflowRef } from '../workflow-ref';
+
+/**
+ * Pre-upload check of verified claims against what the package's trusted publisher expects,
+ * using each registry's own comparison rules (reference security.md §1, §2.2 step 5), so a
+ * mismatch is refused here, before anything is uploaded, with a sentence that says why.
+ */
+
+export interface ClaimExpectations {
+  /** `owner/repo` (`publish.trusted_publishing.repository`, else `[source]`). */
+  repository: string;
+  /** Workflow file name, e.g. `publish.yml`. */
+  workflow: string;
+  environment?: string;
+  /** Pinned immutable ids (`publish.trusted_publishing.repository_id` / `repository_owner_id`). */
+  repositoryId?: string;
+  repositoryOwnerId?: string;
+  /** Tag the release must run from, e.g. `v1.2.3`, `sub/v1.2.3`, `name-v1.2.3` (pub.dev, Go). */
+  tag?: string;
+  /** Registry provenance is required (npm). */
+  provenance?: boolean;
+}
+
+export type ClaimCheckResult = { ok: true; warnings: string[] } | { ok: false; code: string; reason: string };
+
+interface RegistryClaimRules {
+  label: string;
+  /** Which claim names the workflow file the registry checks. */
+  workflowClaim: 'workflow_ref' | 'job_workflow_ref';
+  repositoryCase: 'exact' | 'insensitive';
+  environmentCase: 'exact' | 'insensitive';
+  /** Caller and called workflow must be the same (the registry does not support reusable workflows). */
+  refuseReusable: boolean;
+  /** Only a tag ref equal to the expected tag may publish. */
+  tagOnly: boolean;
+  allowedEvents?: readonly string[];
+}
+
+export const REGISTRY_CLAIM_RULES: Record<RegistryId, RegistryClaimRules> = {
+  npm: { label: 'npm', workflowClaim: 'workflow_ref', repositoryCase: 'exact', environmentCase: 'exact', refuseReusable: true, tagOnly: false },
+  crates_io: { label: 'crates.io', workflowClaim: 'workflow_ref', repositoryCase: 'insensitive', environmentCase: 'insensitive', refuseReusable: true, tagOnly: false },
+  pypi: { label: 'PyPI', workflowClaim: 'job_workflow_ref', repositoryCase: 'insensitive', environmentCase: 'insensitive', refuseReusable: true, tagOnly: false },
+  // JSR and Go check no workflow or environment themselves; ours is the only check, so it is exact.
+  jsr: { label: 'JSR', workflowClaim: 'workflow_ref', repositoryCase: 'insensitive', environmentCase: 'exact', refuseReusable: false, tagOnly: false },
+  pub_dev: {
+    label: 'pub.dev',
+    workflowClaim: 'workflow_ref',
+    repositoryCase: 'exact',
+    environmentCase: 'exact',
+    refuseReusable: false,
+    tagOnly: true,
+    allowedEvents: ['push', 'workflow_dispatch'],
+  },
+  go_proxy: { label: 'Go', workflowClaim: 'workflow_ref', repositoryCase: 'insensitive', environmentCase: 'exact', refuseReusable: false, tagOnly: true },
+};
+
+/** Rules for a registry id; custom registries get the strict defaults. */
+export function claimRulesFor(registry: string): RegistryClaimRules {
+  return (
+    REGISTRY_CLAIM_RULES[registry as RegistryId] ?? {
+      label: `registry "${registry}"`,
+      workflowClaim: 'workflow_ref',
+      repositoryCase: 'exact',
+      environmentCase: 'exact',
+      refuseReusable: false,
+      tagOnly: false,
+    }
+  );
+}
+
+const CONFIG = 'publish.trusted_publishing';
+const RUN_FROM = 'Publish from the configured workflow';
+
+export function checkClaimsForPackage(input: { identity: CiIdentity; registry: string; expected: ClaimExpectations }): ClaimCheckResult {
+  const { identity, registry, expected } = input;
+  if (!identity.verified || !identity.claims) {
+    return fail(
+      'claims.unverified',
+      `Trusted publishing to ${claimRulesFor(registry).label} needs a CI identity verified from a signed GitHub OIDC token, but this one comes from environment variables only${identity.reason ? ` (${identity.reason})` : ''}. ${RUN_FROM} in a job with \`id-token: write\`.`,
+    );
+  }
+  return checkClaims(identity.claims, registry, expected);
+}
+
+export function checkClaims(claims: Record<string, string | undefined>, registry: string, expected: ClaimExpectations): ClaimCheckResult {
+  const rules = claimRulesFor(registry);
+  const reg = rules.label;
+  const warnings: string[] = [];
+  const c = (name: string) => claims[name] ?? '';
+
+  if (!expected.repository) {
+    return fail('claims.expected-missing', `No repository is configured for trusted publishing to ${reg}: set \`${CONFIG}.repository\` (or \`[source]\` owner and repo).`);
+  }
+  const expectedWorkflow = expected.workflow?.replace(/^\.github\/workflows\//, '');
+  if (!expectedWorkflow) {
+    return fail('claims.expected-missing', `No workflow is configured for trusted publishing to ${reg}: set \`${CONFIG}.workflow\` to the publish workflow's file name, e.g. "publish.yml".`);
+  }
+
+  // Events that run code or refs chosen by someone else never publish.
+  const event = c('event_name');
+  if (event === 'pull_request_target') {
+    return fail(
+      'claims.event-pull-request-target',
+      `The OIDC token comes from a "pull_request_target" run, which executes with the base repository's permissions on behalf of any pull request author; publishing to ${reg} is never allowed from it. ${RUN_FROM} on a tag push or workflow_dispatch.`,
+    );
+  }
+  if (event === 'workflow_run') {
+    return fail(
+      'claims.event-workflow-run',
+      `The OIDC token comes from a "workflow_run" run, which can be set off by a workflow of a fork's pull request; publishing to ${reg} is never allowed from it. ${RUN_FROM} on a tag push or workflow_dispatch.`,
+    );
+  }
+  if (event.startsWith('pull_request')) {
+    return fail(
+      'claims.event-pull-request',
+      `The OIDC token comes from a "${event}" run (a pull request, possibly from a fork); publishing to ${reg} never happens on pull requests. ${RUN_FROM} on a tag push or workflow_dispatch.`,
+    );
+  }
+  if (rules.allowedEvents && !rules.allowedEvents.includes(event)) {
+    return fail(
+      'claims.event-not-allowed',
+      `${reg} accepts publishing only from ${rules.allowedEvents.map((e) => `"${e}"`).join(' or ')} events, but the OIDC token comes from a "${event}" run. Trigger the publish workflow by a tag push or workflow_dispatch.`,
+    );
+  }
+
+  const repository = c('repository');
+  const sameRepo = rules.repositoryCase === 'exact' ? repository === expected.repository : repository.toLowerCase() === expected.repository.toLowerCase();
+  if (!sameRepo) {
+    const caseOnly = repository.toLowerCase() === expected.repository.toLowerCase();
+    return fail(
+      'claims.repository-mismatch',
+      `Trusted publishing to ${reg} expects repository "${expected.repository}", but the OIDC token was issued for "${repository}"${caseOnly ? ` (${reg} compares it case-sensitively)` : ''}. ${caseOnly ? `Set \`${CONFIG}.repository\` to "${repository}" exactly as GitHub spells it.` : `Publish from "${expected.repository}", or fix \`${CONFIG}.repository\`.`}`,
+    );
+  }
+  if (expected.repositoryId !== undefined && c('repository_id') !== expected.repositoryId) {
+    return fail(
+      'claims.repository-id-mismatch',
+      `Trusted publishing to ${reg} is pinned to repository id ${expected.repositoryId}, but the OIDC token says repository_id ${c('repository_id') || '(absent)'}: "${repository}" is a different (renamed, recreated or forked) repository. Publish from the original repository, or update \`${CONFIG}.repository_id\` if the repository was deliberately replaced.`,
+    );
+  }
+  if (expected.repositoryOwnerId !== undefined && c('repository_owner_id') !== expected.repositoryOwnerId) {
+    return fail(
+      'claims.repository-owner-id-mismatch',
+      `Trusted publishing to ${reg} is pinned to owner id ${expected.repositoryOwnerId}, but the OIDC token says repository_owner_id ${c('repository_owner_id') || '(absent)'}: the owner "${c('repository_owner')}" is a different (renamed, recreated or fork) account. Publish from the original owner's repository, or update \`${CONFIG}.repository_owner_id\` if the account was deliberately replaced.`,
+    );
+  }
+
+  if (rules.refuseReusable && c('workflow_ref') !== c('job_workflow_ref')) {
+    return fail(
+      'claims.reusable-workflow',
+      `The publish job runs in a reusable workflow: the caller is workflow_ref "${c('workflow_ref')}" but the job is defined by job_workflow_ref "${c('job_workflow_ref')}". ${reg} trusted publishing does not support reusable workflows (it checks the ${rules.workflowClaim === 'workflow_ref' ? 'caller' : 'called workflow'} only). Move the publish job into "${expectedWorkflow}" itself.`,
+    );
+  }
+
+  const claimName = rules.workflowClaim;
+  const workflowRef = parseWorkflowRef(c(claimName));
+  if (!workflowRef) {
+    return fail('claims.workflow-mismatch', `Trusted publishing to ${reg} expects workflow "${expectedWorkflow}", but the OIDC token's ${claimName} "${c(claimName)}" names no workflow file. ${RUN_FROM}.`);
+  }
+  const sameWorkflowRepo = workflowRef.repository.toLowerCase() === repository.toLowerCase();
+  if (workflowRef.workflowPath !== expectedWorkflow || !sameWorkflowRepo) {
+    const found = sameWorkflowRepo ? `"${workflowRef.workflowPath}"` : `"${workflowRef.workflowPath}" of repository "${workflowRef.repository}"`;
+    return fail(
+      'claims.workflow-mismatch',
+      `Trusted publishing to ${reg} expects workflow "${expectedWorkflow}", but the OIDC token's ${claimName} names ${found} ("${c(claimName)}"). ${RUN_FROM} "${expectedWorkflow}", or fix \`${CONFIG}.workflow\` (file names are compared exactly: ".yml" is not ".yaml").`,
+    );
+  }
+  if (workflowRef.ref !== c('ref') && workflowRef.ref !== c('sha')) {
+    return fail(
+      'claims.workflow-ref-mismatch',
+      `The OIDC token's ${claimName} "${c(claimName)}" runs the workflow at "${workflowRef.ref}", which is neither the run's ref "${c('ref')}" nor its commit ${c('sha')}. ${RUN_FROM} at the ref being released.`,
+    );
+  }
+
+  const environment = claims.environment;
+  if (expected.environment !== undefined) {
+    if (environment === undefined || environment === '') {
+      return fail(
+        'claims.environment-missing',
+        `Trusted publishing to ${reg} requires the GitHub environment "${expected.environment}", but the OIDC token has none: the publish job does not declare it. Add \`environment: ${expected.environment}\` to the publish job of "${expectedWorkflow}".`,
+      );
+    }
+    const same = rules.environmentCase === 'exact' ? environment === expected.environment : environment.toLowerCase() === expected.environment.toLowerCase();
+    if (!same) {
+      const caseOnly = environment.toLowerCase() === expected.environment.toLowerCase();
+      return fail(
+        'claims.environment-mismatch',
+        `Trusted publishing to ${reg} requires the GitHub environment "${expected.environment}", but the OIDC token says environment "${environment}"${caseOnly ? ` (${reg} compares environment names case-sensitively)` : ''}. Use \`environment: ${expected.environment}\` in the publish job, or fix \`${CONFIG}.environment\`.`,
+      );
+    }
+  } else if (environment) {
+    warnings.push(
+      `The OIDC token carries GitHub environment "${environment}", but trusted publishing to ${reg} does not require one: set \`${CONFIG}.environment = "${environment}"\` (and the same on ${reg}) so its protection rules cannot be bypassed by another job.`,
+    );
+  }
+
+  if (rules.tagOnly) {
+    const ref = c('ref');
+    if (c('ref_type') !== 'tag' || !ref.startsWith('refs/tags/')) {
+      return fail(
+        'claims.ref-not-tag',
+        `${reg} publishing must run from a tag, but the OIDC token says ref "${ref}" (ref_type "${c('ref_type')}")${expected.tag ? `; expected "refs/tags/${expected.tag}"` : ''}. Push the release tag and publish from the run it triggers.`,
+      );
+    }
+    if (!expected.tag) {
+      return fail('claims.tag-unknown', `${reg} publishing must run from the release's tag, but no expected tag was worked out for this package, so "${ref}" cannot be checked. Report this: it is a bug in the caller.`);
+    }
+    if (ref !== `refs/tags/${expected.tag}`) {
+      return fail(
+        'claims.tag-mismatch',
+        `${reg} publishing of this version must run from tag "refs/tags/${expected.tag}", but the OIDC token says ref "${ref}". Publish from the run of the tag that matches the version being released.`,
+      );
+    }
+  }
+
+  if (registry === 'npm' && expected.provenance) {
+    if (claims.runner_environment === 'self-hosted') {
+      warnings.push('The OIDC token says runner_environment "self-hosted": npm trusted publishing and provenance need a GitHub-hosted runner, so npm is likely to refuse. Run the publish job on a GitHub-hosted runner.');
+    }
+    if (claims.repository_visibility && claims.repository_visibility !== 'public') {
+      warnings.push(`The OIDC token says repository_visibility "${claims.repository_visibility}": npm generates provenance only for public repositories.`);
+    }
+  }
+  return { ok: true, warnings };
+}
+
+function fail(code: string, reason: string): ClaimCheckResult {
+  return { ok: false, code, reason };
+}

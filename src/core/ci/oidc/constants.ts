@@ -1,0 +1,20 @@
+/** Fixed values of the GitHub Actions OIDC identity check (reference security.md §1.0, §2.2). */
+
+/**
+ * Audience of the ID token we request. Plugin-specific on purpose: a registry accepts only its own
+ * audience (`npm:registry.npmjs.org`, `pypi`, `crates.io`, …), so this token cannot be replayed
+ * against any registry if it leaks.
+ */
+export const OIDC_AUDIENCE = 'monochange-nx';
+
+/** Issuer of public GitHub (github.com) Actions ID tokens. */
+export const GITHUB_OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** Leeway for `exp`, `nbf` and `iat`, seconds (PyPI uses 30, crates.io 60). */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
+/** The only signature algorithm GitHub uses and the only one accepted. */
+export const ALLOWED_ALGORITHM = 'RS256';
+
+/** How long the token endpoint may take to answer, ms. */
+export const TOKEN_REQUEST_TIMEOUT_MS = 15_000;

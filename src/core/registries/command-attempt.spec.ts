@@ -1,0 +1,62 @@
+import { attemptFromResult, summarizeOutput, type AttemptInput } from './command-attempt';
+
+const base: Omit<AttemptInput, 'result'> = {
+  command: 'tool publish',
+  env: {},
+  dryRun: false,
+  successMessage: 'published x 1.0.0',
+  isAlreadyPublished: (o) => /already there/.test(o),
+  isAuthFailure: (o) => /E401/.test(o),
+  authFix: 'log in properly',
+};
+const result = (over: Partial<AttemptInput['result']>) => ({ exitCode: 0, stdout: '', stderr: '', ...over });
+
+describe('summarizeOutput', () => {
+  it('prefers error lines, drops noise and ANSI colours, strips a prefix', () => {
+    const stderr = 'npm notice 📦 x@1.0.0\n\u001b[31mnpm error\u001b[0m code E409\nnpm error 409 Conflict - PUT http://r/x\nnpm error A complete log of this run can be found in: /x.log';
+    expect(summarizeOutput(stderr, '', { noise: [/^npm notice/, /complete log/], linePrefix: /^npm error\s*/ })).toBe('code E409 | 409 Conflict - PUT http://r/x');
+  });
+
+  it('falls back to the first meaningful lines and caps their number', () => {
+    expect(summarizeOutput('', 'one\n\ntwo\nthree\nfour')).toBe('one | two | three');
+    expect(summarizeOutput('a\nb', '', { max: 1 })).toBe('a');
+    expect(summarizeOutput('', '')).toBe('');
+  });
+
+  it('drops Rust backtrace lines', () => {
+    expect(summarizeOutput('error: Found 1 problem\n\nStack backtrace:\n   0: <unknown>', '')).toBe('error: Found 1 problem');
+  });
+});
+
+describe('attemptFromResult', () => {
+  it('maps exit 0 to published, or planned in a dry run', () => {
+    expect(attemptFromResult({ ...base, result: result({}) })).toMatchObject({ status: 'published', message: 'published x 1.0.0', command: 'tool publish' });
+    expect(attemptFromResult({ ...base, dryRun: true, result: result({}) }).status).toBe('planned');
+  });
+
+  it('reads an exit 0 that skipped an existing version as already existing', () => {
+    const a = attemptFromResult({ ...base, isSkippedExisting: (o) => /Skipping/.test(o), result: result({ stdout: 'Skipping, already there' }) });
+    expect(a).toMatchObject({ status: 'failed', alreadyExists: true });
+  });
+
+  it('flags already-exists and auth failures (never both) and adds the auth fix', () => {
+    const exists = attemptFromResult({ ...base, result: result({ exitCode: 1, stderr: 'E401 but already there' }) });
+    expect(exists).toMatchObject({ status: 'failed', alreadyExists: true });
+    expect(exists.authFailure).toBeUndefined();
+    const auth = attemptFromResult({ ...base, result: result({ exitCode: 1, stderr: 'error E401 Unauthorized' }) });
+    expect(auth).toMatchObject({ status: 'failed', authFailure: true, message: '`tool publish` failed: error E401 Unauthorized. Fix: log in properly' });
+    expect(attemptFromResult({ ...base, result: result({ exitCode: 3 }) }).message).toBe('`tool publish` failed: exit code 3');
+  });
+
+  it('reports spawn errors and interruptions', () => {
+    expect(attemptFromResult({ ...base, spawnFix: 'install tool', result: result({ exitCode: 127, spawnError: 'spawn tool ENOENT' }) }).message).toBe(
+      '`tool publish` could not start: spawn tool ENOENT. Fix: install tool',
+    );
+    expect(attemptFromResult({ ...base, result: result({ exitCode: 130, interrupted: true }) })).toMatchObject({ status: 'failed', message: '`tool publish` was interrupted' });
+  });
+
+  it('redacts secrets from output and message', () => {
+    const a = attemptFromResult({ ...base, env: { MY_API_TOKEN: 'fake-value-987654' }, result: result({ exitCode: 1, stderr: 'error: bad fake-value-987654', stdout: '_authToken=zzz999zzz' }) });
+    expect(JSON.stringify(a)).not.toMatch(/fake-value-987654|zzz999zzz/);
+  });
+});

@@ -1,0 +1,177 @@
+import type { Manifest } from '../manifests/types';
+import type { Env } from '../types';
+import type { CommandRunner } from '../util/command';
+import type { FailureRules } from './support/command-step';
+import { describeCommand, failedAttempt, isSuccess, outputFields, outputSummary } from './support/command-step';
+import { withTempDir } from './support/temp-dir';
+import type { PlaceholderRequest, PublishAttempt, PublishRequest, RegistryAdapter } from './types';
+import { git, GitSession } from './go-proxy/git';
+import { goVersionExists, infoUrl } from './go-proxy/lookup';
+import { assertPublishableGoVersion, goTagFor, goVersion, modulePathOf, tagPrefixOf } from './go-proxy/module-path';
+import { buildPlaceholderCommit } from './go-proxy/placeholder-commit';
+import { DEFAULT_GO_PROXY, GO_PROXY_ENV, goProxyUrl, goRemote } from './go-proxy/urls';
+import { warmUpProxy } from './go-proxy/warm-up';
+
+export { escapeModulePath, goTagFor, goVersion } from './go-proxy/module-path';
+export { DEFAULT_GO_PROXY, GO_PROXY_ENV, GO_REMOTE_ENV } from './go-proxy/urls';
+
+const LABEL = 'Go proxy';
+const ALREADY = /already exists/i;
+const AUTH = /permission denied|permission to .* denied|authentication failed|could not read username|access denied|\b40[13]\b|not allowed to push|protected (tag|ref)|refusing to allow/i;
+
+function failureRules(remote: string, tag: string): FailureRules {
+  return {
+    tool: 'git',
+    installHint: 'install git',
+    isAlreadyPublished: (output) => ALREADY.test(output),
+    authFix: (output) =>
+      AUTH.test(output)
+        ? `git push to \`${remote}\` was refused: give the workflow job \`permissions: contents: write\` and keep the credentials of actions/checkout (or set MONOCHANGE_GO_REMOTE to a remote that accepts tag pushes), and check tag protection rules matching ${tag}`
+        : undefined,
+  };
+}
+
+interface TagContext {
+  manifest: Manifest;
+  modulePath: string;
+  version: string;
+  tag: string;
+  remote: string;
+  session: GitSession;
+  env: Env;
+  dryRun: boolean;
+}
+
+function context(req: PublishRequest | PlaceholderRequest, version: string, runner: CommandRunner): TagContext {
+  return {
+    manifest: req.manifest,
+    modulePath: modulePathOf(req.manifest),
+    version: goVersion(version),
+    tag: goTagFor(req.manifest, version),
+    remote: goRemote(req.env),
+    session: new GitSession(runner, req.manifest.dir, req.env),
+    env: req.env,
+    dryRun: req.dryRun,
+  };
+}
+
+/**
+ * Read-only checks before tagging: the module dir must match the tag prefix relative to the git
+ * root, and the tag must not exist locally or on the remote (Go tags are permanent; the proxy and
+ * the checksum database remember them). Returns a failed attempt, or notes for the message.
+ */
+async function preflight(c: TagContext): Promise<PublishAttempt | string[]> {
+  const rules = failureRules(c.remote, c.tag);
+  const where = await c.session.repoPrefix();
+  if (where.prefix === undefined) return failedAttempt([where.step], rules, `${c.manifest.dir} is not usable as a git working tree`);
+  const expected = tagPrefixOf(c.manifest);
+  if (where.prefix !== expected) {
+    return {
+      status: 'failed',
+      message: `${c.modulePath} lives in \`${where.prefix || '.'}\` of its git repository but its tag prefix would be \`${expected || '.'}\`; Go finds nested modules by tags relative to the repository root. Fix: put monochange.toml at the git repository root`,
+    };
+  }
+  const local = await c.session.localTag(c.tag);
+  if (local.exists) {
+    return {
+      status: 'failed',
+      alreadyExists: true,
+      message: `tag ${c.tag} already exists in this repository; Go module tags are permanent, so it is neither moved nor re-created. Fix: if ${c.modulePath} ${c.version} is meant to be that commit, push it (\`git push ${c.remote} refs/tags/${c.tag}\`); otherwise release a new version`,
+    };
+  }
+  const remote = await c.session.remoteTag(c.remote, c.tag);
+  if (remote.exists) {
+    return {
+      status: 'failed',
+      alreadyExists: true,
+      message: `tag ${c.tag} already exists on \`${c.remote}\`; Go module tags are permanent, so it is not pushed again. Fix: the Go proxy may simply not have fetched it yet: request ${infoUrl(c.env, c.modulePath, c.version)} or wait, then re-run`,
+    };
+  }
+  if (!isSuccess(remote.step)) {
+    if (!c.dryRun) return failedAttempt([remote.step], rules, `could not check \`${c.remote}\` for tag ${c.tag}`);
+    return [`could not check \`${c.remote}\` for tag ${c.tag}: ${outputSummary(remote.step)}`];
+  }
+  return [];
+}
+
+/** Creates the annotated tag, pushes it (removing it again when the push fails), warms the proxy up. */
+async function tagAndPush(c: TagContext, tagArgs: string[], identity: Env): Promise<PublishAttempt> {
+  const rules = failureRules(c.remote, c.tag);
+  const tagStep = await c.session.run(tagArgs, identity);
+  if (!isSuccess(tagStep)) return failedAttempt([tagStep], rules, `creating tag ${c.tag}`);
+  const pushStep = await c.session.run(['push', c.remote, `refs/tags/${c.tag}`]);
+  if (!isSuccess(pushStep)) {
+    const cleanup = await c.session.run(['tag', '-d', c.tag]);
+    const attempt = failedAttempt([tagStep, pushStep], rules, `pushing tag ${c.tag} to \`${c.remote}\``);
+    const undo = isSuccess(cleanup) ? 'the local tag was removed again, so a re-run starts clean' : `the local tag could not be removed (${outputSummary(cleanup)}); delete it with \`git tag -d ${c.tag}\` before re-running`;
+    return { ...attempt, message: `${attempt.message} (${undo})` };
+  }
+  const warm = await warmUpProxy(c.env, c.modulePath, c.version);
+  return { status: 'published', message: `tagged ${c.tag} and pushed it to \`${c.remote}\`; ${warm.note}`, ...outputFields([tagStep, pushStep]) };
+}
+
+const withNotes = (message: string, notes: string[]) => (notes.length ? `${message} (${notes.join('; ')})` : message);
+
+async function publish(req: PublishRequest, runner: CommandRunner): Promise<PublishAttempt> {
+  assertPublishableGoVersion(req.manifest, req.version);
+  const c = context(req, req.version, runner);
+  const pre = await preflight(c);
+  if (!Array.isArray(pre)) return pre;
+  const tagArgs = ['tag', '-a', c.tag, '-m', `${c.modulePath} ${c.tag}`];
+  if (req.dryRun) {
+    return {
+      status: 'planned',
+      message: withNotes(`would tag ${c.tag} at HEAD and push it to \`${c.remote}\` so the Go proxy serves ${c.modulePath} ${c.version}`, pre),
+      command: [git(c.manifest.dir, tagArgs), git(c.manifest.dir, ['push', c.remote, `refs/tags/${c.tag}`])].map((s) => describeCommand(s, req.env)).join(' && '),
+    };
+  }
+  return tagAndPush(c, tagArgs, await c.session.identityEnv());
+}
+
+/**
+ * Placeholder `v0.0.0` (gap 16): a tag on a parentless commit holding only the module's go.mod and
+ * README.md under its directory, so the module path exists on the proxy before its first release.
+ */
+async function publishPlaceholder(req: PlaceholderRequest, runner: CommandRunner): Promise<PublishAttempt> {
+  const c = context(req, 'v0.0.0', runner);
+  const prefix = tagPrefixOf(req.manifest);
+  const pre = await preflight(c);
+  if (!Array.isArray(pre)) return pre;
+  const message = `${c.modulePath} ${c.tag} placeholder`;
+  const files = prefix ? `${prefix}/go.mod and ${prefix}/README.md` : 'go.mod and README.md';
+  if (req.dryRun) {
+    const tag = describeCommand(git(c.manifest.dir, ['tag', '-a', c.tag, '-m', message, 'PLACEHOLDER_COMMIT']), req.env).replace('PLACEHOLDER_COMMIT', '<placeholder-commit>');
+    return {
+      status: 'planned',
+      message: withNotes(`would tag ${c.tag} on a new commit holding only ${files} (on no branch; the working tree is not touched) and push it to \`${c.remote}\``, pre),
+      command: `${tag} && ${describeCommand(git(c.manifest.dir, ['push', c.remote, `refs/tags/${c.tag}`]), req.env)}`,
+    };
+  }
+  const identity = await c.session.identityEnv();
+  return withTempDir('go-placeholder', async (dir) => {
+    const built = await buildPlaceholderCommit(c.session, dir, {
+      prefix,
+      goMod: `module ${c.modulePath}\n\ngo 1.22\n`,
+      readme: req.readme,
+      message,
+      identity,
+    });
+    if (!built.commit) return failedAttempt(built.steps, failureRules(c.remote, c.tag), 'building the placeholder commit');
+    return tagAndPush(c, ['tag', '-a', c.tag, '-m', message, built.commit], identity);
+  });
+}
+
+export const goProxyRegistry: RegistryAdapter = {
+  id: 'go_proxy',
+  label: LABEL,
+  baseUrlEnv: GO_PROXY_ENV,
+  defaultBaseUrl: DEFAULT_GO_PROXY,
+  baseUrl: goProxyUrl,
+  registryName: modulePathOf,
+  versionExists: (manifest, version, ctx) => goVersionExists(modulePathOf(manifest), version, ctx.env, ctx.http),
+  publish,
+  publishPlaceholder,
+  setupUrl: (manifest) => `https://pkg.go.dev/${modulePathOf(manifest)}`,
+  isAlreadyPublishedOutput: (output) => ALREADY.test(output),
+  requiredTools: () => ['git'],
+};

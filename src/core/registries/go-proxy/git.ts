@@ -1,0 +1,53 @@
+import type { Env } from '../../types';
+import type { CommandRunner, CommandSpec } from '../../util/command';
+import { runStep, type StepResult } from '../support/command-step';
+
+/** Git never prompts for credentials here: a push without access fails instead of hanging. */
+const NO_PROMPT = { GIT_TERMINAL_PROMPT: '0' };
+
+export function git(cwd: string, args: string[], env: Env = {}): CommandSpec {
+  return { command: 'git', args, cwd, env: { ...NO_PROMPT, ...env } };
+}
+
+export class GitSession {
+  constructor(
+    private readonly runner: CommandRunner,
+    private readonly cwd: string,
+    private readonly env: Env,
+  ) {}
+
+  run(args: string[], extraEnv: Env = {}): Promise<StepResult> {
+    return runStep(this.runner, git(this.cwd, args, extraEnv), this.env);
+  }
+
+  /** Exit 0 with the tag, 1 without; anything else is a failure to ask. */
+  async localTag(tag: string): Promise<{ exists: boolean; step: StepResult }> {
+    const step = await this.run(['rev-parse', '-q', '--verify', `refs/tags/${tag}`]);
+    return { exists: step.exitCode === 0 && !step.spawnError, step };
+  }
+
+  /** Read-only: does the remote have the tag? `step` tells whether the question could be asked. */
+  async remoteTag(remote: string, tag: string): Promise<{ exists: boolean; step: StepResult }> {
+    const step = await this.run(['ls-remote', '--tags', remote, `refs/tags/${tag}`]);
+    return { exists: step.exitCode === 0 && step.stdout.trim() !== '', step };
+  }
+
+  /** The module dir relative to the repository root (`git rev-parse --show-prefix`), `/`-trimmed. */
+  async repoPrefix(): Promise<{ prefix?: string; step: StepResult }> {
+    const step = await this.run(['rev-parse', '--show-prefix']);
+    return { prefix: step.exitCode === 0 ? step.stdout.trim().replace(/\/+$/, '') : undefined, step };
+  }
+
+  /**
+   * Identity for annotated tags and commits: the user's when configured (env or git config),
+   * else a neutral one, so CI runners without `user.name` can still tag.
+   */
+  async identityEnv(): Promise<Env> {
+    if (this.env.GIT_COMMITTER_NAME && this.env.GIT_COMMITTER_EMAIL) return {};
+    const name = await this.run(['config', '--get', 'user.name']);
+    const email = await this.run(['config', '--get', 'user.email']);
+    if (name.exitCode === 0 && email.exitCode === 0 && name.stdout && email.stdout) return {};
+    const id = { name: 'monochange', email: 'monochange@localhost' };
+    return { GIT_COMMITTER_NAME: id.name, GIT_COMMITTER_EMAIL: id.email, GIT_AUTHOR_NAME: id.name, GIT_AUTHOR_EMAIL: id.email };
+  }
+}

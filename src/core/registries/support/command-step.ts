@@ -1,0 +1,102 @@
+import type { Env } from '../../types';
+import { renderCommand, type CommandRunner, type CommandSpec } from '../../util/command';
+import { redact } from '../../util/redact';
+import type { PublishAttempt } from '../types';
+
+/** One executed command with its output, already redacted. */
+export interface StepResult {
+  command: string;
+  cwd: string;
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  spawnError?: string;
+  interrupted?: boolean;
+}
+
+export function isSuccess(step: StepResult): boolean {
+  return step.exitCode === 0 && !step.spawnError && !step.interrupted;
+}
+
+const SECRET_FLAGS = new Set(['--token', '--password']);
+
+/** Renders a command for messages: argv joined, credentials (env values, `--token <v>`) redacted. */
+export function describeCommand(spec: Pick<CommandSpec, 'command' | 'args' | 'env'>, env: Env): string {
+  const mask = 'MONOCHANGE_REDACTED_ARG';
+  const args = spec.args.map((arg, i) => (i > 0 && SECRET_FLAGS.has(spec.args[i - 1]) ? mask : arg));
+  return renderCommand({ command: spec.command, args }, { ...env, ...spec.env }).split(mask).join('***');
+}
+
+export async function runStep(runner: CommandRunner, spec: CommandSpec, env: Env): Promise<StepResult> {
+  const secretsEnv = { ...env, ...spec.env };
+  const result = await runner.run(spec);
+  return {
+    command: describeCommand(spec, env),
+    cwd: spec.cwd,
+    exitCode: result.exitCode,
+    stdout: redact(result.stdout.trim(), secretsEnv),
+    stderr: redact(result.stderr.trim(), secretsEnv),
+    spawnError: result.spawnError ? redact(result.spawnError, secretsEnv) : undefined,
+    interrupted: result.interrupted,
+  };
+}
+
+/** What a registry adapter knows about its tool's failure output. */
+export interface FailureRules {
+  /** Name of the program, for "not installed" messages. */
+  tool: string;
+  /** How to get the tool, e.g. `install uv: https://docs.astral.sh/uv/`. */
+  installHint: string;
+  isAlreadyPublished(output: string): boolean;
+  /** What to fix when the output shows an authentication/permission failure; undefined otherwise. */
+  authFix(output: string): string | undefined;
+}
+
+/** The part of the output worth putting in a one-line message. */
+export function outputSummary(step: StepResult): string {
+  const text = step.stderr || step.stdout;
+  if (!text) return 'command failed';
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const errorLines = lines.filter((l) => /\b(error|fatal|denied|forbidden|unauthori[sz]ed|refused|rejected)\b/i.test(l));
+  const picked = (errorLines.length ? errorLines : lines.slice(-3)).slice(0, 3).join(' | ');
+  return picked.length > 500 ? `${picked.slice(0, 497)}...` : picked;
+}
+
+/** Output fields of an attempt (empty strings omitted). */
+export function outputFields(steps: StepResult[]): Pick<PublishAttempt, 'command' | 'stdout' | 'stderr'> {
+  const out: Pick<PublishAttempt, 'command' | 'stdout' | 'stderr'> = {};
+  const command = steps.map((s) => s.command).join(' && ');
+  const stdout = steps.map((s) => s.stdout).filter(Boolean).join('\n');
+  const stderr = steps.map((s) => s.stderr).filter(Boolean).join('\n');
+  if (command) out.command = command;
+  if (stdout) out.stdout = stdout;
+  if (stderr) out.stderr = stderr;
+  return out;
+}
+
+/** A `failed` attempt for the last (failing) step, with "already exists" and auth detection. */
+export function failedAttempt(steps: StepResult[], rules: FailureRules, prefix = ''): PublishAttempt {
+  const step = steps[steps.length - 1];
+  const fields = outputFields(steps);
+  const lead = prefix ? `${prefix}: ` : '';
+  if (step.spawnError) {
+    return {
+      status: 'failed',
+      message: `${lead}could not run \`${step.command}\` in ${step.cwd}: ${step.spawnError}. Fix: ${rules.installHint}, and make sure \`${rules.tool}\` is on PATH`,
+      ...fields,
+    };
+  }
+  if (step.interrupted) return { status: 'failed', message: `${lead}\`${step.command}\` was interrupted`, ...fields };
+  const output = `${step.stdout}\n${step.stderr}`;
+  const alreadyExists = rules.isAlreadyPublished(output);
+  const authFix = rules.authFix(output);
+  let message = `${lead}\`${step.command}\` failed (exit ${step.exitCode}): ${outputSummary(step)}`;
+  if (authFix) message += `. Fix: ${authFix}`;
+  return {
+    status: 'failed',
+    message,
+    ...fields,
+    ...(alreadyExists ? { alreadyExists: true } : {}),
+    ...(authFix ? { authFailure: true } : {}),
+  };
+}

@@ -1,0 +1,18 @@
+import type { SourceConfig } from '../../config/types';
+
+const DEFAULT_HOSTS: Partial<Record<SourceConfig['provider'], string>> = {
+  github: 'github.com',
+  gitlab: 'gitlab.com',
+  bitbucket: 'bitbucket.org',
+};
+
+/**
+ * Web URL of the source repository for placeholder manifests. Unlike the reference (always
+ * `https://github.com/...`), the provider and host are honoured; unknown hosts give no URL.
+ */
+export function sourceRepositoryUrl(source: SourceConfig | undefined): string | undefined {
+  if (!source) return undefined;
+  const host = source.host ?? DEFAULT_HOSTS[source.provider];
+  if (!host) return undefined;
+  return `https://${host}/${source.owner}/${source.repo}`;
+}
