@@ -128,7 +128,29 @@ describe('Go publishing with real git', () => {
     expect(originTags()).toContain('refs/tags/sub/Api/v1.2.0');
   });
 
+  it('a job started by the release tag (tag at HEAD and on origin) asks the proxy and re-tags nothing', async () => {
+    const before = { local: localTags(), origin: originTags() };
+    const planned = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.0.0', env(), { dryRun: true }), runner);
+    expect(planned).toMatchObject({ status: 'planned', message: `tag v1.0.0 is at HEAD; would ask the Go proxy for ${ROOT_MODULE} v1.0.0` });
+    const attempt = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.0.0', env()), runner);
+    expect(attempt.status).toBe('published');
+    expect(attempt.message).toBe(`tag v1.0.0 is at HEAD and on \`origin\`; the Go proxy serves ${ROOT_MODULE} v1.0.0`);
+    expect({ local: localTags(), origin: originTags() }).toEqual(before);
+  });
+
+  it('a tag at HEAD that only exists locally is pushed, not re-created', async () => {
+    git(repo, '-c', 'user.name=Setup', '-c', 'user.email=setup@localhost', 'tag', '-a', 'v1.0.1', '-m', 'release');
+    const attempt = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.0.1', env()), runner);
+    expect(attempt.status).toBe('published');
+    expect(attempt.message).toContain('tag v1.0.1 is at HEAD and on `origin`');
+    expect(originTags()).toContain('refs/tags/v1.0.1');
+  });
+
   it('refuses a tag that already exists locally, in dry runs too', async () => {
+    // A later commit: the existing tags now point at an older commit than HEAD.
+    await writeFile(path.join(repo, 'later.go'), 'package repo\n');
+    git(repo, 'add', '.');
+    git(repo, '-c', 'user.name=Setup', '-c', 'user.email=setup@localhost', 'commit', '-q', '-m', 'later');
     for (const dryRun of [false, true]) {
       const attempt = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.0.0', env(), { dryRun }), runner);
       expect(attempt).toMatchObject({ status: 'failed', alreadyExists: true });

@@ -112,9 +112,33 @@ async function tagAndPush(c: TagContext, tagArgs: string[], identity: Env): Prom
 
 const withNotes = (message: string, notes: string[]) => (notes.length ? `${message} (${notes.join('; ')})` : message);
 
+/**
+ * A CI job started by pushing the release tag (the way Go modules are released, and what the trust
+ * rules require) finds the tag already at HEAD: publishing then means making sure the remote has it
+ * and asking the proxy to fetch the version. Returns undefined when the tag is not at HEAD.
+ */
+async function publishExistingTagAtHead(c: TagContext): Promise<PublishAttempt | undefined> {
+  const head = await c.session.commitOf('HEAD');
+  if (!head) return undefined;
+  const local = await c.session.commitOf(`refs/tags/${c.tag}`);
+  const remote = await c.session.remoteTagCommit(c.remote, c.tag);
+  if (local !== head && remote !== head) return undefined;
+  if (c.dryRun) {
+    return { status: 'planned', message: `tag ${c.tag} is at HEAD; would ${remote === head ? '' : `push it to \`${c.remote}\` and `}ask the Go proxy for ${c.modulePath} ${c.version}` };
+  }
+  if (remote !== head) {
+    const push = await c.session.run(['push', c.remote, `refs/tags/${c.tag}`]);
+    if (!isSuccess(push)) return failedAttempt([push], failureRules(c.remote, c.tag), `pushing tag ${c.tag} to \`${c.remote}\``);
+  }
+  const warm = await warmUpProxy(c.env, c.modulePath, c.version);
+  return { status: 'published', message: `tag ${c.tag} is at HEAD and on \`${c.remote}\`; ${warm.note}` };
+}
+
 async function publish(req: PublishRequest, runner: CommandRunner): Promise<PublishAttempt> {
   assertPublishableGoVersion(req.manifest, req.version);
   const c = context(req, req.version, runner);
+  const atHead = await publishExistingTagAtHead(c);
+  if (atHead) return atHead;
   const pre = await preflight(c);
   if (!Array.isArray(pre)) return pre;
   const tagArgs = ['tag', '-a', c.tag, '-m', `${c.modulePath} ${c.tag}`];

@@ -32,6 +32,21 @@ export class GitSession {
     return { exists: step.exitCode === 0 && step.stdout.trim() !== '', step };
   }
 
+  /** Commit a ref points at (tags peeled), or undefined. */
+  async commitOf(ref: string): Promise<string | undefined> {
+    const step = await this.run(['rev-parse', '-q', '--verify', `${ref}^{commit}`]);
+    return step.exitCode === 0 ? step.stdout.trim() : undefined;
+  }
+
+  /** Commit the remote's tag points at (peeled), or undefined when absent or not askable. */
+  async remoteTagCommit(remote: string, tag: string): Promise<string | undefined> {
+    const step = await this.run(['ls-remote', '--tags', remote, `refs/tags/${tag}`, `refs/tags/${tag}^{}`]);
+    if (step.exitCode !== 0) return undefined;
+    const lines = step.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(/\s+/));
+    const peeled = lines.find(([, ref]) => ref.endsWith('^{}'));
+    return (peeled ?? lines[0])?.[0];
+  }
+
   /** The module dir relative to the repository root (`git rev-parse --show-prefix`), `/`-trimmed. */
   async repoPrefix(): Promise<{ prefix?: string; step: StepResult }> {
     const step = await this.run(['rev-parse', '--show-prefix']);
