@@ -1,5 +1,6 @@
 import pLimit, { type LimitFunction } from 'p-limit';
 import { MonochangeError } from '../errors';
+import { redact } from './redact';
 
 /**
  * HTTP for registry lookups: Node's fetch, a timeout, bounded retries with exponential backoff and
@@ -18,6 +19,8 @@ export interface HttpClientOptions {
   /** Upper bound for one wait (Retry-After included), ms. */
   maxWaitMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Clock for HTTP-date Retry-After values (tests). */
+  now?: () => number;
   onRetry?: (info: { url: string; attempt: number; waitMs: number; reason: string }) => void;
 }
 
@@ -55,6 +58,7 @@ export class HttpClient {
       backoffMs: options.backoffMs ?? 500,
       maxWaitMs: options.maxWaitMs ?? 30_000,
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
+      now: options.now ?? Date.now,
       onRetry: options.onRetry,
     };
   }
@@ -76,42 +80,55 @@ export class HttpClient {
 
   private async getWithRetries(url: string, options: GetOptions): Promise<HttpResponse> {
     const doFetch = this.opts.fetch ?? fetch;
+    const { target, authorization } = splitCredentials(url);
+    const headers: Record<string, string> = { 'user-agent': this.opts.userAgent, ...(authorization ? { authorization } : {}), ...options.headers };
+    const shown = displayUrl(url);
+    if (!/^https?:$/.test(safeProtocol(url))) {
+      throw new MonochangeError(`${options.registry} lookup failed: \`${shown}\` is not an http(s) URL`, {
+        code: 'registry.bad-url',
+        fix: 'set the registry URL override to an absolute http:// or https:// URL',
+      });
+    }
     for (let attempt = 0; ; attempt++) {
       this.stats.requests++;
       let response: HttpResponse | undefined;
       let networkError: string | undefined;
       try {
-        const res = await doFetch(url, {
-          headers: { 'user-agent': this.opts.userAgent, ...options.headers },
-          signal: AbortSignal.timeout(this.opts.timeoutMs),
-          redirect: 'follow',
-        });
+        const res = await doFetch(target, { headers, signal: AbortSignal.timeout(this.opts.timeoutMs), redirect: 'follow' });
         response = { status: res.status, url, headers: res.headers, text: await res.text() };
       } catch (error) {
+        if (!isNetworkError(error)) {
+          // Not the network: a URL fetch cannot use. Retrying cannot help.
+          throw new MonochangeError(`${options.registry} lookup failed: GET ${shown}: ${redact(String((error as Error)?.message ?? error), {}, credentialsOf(url))}`, {
+            code: 'registry.bad-url',
+            fix: 'check the registry URL override (an absolute http(s) URL)',
+          });
+        }
         networkError = describeNetworkError(error, this.opts.timeoutMs);
       }
       const retryable = response ? RETRYABLE(response.status) : true;
       if (!retryable && response) return response;
       if (attempt >= this.opts.retries) {
         if (response) return response;
-        throw new MonochangeError(`${options.registry} lookup failed: GET ${url}: ${networkError}`, {
+        const tries = attempt + 1;
+        throw new MonochangeError(`${options.registry} lookup failed: GET ${shown}: ${networkError} (${tries} attempt${tries === 1 ? '' : 's'})`, {
           code: 'registry.unreachable',
           fix: `check that ${safeOrigin(url)} is reachable from this machine (or the registry URL override), then re-run`,
         });
       }
       const waitMs = this.waitFor(attempt, response);
       this.stats.retries++;
-      this.opts.onRetry?.({ url, attempt: attempt + 1, waitMs, reason: response ? `HTTP ${response.status}` : String(networkError) });
+      this.opts.onRetry?.({ url: shown, attempt: attempt + 1, waitMs, reason: response ? `HTTP ${response.status}` : String(networkError) });
       await this.opts.sleep(waitMs);
     }
   }
 
   private waitFor(attempt: number, response?: HttpResponse): number {
-    const retryAfter = response?.headers.get('retry-after');
+    const retryAfter = response?.headers.get('retry-after')?.trim();
     if (retryAfter) {
-      const seconds = Number(retryAfter);
-      const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-      if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, this.opts.maxWaitMs);
+      // Either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); a date in the past means "now".
+      const ms = /^\d+(\.\d+)?$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - this.opts.now();
+      if (Number.isFinite(ms)) return Math.min(Math.max(0, Math.ceil(ms)), this.opts.maxWaitMs);
     }
     const base = this.opts.backoffMs * 2 ** attempt;
     return Math.min(Math.round(base / 2 + Math.random() * base), this.opts.maxWaitMs);
@@ -129,7 +146,7 @@ export class HttpClient {
       return { found: true, status: res.status, json: JSON.parse(res.text) as T };
     } catch (error) {
       throw new MonochangeError(
-        `${options.registry} lookup failed: GET ${url} answered ${res.status} with a body that is not valid JSON (${(error as Error).message})`,
+        `${options.registry} lookup failed: GET ${displayUrl(url)} answered ${res.status} with a body that is not valid JSON (${(error as Error).message})`,
         { code: 'registry.bad-json', fix: `check that the registry URL override points at a real ${options.registry}` },
       );
     }
@@ -137,11 +154,17 @@ export class HttpClient {
 }
 
 export function httpStatusError(registry: string, url: string, res: HttpResponse): MonochangeError {
-  const body = res.text.trim().slice(0, 200).replace(/\s+/g, ' ');
-  return new MonochangeError(`${registry} lookup failed: GET ${url} answered HTTP ${res.status}${body ? ` (${body})` : ''}`, {
+  const body = redact(res.text.trim().slice(0, 200).replace(/\s+/g, ' '));
+  return new MonochangeError(`${registry} lookup failed: GET ${displayUrl(url)} answered HTTP ${res.status}${body ? ` (${body})` : ''}`, {
     code: 'registry.http-error',
     fix: 'this is not read as "not published"; retry later, or check the registry URL override and the registry status',
   });
+}
+
+/** fetch's own failures: a timeout, an abort, or `TypeError: fetch failed` with the socket error as cause. */
+function isNetworkError(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; cause?: unknown };
+  return e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.message === 'fetch failed' || e?.cause !== undefined;
 }
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {
@@ -161,9 +184,48 @@ function safeHost(url: string): string {
   }
 }
 
+function safeProtocol(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return '';
+  }
+}
+
 function safeOrigin(url: string): string {
   try {
     return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/** fetch refuses URLs with credentials: they become a Basic authorization header instead. */
+function splitCredentials(url: string): { target: string; authorization?: string } {
+  const secrets = credentialsOf(url);
+  if (!secrets.length) return { target: url };
+  const parsed = new URL(url);
+  const userinfo = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+  return { target: displayUrl(url), authorization: `Basic ${Buffer.from(userinfo).toString('base64')}` };
+}
+
+function credentialsOf(url: string): string[] {
+  try {
+    const parsed = new URL(url);
+    return [parsed.username, parsed.password, `${parsed.username}:${parsed.password}`].filter((s) => s.length > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** The URL as printed in messages: credentials in the userinfo part (from a URL override) never shown. */
+export function displayUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
   } catch {
     return url;
   }

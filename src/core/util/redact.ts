@@ -5,7 +5,8 @@ import type { Env } from '../types';
  * values of token-like environment variables, `_authToken=…`, `Authorization:` headers, JWTs and
  * well-known registry token shapes.
  */
-const SECRET_KEY = /(TOKEN|PASSWORD|SECRET|AUTH|CREDENTIAL|API_KEY)/i;
+// Whole `_`-separated words only: `NODE_AUTH_TOKEN` is a secret, `GIT_AUTHOR_NAME` is not.
+const SECRET_KEY = /(^|[_/:])(TOKEN|AUTHTOKEN|PASSWORD|PASSWD|SECRETS?|AUTH|CREDENTIALS?|API_?KEY|PRIVATE_KEY)(_|$)/i;
 const PATTERNS: RegExp[] = [
   /(_authToken\s*=\s*)[^\s"']+/gi,
   /(_auth\s*=\s*)[^\s"']+/gi,
@@ -17,6 +18,11 @@ const PATTERNS: RegExp[] = [
   /()pypi-[A-Za-z0-9_-]{20,}/g,
   /()cio[a-z_]*[A-Za-z0-9]{24,}/g,
   /()gh[pousr]_[A-Za-z0-9]{20,}/g,
+  /()github_pat_[A-Za-z0-9_]{22,}/g,
+  // Credentials in a URL's userinfo (`https://user:secret@host`): the user stays, the password goes.
+  /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+(?=@)/gi,
+  /(--(?:token|password|auth-token)(?:=|\s+))[^\s"']+/gi,
+  /("(?:token|access_token|id_token|password|secret)"\s*:\s*")[^"]+/gi,
 ];
 
 export const REDACTED = '***';

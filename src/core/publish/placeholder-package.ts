@@ -1,0 +1,121 @@
+import { formatError } from '../errors';
+import type { PublishEntry } from './artifacts';
+import { placeholderReadme } from './placeholder-readme';
+import { packageLabel, progress } from './progress';
+import { pick, withAuthFix, type PublishDeps } from './publish-package';
+import type { PackageTarget } from './target';
+import { runUploadLoop } from './upload-attempts';
+
+export interface PlaceholderOptions {
+  dryRun: boolean;
+  /** After the placeholder exists, configure the registry's trusted publisher where it can be automated (npm). */
+  configureTrust?: (target: PackageTarget) => Promise<{ ok: boolean; message: string }>;
+}
+
+/**
+ * Placeholder publish (reference §6, improved): publish `0.0.0` for a package absent from its
+ * registry (any version present → skipped_existing). Dry runs list what would be published and
+ * mutate nothing. Never trust-enforced: a placeholder is how a package gets to exist at all.
+ */
+export async function publishPlaceholder(target: PackageTarget, options: PlaceholderOptions, deps: PublishDeps): Promise<PublishEntry> {
+  const { pkg, manifest, adapter, name } = target;
+  const eco = manifest.ecosystem;
+  const base = {
+    package: pkg.id,
+    project: target.project,
+    ecosystem: eco,
+    registry: pkg.publish.registry,
+    name,
+    version: '0.0.0',
+    placeholder: true,
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+  const entry = (status: PublishEntry['status'], message: string, phase: 'planned' | 'done' | 'disabled', extra: Partial<PublishEntry> = {}): PublishEntry => ({
+    ...base,
+    status,
+    message,
+    trustedPublishing: deps.gate.outcome(target, phase),
+    finishedAt: new Date().toISOString(),
+    ...extra,
+  });
+
+  if (!adapter) {
+    const message = 'package opted out of built-in publishing';
+    progress.skipped(deps.log, eco, name, message);
+    return entry('skipped_external', message, 'disabled');
+  }
+  const anyVersion = () => adapter.versionExists(manifest, null, { env: deps.env, http: deps.http });
+  progress.checking(deps.log, eco, name, 'any version', adapter.label);
+  let exists: boolean;
+  try {
+    exists = await anyVersion();
+  } catch (error) {
+    const message = formatError(error);
+    progress.failed(deps.log, eco, name, message);
+    return entry('failed', message, 'disabled', { reason: 'lookup_failed' });
+  }
+  let result: PublishEntry;
+  if (exists) {
+    const message = `${name} already exists on ${adapter.label}; no placeholder needed`;
+    progress.skipped(deps.log, eco, name, message);
+    result = entry('skipped_existing', message, 'done');
+  } else {
+    let readme: string;
+    try {
+      readme = placeholderReadme(deps.root, pkg, name);
+    } catch (error) {
+      const message = formatError(error);
+      progress.failed(deps.log, eco, name, message);
+      return entry('failed', message, 'disabled', { reason: 'readme' });
+    }
+    if (!options.dryRun) progress.publishing(deps.log, eco, name, '0.0.0 (placeholder)', adapter.label);
+    const outcome = await runUploadLoop({
+      upload: () =>
+        adapter.publishPlaceholder(
+          { root: deps.root, pkg, manifest, dryRun: options.dryRun, trustedPublishing: false, source: deps.source, env: deps.env, log: deps.log, readme },
+          deps.runner,
+        ),
+      lookup: anyVersion,
+      maxAttempts: deps.maxAttempts,
+      retryDelayMs: deps.retryDelayMs,
+      sleep: deps.sleep,
+      signal: deps.signal,
+      beforeUpload: !options.dryRun && deps.beforeUpload ? () => deps.beforeUpload!(target) : undefined,
+      onRetry: (attempt, max, waitMs, why) =>
+        deps.log(`↻ ${packageLabel(eco, name)} is not on ${adapter.label} after a failed placeholder upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`),
+    });
+    const extra: Partial<PublishEntry> = outcome.attempt ? pick(outcome.attempt) : {};
+    if (outcome.kind === 'planned') {
+      progress.planned(deps.log, eco, name, outcome.attempt.message);
+      return entry('planned', outcome.attempt.message, 'planned', extra);
+    }
+    if (outcome.kind === 'failed') {
+      const message = outcome.reason === 'auth' ? withAuthFix(outcome.message, adapter.label, adapter.setupUrl(manifest)) : outcome.message;
+      if (outcome.reason === 'rate_limit') {
+        // Nothing was uploaded and nothing is wrong with the package: it waits for the next window.
+        progress.blocked(deps.log, eco, name, message);
+        return entry('blocked', message, 'planned', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
+      }
+      progress.failed(deps.log, eco, name, message);
+      return entry('failed', message, 'disabled', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
+    }
+    if (outcome.kind === 'existing') {
+      const message =
+        outcome.how === 'lost_answer'
+          ? `${name} is on ${adapter.label} after a placeholder upload whose answer was lost; not uploaded again`
+          : `${name} already exists on ${adapter.label}; no placeholder needed`;
+      progress.skipped(deps.log, eco, name, message);
+      result = entry('skipped_existing', message, 'done', { ...extra, attempts: outcome.attempts });
+    } else {
+      progress.published(deps.log, eco, name, outcome.attempt.message);
+      result = entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts });
+    }
+  }
+  if (options.configureTrust && !options.dryRun) {
+    const trust = await options.configureTrust(target).catch((error: unknown) => ({ ok: false, message: formatError(error) }));
+    (trust.ok ? progress.published : progress.failed)(deps.log, eco, name, trust.message);
+    result = { ...result, trustedPublishing: { ...result.trustedPublishing, status: trust.ok ? 'configured' : 'manual_action_required', message: trust.message } };
+    if (!trust.ok) result = { ...result, status: 'failed', reason: 'trust_setup', message: `${result.message}; ${trust.message}` };
+  }
+  return result;
+}

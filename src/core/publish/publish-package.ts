@@ -1,0 +1,193 @@
+import { formatError } from '../errors';
+import type { SourceConfig } from '../config/types';
+import type { Env } from '../types';
+import type { CommandRunner } from '../util/command';
+import type { HttpClient } from '../util/http';
+import type { PublishEntry } from './artifacts';
+import { packageLabel, progress, type Logger } from './progress';
+import type { PackageTarget } from './target';
+import type { GateVerdict, TrustGate } from './trust-gate.types';
+import { runUploadLoop } from './upload-attempts';
+
+export interface PublishDeps {
+  root: string;
+  source?: SourceConfig;
+  env: Env;
+  http: HttpClient;
+  runner: CommandRunner;
+  gate: TrustGate;
+  log: Logger;
+  /** Upload attempts at most; only transient failures are retried, each after a lookup (default 2). */
+  maxAttempts?: number;
+  /** Wait before a retry, doubled for each later one (default 5000 ms). */
+  retryDelayMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Runs before every real upload attempt, after the lookup and the trust gate: pass
+   * `(t) => paceUpload({ root, registry: t.pkg.publish.registry, packageId: t.pkg.id, onWait })`.
+   * A thrown error blocks the package (reason `rate_limit`) without uploading.
+   */
+  beforeUpload?: (target: PackageTarget) => Promise<void>;
+  /** Aborted on SIGINT/SIGTERM (see `withInterruptHandling`): no upload starts after it. */
+  signal?: AbortSignal;
+  /** Readiness blockers known for this package (e.g. Cargo's missing license). */
+  blockers?: (target: PackageTarget) => string[];
+}
+
+export interface PublishOptions {
+  dryRun: boolean;
+  /** Entries of the earlier result artifact: completed ones are kept, not re-published. */
+  previous?: PublishEntry[];
+}
+
+const DONE = new Set(['published', 'skipped_existing']);
+
+/**
+ * The per-package state machine (reference §8.3, improved): external → skipped_external; kept from
+ * an earlier run; already on the registry → skipped_existing; blockers → blocked; trust and
+ * provenance (real runs) → blocked before any upload; upload with a lookup before every retry, and
+ * "already exists" answers confirmed by a lookup → skipped_existing; else published or failed.
+ */
+export async function publishPackage(target: PackageTarget, options: PublishOptions, deps: PublishDeps): Promise<PublishEntry> {
+  const { pkg, manifest, adapter, name, version } = target;
+  const eco = manifest.ecosystem;
+  const base = {
+    package: pkg.id,
+    project: target.project,
+    ecosystem: eco,
+    registry: pkg.publish.registry,
+    name,
+    version,
+    placeholder: false,
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+  const entry = (status: PublishEntry['status'], message: string, phase: 'planned' | 'done' | 'disabled', extra: Partial<PublishEntry> = {}): PublishEntry => ({
+    ...base,
+    status,
+    message,
+    trustedPublishing: deps.gate.outcome(target, phase),
+    finishedAt: new Date().toISOString(),
+    ...extra,
+  });
+
+  if (!adapter) {
+    const message = `package opted out of built-in publishing (mode = "${pkg.publish.mode}", registry \`${pkg.publish.registry}\`)`;
+    progress.skipped(deps.log, eco, name, message);
+    return entry('skipped_external', message, 'disabled');
+  }
+
+  const earlier = options.dryRun ? undefined : options.previous?.find((p) => p.package === pkg.id && p.registry === base.registry && p.version === version && !p.placeholder && !p.dryRun);
+  if (earlier && DONE.has(earlier.status)) {
+    progress.skipped(deps.log, eco, name, `${version} was ${earlier.status === 'published' ? 'published' : 'found on the registry'} by an earlier run; kept`);
+    return earlier;
+  }
+
+  const lookup = () => adapter.versionExists(manifest, version, { env: deps.env, http: deps.http });
+  progress.checking(deps.log, eco, name, version, adapter.label);
+  let exists: boolean;
+  try {
+    exists = await lookup();
+  } catch (error) {
+    const message = formatError(error);
+    progress.failed(deps.log, eco, name, message);
+    return entry('failed', message, 'disabled', { reason: 'lookup_failed' });
+  }
+  if (exists) {
+    const message = `${name} ${version} already exists on ${adapter.label}`;
+    progress.skipped(deps.log, eco, name, message);
+    return entry('skipped_existing', message, 'done');
+  }
+
+  let blockers: string[];
+  try {
+    blockers = deps.blockers?.(target) ?? [];
+  } catch (error) {
+    blockers = [formatError(error)];
+  }
+  if (blockers.length) {
+    const message = `${name} ${version} is not ready to publish to ${adapter.label}: ${blockers.join('; ')}`;
+    progress.blocked(deps.log, eco, name, message);
+    return entry('blocked', message, 'planned', { reason: 'readiness' });
+  }
+
+  let provenance = false;
+  if (!options.dryRun) {
+    // A gate that cannot decide refuses: nothing is uploaded without a positive answer.
+    const verdict = await deps.gate.check(target).catch(
+      (error: unknown): GateVerdict => ({ allowed: false, code: 'trust.check-failed', reason: `the trust checks could not run: ${formatError(error)}` }),
+    );
+    if (!verdict.allowed) {
+      progress.blocked(deps.log, eco, name, verdict.reason);
+      return entry('blocked', verdict.reason, 'planned', { reason: verdict.code });
+    }
+    provenance = verdict.provenance;
+    for (const warning of verdict.warnings) progress.warn(deps.log, eco, name, warning);
+  }
+
+  const request = {
+    root: deps.root,
+    pkg,
+    manifest,
+    version,
+    dryRun: options.dryRun,
+    provenance,
+    trustedPublishing: pkg.publish.trustedPublishing.enabled,
+    source: deps.source,
+    env: deps.env,
+    log: deps.log,
+  };
+  if (!options.dryRun) progress.publishing(deps.log, eco, name, version, adapter.label);
+  const outcome = await runUploadLoop({
+    upload: () => adapter.publish(request, deps.runner),
+    lookup,
+    maxAttempts: deps.maxAttempts,
+    retryDelayMs: deps.retryDelayMs,
+    sleep: deps.sleep,
+    signal: deps.signal,
+    beforeUpload: !options.dryRun && deps.beforeUpload ? () => deps.beforeUpload!(target) : undefined,
+    onRetry: (attempt, max, waitMs, why) =>
+      deps.log(`↻ ${packageLabel(eco, name)} ${version} is not on ${adapter.label} after a failed upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`),
+  });
+  const extra = outcome.attempt ? pick(outcome.attempt) : {};
+  switch (outcome.kind) {
+    case 'planned':
+      progress.planned(deps.log, eco, name, outcome.attempt.message);
+      return entry('planned', outcome.attempt.message, 'planned', extra);
+    case 'published':
+      progress.published(deps.log, eco, name, outcome.attempt.message);
+      return entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts });
+    case 'existing': {
+      const message =
+        outcome.how === 'lost_answer'
+          ? `${name} ${version} is on ${adapter.label} after an upload whose answer was lost; not uploaded again`
+          : `${name} ${version} already exists on ${adapter.label} (the registry refused a re-upload)`;
+      progress.skipped(deps.log, eco, name, message);
+      return entry('skipped_existing', message, 'done', { ...extra, attempts: outcome.attempts });
+    }
+    case 'failed': {
+      const message = outcome.reason === 'auth' ? withAuthFix(outcome.message, adapter.label, adapter.setupUrl(manifest)) : outcome.message;
+      if (outcome.reason === 'rate_limit') {
+        // Nothing was uploaded and nothing is wrong with the package: it waits for the next window.
+        progress.blocked(deps.log, eco, name, message);
+        return entry('blocked', message, 'planned', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
+      }
+      progress.failed(deps.log, eco, name, message);
+      return entry('failed', message, 'disabled', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
+    }
+  }
+}
+
+/** An authentication failure always says what to fix, even when the adapter had nothing specific. */
+export function withAuthFix(message: string, label: string, setupUrl: string): string {
+  if (/\bFix:/.test(message)) return message;
+  return `${message}${/[.!?]$/.test(message) ? '' : '.'} Fix: ${label} refused the credentials of this job; check that the trusted publisher configured at ${setupUrl} names this repository, workflow file and environment (and that the job has \`id-token: write\`), then re-run`;
+}
+
+/** The command and its output of an attempt, for the artifact (empty strings omitted). */
+export function pick(a: { command?: string; stdout?: string; stderr?: string }): Partial<PublishEntry> {
+  const out: Partial<PublishEntry> = {};
+  if (a.command) out.command = a.command;
+  if (a.stdout) out.stdout = a.stdout;
+  if (a.stderr) out.stderr = a.stderr;
+  return out;
+}

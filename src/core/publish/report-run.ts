@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { findWorkspaceConfig, loadConfig } from '../config';
+import { manifestPathFor } from '../manifests';
+import type { Env } from '../types';
+import {
+  DEFAULT_PLACEHOLDER_RESULT_PATH,
+  DEFAULT_PUBLISH_RESULT_PATH,
+  DEFAULT_READINESS_PATH,
+  publishResultSchema,
+  readArtifact,
+  readinessSchema,
+} from './artifacts';
+import { emitCiReport, summaryTable } from './ci-report';
+import { projectNameFor } from './preflight';
+import { parseNxArgv } from './run-argv';
+import { artifactPath } from './run-task';
+import { recordSkippedDependents, type SkippedDependent } from './skipped-dependents';
+import { resolveTarget } from './target';
+
+export interface RunReportInput {
+  root: string;
+  argv: string[];
+  env: Env;
+  targets: { publish: string[]; placeholder: string; readiness: string };
+  taskResults: Array<{ project: string; target: string; status: string }>;
+  log: (line: string) => void;
+}
+
+/**
+ * After `nx run-many`: records packages Nx skipped because a dependency failed as `blocked`, then
+ * reports each artifact the run wrote: a plain table, and in CI a job summary with annotations
+ * (GitHub) or a collapsible section (GitLab).
+ */
+export async function reportRun(input: RunReportInput): Promise<void> {
+  if (!findWorkspaceConfig(input.root)) return;
+  const ran = (targets: string[]) => input.taskResults.filter((r) => targets.includes(r.target));
+  const publishTasks = ran(input.targets.publish);
+  const placeholderTasks = ran([input.targets.placeholder]);
+  const readinessTasks = ran([input.targets.readiness]);
+  if (!publishTasks.length && !placeholderTasks.length && !readinessTasks.length) return;
+  const config = loadConfig(input.root, { checkPaths: false });
+  const { dryRun } = parseNxArgv(input.argv, input.env);
+  const byProject = new Map(config.packages.map((pkg) => [projectNameFor(config.root, pkg), pkg]));
+  const manifestFor = (id: string) => {
+    const pkg = config.packages.find((p) => p.id === id);
+    return pkg ? path.relative(config.root, manifestPathFor(config.root, pkg)) : undefined;
+  };
+  const write = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+
+  for (const [tasks, mode, fallback] of [
+    [publishTasks, 'release', DEFAULT_PUBLISH_RESULT_PATH],
+    [placeholderTasks, 'placeholder', DEFAULT_PLACEHOLDER_RESULT_PATH],
+  ] as const) {
+    if (!tasks.length) continue;
+    const file = artifactPath(input.root, fallback, undefined, dryRun);
+    const failed = tasks.filter((t) => t.status === 'failure').map((t) => byProject.get(t.project)?.id ?? t.project);
+    const skipped: SkippedDependent[] = [];
+    for (const task of tasks.filter((t) => t.status === 'skipped')) {
+      const pkg = byProject.get(task.project);
+      if (!pkg) continue;
+      let name = pkg.id;
+      let version = 'unknown';
+      let ecosystem: string = pkg.type;
+      try {
+        const target = resolveTarget(config, pkg, task.project, { refName: input.env.GITHUB_REF_NAME });
+        ({ name, version } = target);
+        ecosystem = target.manifest.ecosystem;
+      } catch {
+        // The manifest's own problem was reported by its task; keep what the config says.
+      }
+      skipped.push({ packageId: pkg.id, project: task.project, ecosystem, registry: pkg.publish.registry, name, version, blockedBy: failed.join(', ') || 'a failed dependency' });
+    }
+    await recordSkippedDependents({ file, mode, dryRun, entries: skipped });
+    const artifact = readArtifact(file, publishResultSchema);
+    if (!artifact) continue;
+    const rel = path.relative(input.root, file);
+    input.log(summaryTable(artifact, rel));
+    if (inCi(input.env)) emitCiReport('publish', artifact, input.env, write, { manifestFor, artifactPath: rel });
+  }
+  if (readinessTasks.length) {
+    const file = path.resolve(input.root, DEFAULT_READINESS_PATH);
+    const artifact = readArtifact(file, readinessSchema);
+    if (artifact) {
+      const rel = path.relative(input.root, file);
+      input.log(summaryTable(artifact, rel));
+      if (inCi(input.env)) emitCiReport('readiness', artifact, input.env, write, { manifestFor, artifactPath: rel });
+    }
+  }
+}
+
+const inCi = (env: Env) => env.GITHUB_ACTIONS === 'true' || env.GITLAB_CI === 'true';

@@ -1,0 +1,45 @@
+/** What an `nx` command line asks for, read from the argv Nx hands to task-execution hooks. */
+export interface NxRunRequest {
+  targets: string[];
+  /** Project names or simple globs given with `-p/--projects` or `run <project>:<target>`; empty = all. */
+  projects: string[];
+  exclude: string[];
+  dryRun: boolean;
+}
+
+const LIST = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+export function parseNxArgv(argv: string[], env: Record<string, string | undefined> = {}): NxRunRequest {
+  const args = argv.slice(argv.findIndex((a) => /(^|[/\\])nx(\.js)?$/.test(a)) + 1);
+  const request: NxRunRequest = { targets: [], projects: [], exclude: [], dryRun: env.NX_DRY_RUN === 'true' };
+  const command = args[0];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => inline ?? args[++i] ?? '';
+    if (flag === '-t' || flag === '--target' || flag === '--targets') request.targets.push(...LIST(value()));
+    else if (flag === '-p' || flag === '--projects' || flag === '--project') request.projects.push(...LIST(value()));
+    else if (flag === '--exclude') request.exclude.push(...LIST(value()));
+    else if (flag === '--dry-run' || flag === '--dryRun' || flag === '-d') request.dryRun = inline === undefined ? true : inline !== 'false';
+  }
+  if (command === 'run' && args[1]?.includes(':')) {
+    const [project, target] = args[1].split(':');
+    request.projects.push(project);
+    request.targets.push(target);
+  } else if (command && !command.startsWith('-') && args[1]?.includes(':') === false && !['run-many', 'affected', 'release', 'run'].includes(command) && args.length >= 2) {
+    // `nx <target> <project>` shorthand
+    request.targets.push(command);
+    request.projects.push(args[1]);
+  } else if (command === 'release' && args[1] === 'publish') {
+    request.targets.push('nx-release-publish');
+  }
+  return request;
+}
+
+export function matchesProjectPattern(name: string, patterns: string[]): boolean {
+  return patterns.some((p) => {
+    if (!p.includes('*')) return p === name;
+    const re = new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return re.test(name);
+  });
+}

@@ -1,0 +1,61 @@
+import path from 'node:path';
+import { loadConfig } from '../config';
+import type { MonochangeConfig } from '../config/types';
+import type { Env } from '../types';
+import { createExecaRunner, type CommandRunner } from '../util/command';
+import { HttpClient } from '../util/http';
+import { resolveIdentity, type IdentityResolution } from './identity';
+import type { Logger } from './progress';
+import { createTrustGate } from './trust-gate';
+import type { TrustGate } from './trust-gate.types';
+
+/** Everything one task needs: config, identity, HTTP pool, command runner, trust gate. */
+export interface RunContext {
+  root: string;
+  config: MonochangeConfig;
+  env: Env;
+  resolution: IdentityResolution;
+  http: HttpClient;
+  runner: CommandRunner;
+  gate: TrustGate;
+  log: Logger;
+}
+
+export interface RunContextOptions {
+  root: string;
+  env?: Env;
+  log?: Logger;
+  runner?: CommandRunner;
+  http?: HttpClient;
+  fetch?: typeof fetch;
+  /** Skip OIDC (readiness in a plain shell still reports what is missing). */
+  write?: (text: string) => void;
+}
+
+export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
+  const env = options.env ?? process.env;
+  const root = path.resolve(options.root);
+  const config = loadConfig(root);
+  const log = options.log ?? ((line: string) => console.log(line));
+  const http =
+    options.http ??
+    new HttpClient({
+      timeoutMs: config.lookup.timeoutMs,
+      retries: config.lookup.retries,
+      concurrency: config.lookup.concurrency,
+      fetch: options.fetch,
+      onRetry: ({ url, attempt, waitMs, reason }) => log(`↻ lookup ${url} answered ${reason}; retry ${attempt} in ${Math.round(waitMs / 100) / 10}s`),
+    });
+  const resolution = await resolveIdentity({ env, config, fetch: options.fetch, write: options.write });
+  for (const warning of resolution.oidc.warnings) log(`⚠️  ${warning}`);
+  return {
+    root,
+    config,
+    env,
+    resolution,
+    http,
+    runner: options.runner ?? createExecaRunner(env),
+    gate: createTrustGate(config, resolution, env),
+    log,
+  };
+}

@@ -1,0 +1,159 @@
+import path from 'node:path';
+import { formatError } from '../errors';
+import { cargoReadinessBlockers } from '../registries/crates-io';
+import { configureNpmTrustFor } from '../registries/npm';
+import type { Env } from '../types';
+import type { CommandRunner } from '../util/command';
+import type { HttpClient } from '../util/http';
+import {
+  DEFAULT_PLACEHOLDER_RESULT_PATH,
+  DEFAULT_PUBLISH_RESULT_PATH,
+  mergePublishEntry,
+  publishResultSchema,
+  readArtifact,
+  type PublishEntry,
+} from './artifacts';
+import { artifactIdentity } from './identity';
+import { withInterruptHandling } from './interrupts';
+import { publishPlaceholder } from './placeholder-package';
+import type { Logger } from './progress';
+import { publishPackage, type PublishDeps } from './publish-package';
+import { paceUpload, RATE_LIMIT_POLICIES } from './rate-limits';
+import { createRunContext, type RunContext } from './run-context';
+import { findPackage, resolveTarget, type PackageTarget } from './target';
+
+/** Inputs of one publish/placeholder task, as an executor or a script gives them. */
+export interface TaskOptions {
+  root: string;
+  projectName: string;
+  projectRoot: string;
+  /** `[package.<id>]` to publish (default: the package whose path is the project root). */
+  packageId?: string;
+  /** Go: version when not run by `nx release publish`. */
+  version?: string;
+  /** `nxReleaseVersionData[project].newVersion`. */
+  releaseVersion?: string | null;
+  dryRun: boolean;
+  /** Artifact path (relative to the root); defaults per mode. */
+  output?: string;
+  env?: Env;
+  log?: Logger;
+  runner?: CommandRunner;
+  http?: HttpClient;
+  fetch?: typeof fetch;
+  /** Placeholder only: configure npm trusted publishing after the placeholder exists. */
+  configureTrust?: boolean;
+}
+
+export interface TaskResult {
+  success: boolean;
+  entry?: PublishEntry;
+  artifact?: string;
+  error?: string;
+}
+
+/** Artifact path: the option, else the default; dry runs get a `.dry-run.json` sibling so they never overwrite real outcomes. */
+export function artifactPath(root: string, fallback: string, output: string | undefined, dryRun: boolean): string {
+  if (output) return path.resolve(root, output);
+  const file = dryRun ? fallback.replace(/\.json$/, '.dry-run.json') : fallback;
+  return path.resolve(root, file);
+}
+
+export async function runPublishTask(options: TaskOptions): Promise<TaskResult> {
+  return runTask(options, 'release');
+}
+
+export async function runPlaceholderTask(options: TaskOptions): Promise<TaskResult> {
+  return runTask(options, 'placeholder');
+}
+
+async function runTask(options: TaskOptions, mode: 'release' | 'placeholder'): Promise<TaskResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let ctx: RunContext;
+  let target: PackageTarget;
+  try {
+    ctx = await createRunContext({ ...options, log });
+    const pkg = findPackage(ctx.config, { packageId: options.packageId, projectRoot: options.projectRoot, projectName: options.projectName });
+    target = resolveTarget(ctx.config, pkg, options.projectName, { releaseVersion: options.releaseVersion, optionVersion: options.version, refName: ctx.env.GITHUB_REF_NAME ?? ctx.env.CI_COMMIT_TAG });
+  } catch (error) {
+    const message = formatError(error);
+    log(`❌ ${options.projectName}: ${message}`);
+    return { success: false, error: message };
+  }
+  if (!target.pkg.publish.enabled) {
+    log(`⏭️  ${options.projectName}: publishing is disabled for \`${target.pkg.id}\` (publish.enabled = false)`);
+    return { success: true };
+  }
+  if (target.manifest.private) {
+    log(`⏭️  ${options.projectName}: \`${target.pkg.id}\` is private (${target.manifest.privateReason ?? 'never published'})`);
+    return { success: true };
+  }
+  const file = artifactPath(ctx.root, mode === 'release' ? DEFAULT_PUBLISH_RESULT_PATH : DEFAULT_PLACEHOLDER_RESULT_PATH, options.output, options.dryRun);
+  const header = { mode, dryRun: options.dryRun, identity: artifactIdentity(ctx.resolution) } as const;
+  const deps: PublishDeps = {
+    root: ctx.root,
+    source: ctx.config.source,
+    env: ctx.env,
+    http: ctx.http,
+    runner: ctx.runner,
+    gate: ctx.gate,
+    log,
+    blockers: (t) => (t.pkg.publish.registry === 'crates_io' ? cargoReadinessBlockers(t.manifest) : []),
+    // Short registry windows (crates.io: 10 uploads a minute) are paced across concurrent tasks.
+    beforeUpload: options.dryRun ? undefined : async (t) => {
+      const policy = RATE_LIMIT_POLICIES[t.pkg.publish.registry as keyof typeof RATE_LIMIT_POLICIES];
+      if (!policy?.limit || !policy.windowSeconds || policy.windowSeconds > 3600) return;
+      await paceUpload({
+        root: ctx.root,
+        registry: t.pkg.publish.registry,
+        packageId: t.pkg.id,
+        onWait: (seconds) => log(`⏳ ${t.pkg.id}: waiting ${seconds}s for the ${t.adapter?.label ?? t.pkg.publish.registry} rate-limit window…`),
+      });
+    },
+  };
+  const interrupted = async () => {
+    const entry: PublishEntry = {
+      package: target.pkg.id,
+      project: target.project,
+      ecosystem: target.manifest.ecosystem,
+      registry: target.pkg.publish.registry,
+      name: target.name,
+      version: mode === 'placeholder' ? '0.0.0' : target.version,
+      status: 'failed',
+      message: 'interrupted by a signal while publishing; re-run to finish (the registry is checked first, nothing is uploaded twice)',
+      reason: 'interrupted',
+      placeholder: mode === 'placeholder',
+      trustedPublishing: ctx.gate.outcome(target, 'disabled'),
+      finishedAt: new Date().toISOString(),
+    };
+    await mergePublishEntry(file, header, entry).catch(() => undefined);
+    log(`❌ ${target.pkg.id}: interrupted; recorded in ${path.relative(ctx.root, file)}`);
+  };
+  const entry = await withInterruptHandling(async (signal) => {
+    deps.signal = signal;
+    if (mode === 'placeholder') {
+      return publishPlaceholder(
+        target,
+        {
+          dryRun: options.dryRun,
+          configureTrust:
+            options.configureTrust && target.pkg.publish.registry === 'npm'
+              ? (t) => configureNpmTrustFor(t.manifest, t.pkg, ctx.config, ctx.resolution.identity, ctx.runner, ctx.env)
+              : undefined,
+        },
+        deps,
+      );
+    }
+    let previous: PublishEntry[] | undefined;
+    try {
+      previous = readArtifact(file, publishResultSchema)?.packages;
+    } catch {
+      previous = undefined;
+    }
+    return publishPackage(target, { dryRun: options.dryRun, previous }, deps);
+  }, interrupted);
+  await mergePublishEntry(file, header, entry);
+  log(`   result: ${path.relative(ctx.root, file)}`);
+  const success = entry.status !== 'failed' && entry.status !== 'blocked';
+  return { success, entry, artifact: file };
+}

@@ -1,0 +1,92 @@
+import type { MonochangeConfig, PackageConfig } from '../config/types';
+import { MonochangeError } from '../errors';
+import { readManifest } from '../manifests';
+import type { Manifest } from '../manifests/types';
+import { registryAdapter } from '../registries';
+import type { RegistryAdapter } from '../registries/types';
+
+/** One package, resolved for a run: config, manifest, adapter (none for custom registries), version. */
+export interface PackageTarget {
+  pkg: PackageConfig;
+  /** Nx project name (or the package id outside Nx). */
+  project: string;
+  manifest: Manifest;
+  adapter?: RegistryAdapter;
+  /** Name on the registry (Go: module path). */
+  name: string;
+  version: string;
+}
+
+/** Finds the declared package by id, else by project root. */
+export function findPackage(config: MonochangeConfig, by: { packageId?: string; projectRoot?: string; projectName?: string }): PackageConfig {
+  if (by.packageId) {
+    const pkg = config.packages.find((p) => p.id === by.packageId);
+    if (!pkg) {
+      throw new MonochangeError(`no package \`${by.packageId}\` is declared in monochange.toml`, {
+        file: config.file,
+        key: `package.${by.packageId}`,
+        fix: `add a [package.${by.packageId}] table with its path and type, or pass an existing id (${config.packages.map((p) => p.id).join(', ') || 'none declared'})`,
+      });
+    }
+    return pkg;
+  }
+  const root = normalise(by.projectRoot ?? '');
+  const pkg = config.packages.find((p) => normalise(p.path) === root);
+  if (!pkg) {
+    throw new MonochangeError(`project \`${by.projectName ?? root}\` (root \`${root || '.'}\`) is not declared in monochange.toml`, {
+      file: config.file,
+      fix: `add [package.<id>] with path = "${root || '.'}" and its type, or remove the target from this project`,
+    });
+  }
+  return pkg;
+}
+
+function normalise(p: string): string {
+  return p.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/+$/, '');
+}
+
+export interface VersionSources {
+  /** `nxReleaseVersionData[project].newVersion` when run by `nx release publish`. */
+  releaseVersion?: string | null;
+  /** The target option `version`. */
+  optionVersion?: string;
+  /** The CI job's ref name (`GITHUB_REF_NAME`): a Go job started by `<dir>/vX.Y.Z` takes its version from it. */
+  refName?: string;
+}
+
+/** The version to publish: the manifest's; for Go, nx release data, then the option, then `[package.<id>] version`. */
+export function resolveVersion(pkg: PackageConfig, manifest: Manifest, sources: VersionSources, configFile: string): string {
+  const explicit = sources.releaseVersion ?? sources.optionVersion;
+  if (manifest.version) {
+    return manifest.version;
+  }
+  const version = explicit ?? pkg.version ?? versionFromGoTag(manifest, sources.refName);
+  if (!version) {
+    throw new MonochangeError(`package \`${pkg.id}\` has no version to publish (${manifest.ecosystem} manifests ${manifest.ecosystem === 'go' ? 'carry no version' : 'declare none'})`, {
+      file: configFile,
+      key: `package.${pkg.id}.version`,
+      fix: `run it from a job started by its release tag (\`${manifest.go?.relativePath ? `${manifest.go.relativePath}/` : ''}v1.2.3\`), through \`nx release publish\`, pass \`--version=1.2.3\` to the target, or set \`version = "1.2.3"\` under [package.${pkg.id}]`,
+    });
+  }
+  return version.replace(/^v(?=\d)/, '');
+}
+
+function versionFromGoTag(manifest: Manifest, refName: string | undefined): string | undefined {
+  if (manifest.ecosystem !== 'go' || !refName) return undefined;
+  const prefix = manifest.go?.relativePath ? `${manifest.go.relativePath}/` : '';
+  if (!refName.startsWith(prefix)) return undefined;
+  const match = /^v(\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.+-]+)?)$/.exec(refName.slice(prefix.length));
+  return match?.[1];
+}
+
+export function resolveTarget(
+  config: MonochangeConfig,
+  pkg: PackageConfig,
+  project: string,
+  sources: VersionSources = {},
+): PackageTarget {
+  const manifest = readManifest(config.root, pkg);
+  const adapter = pkg.publish.mode === 'builtin' ? registryAdapter(pkg.publish.registry) : undefined;
+  const version = resolveVersion(pkg, manifest, sources, config.file);
+  return { pkg, project, manifest, adapter, name: adapter ? adapter.registryName(manifest) : manifest.name, version };
+}

@@ -1,0 +1,84 @@
+import { checkClaimsForPackage } from '../ci/oidc';
+import type { MonochangeConfig } from '../config/types';
+import { goTagFor } from '../registries/go-proxy';
+import { npmTrustCommandFor } from '../registries/npm';
+import { checkProvenance, configuredOrManualOutcome, disabledOutcome, enforceTrust, plannedOutcome } from '../trust';
+import type { Env, TrustOutcome } from '../types';
+import type { IdentityResolution } from './identity';
+import type { PackageTarget } from './target';
+import type { GateVerdict, TrustGate } from './trust-gate.types';
+
+/**
+ * Composes the trust rules of src/core/trust (context, tokens, matrix, provenance) with the
+ * signed-token checks of src/core/ci/oidc into the one question the publish state machine asks.
+ */
+export function createTrustGate(config: MonochangeConfig, resolution: IdentityResolution, env: Env): TrustGate {
+  const { identity } = resolution;
+  return {
+    async check(target: PackageTarget): Promise<GateVerdict> {
+      const { pkg } = target;
+      const registry = pkg.publish.registry;
+      const warnings = [...resolution.oidc.warnings];
+      if (pkg.publish.trustedPublishing.enabled) {
+        if (resolution.oidc.status === 'refused') {
+          return { allowed: false, code: resolution.oidc.code, reason: `\`${pkg.id}\` refused: ${resolution.oidc.reason}` };
+        }
+        const verdict = enforceTrust({ pkg, registry, identity, env, config });
+        if (!verdict.allowed) return { allowed: false, code: verdict.code, reason: verdict.reason };
+        if (identity.provider === 'github_actions') {
+          if (resolution.oidc.status !== 'verified') {
+            const why = 'reason' in resolution.oidc ? resolution.oidc.reason : 'no OIDC token was verified';
+            return { allowed: false, code: 'oidc.unverified', reason: `\`${pkg.id}\` requires an identity confirmed by the signed OIDC token, but ${why}` };
+          }
+          const context = verdict.context;
+          const claims = checkClaimsForPackage({
+            identity,
+            registry,
+            expected: {
+              repository: context?.repository ?? pkg.publish.trustedPublishing.repository ?? '',
+              workflow: context?.workflow ?? pkg.publish.trustedPublishing.workflow ?? '',
+              environment: context?.environment,
+              repositoryId: pkg.publish.trustedPublishing.repositoryId,
+              repositoryOwnerId: pkg.publish.trustedPublishing.repositoryOwnerId,
+              tag: expectedTag(target, identity.refName),
+              provenance: pkg.publish.attestations.requireRegistryProvenance,
+            },
+          });
+          if (!claims.ok) return { allowed: false, code: claims.code, reason: `\`${pkg.id}\` refused: ${claims.reason}` };
+          warnings.push(...(claims.warnings ?? []));
+        }
+      }
+      const provenance = checkProvenance({ pkg, registry, identity });
+      if (!provenance.ok) return { allowed: false, code: provenance.code, reason: provenance.reason };
+      return { allowed: true, provenance: provenance.addProvenanceFlag, warnings };
+    },
+    outcome(target: PackageTarget, phase: 'planned' | 'done' | 'disabled'): TrustOutcome {
+      if (phase === 'disabled' || !target.adapter) return disabledOutcome();
+      const input = {
+        pkg: target.pkg,
+        registry: target.pkg.publish.registry,
+        name: target.name,
+        identity,
+        config,
+        setupUrl: target.adapter.setupUrl(target.manifest),
+        npmTrustCommand:
+          target.pkg.publish.registry === 'npm'
+            ? (ctx: { repository: string; workflow: string; environment?: string }) => npmTrustCommandFor(target.manifest, ctx, env)
+            : undefined,
+      };
+      return phase === 'planned' ? plannedOutcome(input) : configuredOrManualOutcome(input);
+    },
+  };
+}
+
+/** Tag-bound registries (pub.dev, Go) must run from the tag of the version being published. */
+function expectedTag(target: PackageTarget, refName: string | undefined): string | undefined {
+  const registry = target.pkg.publish.registry;
+  if (registry === 'go_proxy') return goTagFor(target.manifest, target.version);
+  if (registry === 'pub_dev') {
+    const v = target.version.replace(/[.+]/g, '\\$&');
+    if (refName && new RegExp(`(^|-)v?${v}$`).test(refName)) return refName;
+    return `${target.name}-v${target.version}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import { npmRegistry } from '../../registries/npm';
+import { cratesIoRegistry } from '../../registries/crates-io';
+import { githubEnv, gitlabEnv } from '../../trust/testing/fixtures';
+import type { Env } from '../../types';
+import { identityChecks } from './identity';
+import { fakeAdapter, makeContext, manifest, pkgConfig, statuses, tempDir } from './testing/context';
+
+const root = tempDir();
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function npmCtx(env: Env, trusted = true) {
+  const pkg = pkgConfig({ id: 'web', type: 'npm', trustedPublishing: { enabled: trusted } });
+  return makeContext({ root, pkg, manifest: manifest(`${root}/packages/web`, { ecosystem: 'npm', name: '@acme/web', version: '1.2.3' }), adapter: npmRegistry, env });
+}
+
+function pubCtx(env: Env) {
+  const pkg = pkgConfig({ id: 'dartlib', type: 'dart' });
+  return makeContext({ root, pkg, manifest: manifest(`${root}/packages/dartlib`, { ecosystem: 'dart', name: 'dartlib', version: '1.2.3' }), adapter: fakeAdapter('pub_dev', 'pub.dev', ['dart']), env });
+}
+
+function goCtx(env: Env, relativePath: string) {
+  const pkg = pkgConfig({ id: 'gomod', type: 'go', path: relativePath || '.' });
+  const dir = relativePath ? `${root}/${relativePath}` : root;
+  const modulePath = `github.com/acme/widgets${relativePath ? `/${relativePath}` : ''}`;
+  return makeContext({
+    root,
+    pkg,
+    manifest: manifest(dir, { ecosystem: 'go', name: modulePath, go: { modulePath, relativePath } }),
+    adapter: fakeAdapter('go_proxy', 'Go proxy', ['git']),
+    version: '1.2.3',
+    env,
+  });
+}
+
+const run = async (ctx: ReturnType<typeof npmCtx>) => identityChecks(ctx);
+
+describe('identity checks', () => {
+  it('identity.provider passes on GitHub Actions', async () => {
+    const checks = await run(npmCtx(githubEnv()));
+    expect(statuses(checks, 'identity.provider')).toEqual(['pass']);
+    expect(checks.find((c) => c.id === 'identity.provider')?.message).toContain('acme/widgets');
+  });
+
+  it('identity.provider fails in a plain shell, with the capability message', async () => {
+    const checks = await run(npmCtx({}));
+    expect(checks).toHaveLength(1);
+    expect(checks[0]).toMatchObject({ id: 'identity.provider', status: 'fail' });
+    expect(checks[0].message).toContain('No supported CI provider identity was detected for npm trusted publishing; supported providers: GitHub Actions, GitLab CI/CD.');
+  });
+
+  it('identity checks are skipped (one pass) when trusted publishing is off', async () => {
+    const checks = await run(npmCtx({}, false));
+    expect(checks).toEqual([expect.objectContaining({ id: 'identity.provider', status: 'pass', message: expect.stringContaining('skipped') })]);
+  });
+
+  it('identity checks are not run for an already published version', async () => {
+    const ctx = npmCtx({});
+    ctx.state.exists = true;
+    expect(await run(ctx)).toEqual([]);
+  });
+
+  it('identity.supported passes for npm on GitHub Actions', async () => {
+    const checks = await run(npmCtx(githubEnv()));
+    expect(statuses(checks, 'identity.supported')).toEqual(['pass']);
+  });
+
+  it('identity.supported fails for crates.io on GitLab CI/CD', async () => {
+    const pkg = pkgConfig({ id: 'core', type: 'cargo' });
+    const ctx = makeContext({ root, pkg, manifest: manifest(root, { ecosystem: 'cargo', name: 'core', version: '1.0.0' }), adapter: cratesIoRegistry, env: gitlabEnv() });
+    const check = (await identityChecks(ctx)).find((c) => c.id === 'identity.supported');
+    expect(check).toMatchObject({ status: 'fail', message: 'Current CI provider GitLab CI/CD is not supported for crates_io trusted publishing; supported providers: GitHub Actions.' });
+  });
+
+  it('identity.id-token passes when both GitHub OIDC variables are present', async () => {
+    expect(statuses(await run(npmCtx(githubEnv())), 'identity.id-token')).toEqual(['pass']);
+  });
+
+  it('identity.id-token fails naming exactly the missing GitHub variable', async () => {
+    const check = (await run(npmCtx(githubEnv({ ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined })))).find((c) => c.id === 'identity.id-token');
+    expect(check?.status).toBe('fail');
+    expect(check?.message).toContain('`ACTIONS_ID_TOKEN_REQUEST_TOKEN`');
+    expect(check?.message).not.toContain('ACTIONS_ID_TOKEN_REQUEST_URL');
+  });
+
+  it('identity.id-token fails on GitLab without NPM_ID_TOKEN for npm', async () => {
+    const check = (await run(npmCtx(gitlabEnv()))).find((c) => c.id === 'identity.id-token');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('NPM_ID_TOKEN') });
+    expect(statuses(await run(npmCtx(gitlabEnv({ NPM_ID_TOKEN: 'fake-id-token' }))), 'identity.id-token')).toEqual(['pass']);
+  });
+
+  it('identity.trigger passes for a tag push', async () => {
+    expect(statuses(await run(npmCtx(githubEnv())), 'identity.trigger')).toEqual(['pass']);
+  });
+
+  it.each(['pull_request_target', 'workflow_run', 'pull_request'])('identity.trigger fails for %s', async (event) => {
+    const check = (await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event })))).find((c) => c.id === 'identity.trigger');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`\`${event}\``) });
+  });
+
+  it('identity.trigger fails for a GitLab merge request from a fork', async () => {
+    const env = gitlabEnv({ CI_PIPELINE_SOURCE: 'merge_request_event', CI_PROJECT_ID: '1', CI_MERGE_REQUEST_SOURCE_PROJECT_ID: '2', NPM_ID_TOKEN: 'fake' });
+    const check = (await run(npmCtx(env))).find((c) => c.id === 'identity.trigger');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('from a fork') });
+  });
+
+  it('identity.tag passes for pub.dev on the <name>-v<version> tag', async () => {
+    const env = githubEnv({ GITHUB_REF: 'refs/tags/dartlib-v1.2.3', GITHUB_REF_NAME: 'dartlib-v1.2.3' });
+    expect(statuses(await identityChecks(pubCtx(env)), 'identity.tag')).toEqual(['pass']);
+  });
+
+  it('identity.tag fails for pub.dev on a branch', async () => {
+    const env = githubEnv({ GITHUB_REF: 'refs/heads/main', GITHUB_REF_NAME: 'main', GITHUB_REF_TYPE: 'branch' });
+    const check = (await identityChecks(pubCtx(env))).find((c) => c.id === 'identity.tag');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('branch `main`') });
+    expect(check?.message).toContain('`dartlib-v1.2.3`');
+  });
+
+  it('identity.tag passes for a Go root module on v1.2.3 and fails for a submodule on the root tag', async () => {
+    const env = githubEnv();
+    expect(statuses(await identityChecks(goCtx(env, '')), 'identity.tag')).toEqual(['pass']);
+    const sub = (await identityChecks(goCtx(env, 'api'))).find((c) => c.id === 'identity.tag');
+    expect(sub).toMatchObject({ status: 'fail', message: expect.stringContaining('`api/v1.2.3`') });
+  });
+
+  it('identity.tag is not checked for registries without tag binding', async () => {
+    expect(statuses(await run(npmCtx(githubEnv())), 'identity.tag')).toEqual([]);
+  });
+});

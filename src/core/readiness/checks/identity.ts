@@ -1,0 +1,147 @@
+import { capabilityMessage, providerRegistryCapability, supportedProvidersList } from '../../trust/capabilities';
+import type { Check } from '../../types';
+import { goTagFor } from '../../registries/go-proxy';
+import type { ReadinessCheck, ReadinessContext } from '../types';
+import { fail, listOf, pass, registryOf, trustedPublishing, warn, willPublish } from './support';
+
+/**
+ * Who is running this job and may it publish by trusted publishing: provider detected and
+ * supported for the registry, OIDC token obtainable, a trigger registries accept, and (pub.dev,
+ * Go) the tag of the version being published. The repository/workflow/environment comparison
+ * belongs to the core trust check and is not repeated here.
+ */
+export const identityChecks: ReadinessCheck = (ctx) => {
+  if (!willPublish(ctx)) return [];
+  if (!trustedPublishing(ctx)) {
+    return [pass('identity.provider', 'trusted publishing is off for this package (publish.trusted_publishing = false): identity checks skipped')];
+  }
+  const checks: Check[] = [providerCheck(ctx)];
+  if (ctx.identity.provider === 'unknown') return checks;
+  checks.push(supportedCheck(ctx), idTokenCheck(ctx), triggerCheck(ctx));
+  const tag = tagCheck(ctx);
+  if (tag) checks.push(tag);
+  return checks;
+};
+
+const OPT_OUT = 'or set `publish.trusted_publishing = false` for this package to publish with a token instead';
+
+function providerCheck(ctx: ReadinessContext): Check {
+  const { identity } = ctx;
+  const registry = registryOf(ctx);
+  if (identity.provider === 'unknown') {
+    return fail(
+      'identity.provider',
+      `${capabilityMessage(registry, identity)} (${identity.reason ?? 'no CI environment variables found'})`,
+      `run readiness and publish from the CI workflow that publishes (${supportedProvidersList(registry)}), ${OPT_OUT}`,
+    );
+  }
+  if (!identity.verifiable) {
+    return fail(
+      'identity.provider',
+      capabilityMessage(registry, identity),
+      `run from a normal ${identity.label} job that exposes its repository and workflow variables, ${OPT_OUT}`,
+    );
+  }
+  const where = [identity.repository && `repository \`${identity.repository}\``, identity.workflow && `workflow \`${identity.workflow}\``, identity.job && `job \`${identity.job}\``]
+    .filter(Boolean)
+    .join(', ');
+  return pass('identity.provider', `running on ${identity.label}${where ? ` (${where})` : ''}`);
+}
+
+/** Go publishes by pushing a tag: the trust rules accept GitHub Actions and GitLab CI/CD jobs. */
+const GO_PROVIDERS = new Set(['github_actions', 'gitlab_ci']);
+
+function supportedCheck(ctx: ReadinessContext): Check {
+  const { identity } = ctx;
+  const registry = registryOf(ctx);
+  if (registry === 'go_proxy') {
+    return GO_PROVIDERS.has(identity.provider)
+      ? pass('identity.supported', `Go modules are published by a tag pushed from this ${identity.label} job; no registry credential is exchanged`)
+      : fail('identity.supported', `Go releases with trusted publishing on are only tagged from GitHub Actions or GitLab CI/CD jobs, not ${identity.label}`, `publish from GitHub Actions or GitLab CI/CD, ${OPT_OUT}`);
+  }
+  const message = capabilityMessage(registry, identity);
+  if (providerRegistryCapability(registry, identity.provider).trustedPublishing) return pass('identity.supported', message);
+  return fail('identity.supported', message, `publish from one of: ${supportedProvidersList(registry)}; ${OPT_OUT}`);
+}
+
+const GITHUB_OIDC_VARS = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+
+function idTokenCheck(ctx: ReadinessContext): Check {
+  const { identity, env } = ctx;
+  const registry = registryOf(ctx);
+  if (registry === 'go_proxy') return pass('identity.id-token', 'Go publishing pushes a git tag and needs no OIDC token');
+  if (identity.provider === 'github_actions') {
+    const missing = GITHUB_OIDC_VARS.filter((key) => env[key] === undefined);
+    if (missing.length === 0) return pass('identity.id-token', 'the job can request an OIDC token (`id-token: write` is granted)');
+    return fail(
+      'identity.id-token',
+      `GitHub Actions did not expose ${listOf(missing)}: the job has no \`id-token: write\` permission, so no OIDC token can be exchanged with ${ctx.target.adapter?.label ?? registry}`,
+      'add `permissions: { id-token: write, contents: read }` to the publish job (job level, not workflow level); fork pull requests never get it',
+    );
+  }
+  if (identity.provider === 'gitlab_ci' && registry === 'npm') {
+    if (env.NPM_ID_TOKEN !== undefined) return pass('identity.id-token', '`NPM_ID_TOKEN` is set for the npm OIDC exchange');
+    return fail(
+      'identity.id-token',
+      'GitLab CI/CD job has no `NPM_ID_TOKEN`: npm takes the OIDC token for trusted publishing from that variable',
+      'add `id_tokens: { NPM_ID_TOKEN: { aud: "npm:registry.npmjs.org" } }` to the publish job in .gitlab-ci.yml',
+    );
+  }
+  return pass('identity.id-token', `${identity.label} issues the OIDC token through its own job configuration; not visible from here`);
+}
+
+/** Events whose runs are controlled by people who cannot publish (or that never get an OIDC token). */
+const GITHUB_REFUSED: Record<string, string> = {
+  pull_request_target: 'runs with the base repository\'s privileges on pull requests anyone can open',
+  workflow_run: 'runs privileged after workflows that untrusted pull requests can trigger',
+  pull_request: 'runs code from a pull request (fork pull requests never get an OIDC token)',
+};
+const GITLAB_REFUSED: Record<string, string> = {
+  merge_request_event: 'runs merge-request pipelines (fork merge requests run code from outside the project)',
+  external_pull_request_event: 'runs pipelines for external pull requests',
+};
+
+function triggerCheck(ctx: ReadinessContext): Check {
+  const { identity, env } = ctx;
+  const event = identity.eventName;
+  if (!event) return pass('identity.trigger', `${identity.label} did not say what triggered this run; nothing to refuse`);
+  const refused = identity.provider === 'github_actions' ? GITHUB_REFUSED[event] : identity.provider === 'gitlab_ci' ? GITLAB_REFUSED[event] : undefined;
+  const fork =
+    identity.provider === 'gitlab_ci' && env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID && env.CI_PROJECT_ID && env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID !== env.CI_PROJECT_ID
+      ? ' from a fork'
+      : '';
+  if (refused) {
+    return fail(
+      'identity.trigger',
+      `this run was triggered by \`${event}\`${fork}, which ${refused}; publishing is refused from it`,
+      'publish on a tag push, `release: published` or `workflow_dispatch` from the default branch',
+    );
+  }
+  return pass('identity.trigger', `triggered by \`${event}\``);
+}
+
+/** pub.dev and Go are bound to the tag of the version being published. */
+function tagCheck(ctx: ReadinessContext): Check | undefined {
+  const registry = registryOf(ctx);
+  if (registry !== 'pub_dev' && registry !== 'go_proxy') return undefined;
+  const { identity, target } = ctx;
+  const expected = registry === 'go_proxy' ? [goTagFor(target.manifest, target.version)] : [`${target.name}-v${target.version}`, `v${target.version}`];
+  const refName = identity.refName ?? refNameFrom(identity.ref);
+  const isTag = identity.refType === 'tag' || identity.ref?.startsWith('refs/tags/');
+  const wanted = listOf(expected);
+  if (isTag && refName && expected.includes(refName)) return pass('identity.tag', `running from tag \`${refName}\` of version ${target.version}`);
+  const running = refName ? `${isTag ? 'tag' : 'branch'} \`${refName}\`` : 'an unknown ref';
+  const why =
+    registry === 'pub_dev'
+      ? 'pub.dev only accepts OIDC tokens from runs of a pushed tag that matches its tag pattern'
+      : 'Go module versions are git tags, and the signed identity must name the tag being released';
+  return fail(
+    'identity.tag',
+    `${target.name} ${target.version} must be published from ${expected.length > 1 ? `one of the tags ${wanted}` : `tag ${wanted}`}, but this run is on ${running}; ${why}`,
+    `push ${expected.length > 1 ? `tag ${listOf([expected[0]])} (or ${listOf([expected[1]])})` : `tag ${wanted}`} and let the workflow run on \`push: tags\`${registry === 'pub_dev' ? ', and set the same tag pattern on pub.dev (Admin → Automated publishing)' : ''}`,
+  );
+}
+
+function refNameFrom(ref: string | undefined): string | undefined {
+  return ref?.replace(/^refs\/(tags|heads)\//, '');
+}

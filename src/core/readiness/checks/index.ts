@@ -1,0 +1,11 @@
+export { identityChecks } from './identity';
+export { workflowChecks } from './workflow';
+export { credentialChecks } from './credentials';
+export { toolChecks, clearToolVersionCache, NPM_TRUSTED_PUBLISHING_MIN } from './tools';
+export { npmChecks } from './npm';
+export { cargoChecks } from './cargo';
+export { jsrChecks, createJsrChecks, JSR_DENO_ENV, type JsrCheckOptions } from './jsr';
+export { pythonChecks } from './python';
+export { goChecks } from './go';
+export { rateLimitChecks, RATE_LIMITS } from './rate-limits';
+export { CHECK_IDS, type CheckIdProof } from './check-ids';

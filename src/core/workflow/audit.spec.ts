@@ -1,0 +1,213 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ACTION_PINS } from './action-pins';
+import { auditWorkflow, auditWorkflowFile, type Finding } from './audit';
+import { renderPublishWorkflow } from './render-workflow';
+import { mainSpec } from './testing/specs';
+
+const CHECKOUT = `actions/checkout@${ACTION_PINS.checkout.sha} # v7.0.1`;
+const NODE = `actions/setup-node@${ACTION_PINS.setupNode.sha} # v7.0.0`;
+
+/** A clean publish workflow; each test breaks one thing in it. */
+const GOOD = `name: Publish
+on:
+  release:
+    types: [published]
+permissions: {}
+concurrency:
+  group: publish-\${{ github.ref }}
+  cancel-in-progress: false
+jobs:
+  publish:
+    runs-on: ubuntu-24.04
+    environment: publisher
+    permissions:
+      contents: read
+      id-token: write
+    steps:
+      - uses: ${CHECKOUT}
+        with:
+          persist-credentials: false
+      - uses: ${NODE}
+        with:
+          node-version: "24"
+          package-manager-cache: false
+      - run: npm ci --ignore-scripts
+      - run: npx nx run-many -t publish
+`;
+
+const audit = (text: string, expected?: Parameters<typeof auditWorkflow>[1]['expected']) =>
+  auditWorkflow(text, { path: '.github/workflows/publish.yml', expected });
+const brief = (findings: Finding[]) => findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.line }));
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+describe('auditWorkflow', () => {
+  it('finds nothing in a hardened workflow', () => {
+    expect(audit(GOOD, { environment: 'publisher', registries: ['npm'] })).toEqual([]);
+  });
+
+  it('flags an action pinned to a tag, with its line and a fix', () => {
+    const text = GOOD.replace(CHECKOUT, 'actions/checkout@v4');
+    const findings = audit(text);
+    expect(brief(findings)).toEqual([{ rule: 'unpinned-action', severity: 'error', line: 17 }]);
+    expect(findings[0]).toMatchObject({ file: '.github/workflows/publish.yml' });
+    expect(findings[0].message).toContain('actions/checkout@v4');
+    expect(findings[0].fix).toContain('actions/checkout@<40-hex commit SHA>');
+  });
+
+  it('flags local actions and unpinned reusable workflows', () => {
+    const text = GOOD.replace('      - run: npm ci --ignore-scripts\n', '      - uses: ./.github/actions/setup\n      - run: npm ci --ignore-scripts\n') +
+      '  other:\n    permissions:\n      contents: read\n    uses: acme/workflows/.github/workflows/x.yml@main\n';
+    expect(brief(audit(text))).toEqual([
+      { rule: 'unpinned-action', severity: 'error', line: lineOf(text, './.github/actions/setup') },
+      { rule: 'unpinned-action', severity: 'error', line: lineOf(text, 'x.yml@main') },
+    ]);
+  });
+
+  it('warns about a pinned SHA without a version comment', () => {
+    const text = GOOD.replace(CHECKOUT, `actions/checkout@${ACTION_PINS.checkout.sha}`);
+    expect(brief(audit(text))).toEqual([{ rule: 'missing-version-comment', severity: 'warning', line: 17 }]);
+  });
+
+  it('flags id-token: write at workflow level', () => {
+    const text = GOOD.replace('permissions: {}\n', 'permissions:\n  id-token: write\n');
+    expect(brief(audit(text))).toEqual([{ rule: 'workflow-level-id-token', severity: 'error', line: 6 }]);
+  });
+
+  it('flags a missing top-level permissions block, and write-all / read-all', () => {
+    expect(brief(audit(GOOD.replace('permissions: {}\n', '')))).toEqual([
+      { rule: 'missing-top-level-permissions', severity: 'error', line: 1 },
+    ]);
+    expect(audit(GOOD.replace('permissions: {}', 'permissions: read-all')).map((f) => f.rule)).toEqual(['broad-permissions']);
+    expect(audit(GOOD.replace('permissions: {}', 'permissions: write-all')).map((f) => f.rule)).toEqual(['workflow-level-id-token']);
+    expect(brief(audit(GOOD.replace('permissions: {}\n', 'permissions:\n  contents: write\n')))).toEqual([
+      { rule: 'broad-permissions', severity: 'error', line: 6 },
+    ]);
+  });
+
+  it('flags pull_request_target and workflow_run', () => {
+    const text = GOOD.replace('  release:\n    types: [published]\n', '  pull_request_target:\n  workflow_run:\n    workflows: [ci]\n');
+    expect(brief(audit(text))).toEqual([
+      { rule: 'dangerous-trigger', severity: 'error', line: 3 },
+      { rule: 'dangerous-trigger', severity: 'error', line: 4 },
+    ]);
+    expect(audit(GOOD.replace('on:\n  release:\n    types: [published]', 'on: [push, pull_request_target]')).map((f) => f.rule)).toEqual([
+      'dangerous-trigger',
+    ]);
+  });
+
+  it('flags caches in the publish job: actions/cache, setup-node defaults, setup-go, setup-uv, rust-cache', () => {
+    const cacheStep = '      - uses: actions/cache@0400d5f644dc74513175e3cd8d07132dd4860809 # v4.2.4\n        with:\n          path: ~/.npm\n          key: npm\n';
+    const withCache = GOOD.replace('      - run: npm ci --ignore-scripts\n', `${cacheStep}      - run: npm ci --ignore-scripts\n`);
+    expect(brief(audit(withCache))).toEqual([{ rule: 'cache-in-publish-job', severity: 'error', line: lineOf(withCache, 'actions/cache@') }]);
+
+    const nodeDefault = GOOD.replace('          package-manager-cache: false\n', '');
+    expect(brief(audit(nodeDefault))).toEqual([{ rule: 'cache-in-publish-job', severity: 'error', line: lineOf(nodeDefault, 'actions/setup-node@') }]);
+
+    const nodeCache = GOOD.replace('          package-manager-cache: false\n', '          package-manager-cache: false\n          cache: npm\n');
+    expect(brief(audit(nodeCache))).toEqual([{ rule: 'cache-in-publish-job', severity: 'error', line: lineOf(nodeCache, 'cache: npm') }]);
+
+    const others = GOOD.replace(
+      '      - run: npm ci --ignore-scripts\n',
+      `      - uses: actions/setup-go@${ACTION_PINS.setupGo.sha} # v7.0.0\n` +
+        `      - uses: astral-sh/setup-uv@${ACTION_PINS.setupUv.sha} # v10.0.1\n        with:\n          enable-cache: true\n` +
+        '      - uses: Swatinem/rust-cache@9d47c6ad4b02e050fd481d890b2ea34778fd09d6 # v2.7.8\n' +
+        '      - run: npm ci --ignore-scripts\n',
+    );
+    expect(brief(audit(others))).toEqual([
+      { rule: 'cache-in-publish-job', severity: 'error', line: lineOf(others, 'actions/setup-go@') },
+      { rule: 'cache-in-publish-job', severity: 'error', line: lineOf(others, 'enable-cache: true') },
+      { rule: 'cache-in-publish-job', severity: 'error', line: lineOf(others, 'Swatinem/rust-cache@') },
+    ]);
+  });
+
+  it('warns about caches in other jobs of a release-triggered workflow', () => {
+    const text = `${GOOD}  build:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: read\n    steps:\n      - uses: ${NODE}\n        with:\n          cache: npm\n          package-manager-cache: false\n`;
+    expect(brief(audit(text))).toEqual([{ rule: 'cache-in-publish-job', severity: 'warning', line: lineOf(text, 'cache: npm') }]);
+  });
+
+  it('flags ${{ }} inside run:, on the line where it appears', () => {
+    const text = GOOD.replace(
+      '      - run: npx nx run-many -t publish\n',
+      '      - run: |\n          echo start\n          echo "${{ github.event.release.name }}"\n',
+    );
+    const findings = audit(text);
+    expect(brief(findings)).toEqual([{ rule: 'template-injection', severity: 'error', line: lineOf(text, 'github.event.release.name') }]);
+    expect(findings[0].fix).toContain('env:');
+  });
+
+  it('flags checkout without persist-credentials: false', () => {
+    const text = GOOD.replace('        with:\n          persist-credentials: false\n', '');
+    expect(brief(audit(text))).toEqual([{ rule: 'persist-credentials', severity: 'error', line: 17 }]);
+    const explicitTrue = GOOD.replace('persist-credentials: false', 'persist-credentials: true');
+    expect(brief(audit(explicitTrue))).toEqual([{ rule: 'persist-credentials', severity: 'error', line: 19 }]);
+  });
+
+  it('flags a publish job without environment, or with another one than expected', () => {
+    const none = GOOD.replace('    environment: publisher\n', '');
+    expect(brief(audit(none))).toEqual([{ rule: 'missing-environment', severity: 'error', line: 10 }]);
+    expect(audit(none, { environment: '' })).toEqual([]);
+    const other = audit(GOOD, { environment: 'release' });
+    expect(brief(other)).toEqual([{ rule: 'missing-environment', severity: 'error', line: 12 }]);
+    expect(other[0].message).toContain('`publisher` but the registries expect `release`');
+    expect(audit(GOOD.replace('environment: publisher', 'environment:\n      name: publisher'), { environment: 'publisher' })).toEqual([]);
+  });
+
+  it('warns about missing concurrency and cancel-in-progress: true', () => {
+    const none = GOOD.replace('concurrency:\n  group: publish-${{ github.ref }}\n  cancel-in-progress: false\n', '');
+    expect(brief(audit(none))).toEqual([{ rule: 'missing-concurrency', severity: 'warning', line: 7 }]);
+    const cancel = GOOD.replace('cancel-in-progress: false', 'cancel-in-progress: true');
+    expect(brief(audit(cancel))).toEqual([{ rule: 'missing-concurrency', severity: 'warning', line: 8 }]);
+  });
+
+  it('flags registry-url and npm token variables', () => {
+    const text = GOOD.replace('          package-manager-cache: false\n', '          package-manager-cache: false\n          registry-url: https://registry.npmjs.org\n').replace(
+      '      - run: npx nx run-many -t publish\n',
+      '      - run: npx nx run-many -t publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
+    );
+    expect(brief(audit(text))).toEqual([
+      { rule: 'registry-url-token-plumbing', severity: 'warning', line: lineOf(text, 'registry-url') },
+      { rule: 'registry-url-token-plumbing', severity: 'error', line: lineOf(text, 'NODE_AUTH_TOKEN') },
+    ]);
+  });
+
+  it('flags secrets: inherit', () => {
+    const text = `${GOOD}  call:\n    permissions:\n      contents: read\n    uses: acme/wf/.github/workflows/x.yml@${'b'.repeat(40)} # v1.0.0\n    secrets: inherit\n`;
+    expect(brief(audit(text))).toEqual([{ rule: 'secrets-inherit', severity: 'error', line: lineOf(text, 'secrets: inherit') }]);
+  });
+
+  it('checks what each expected registry needs', () => {
+    const findings = audit(GOOD, { registries: ['crates_io', 'pub_dev', 'go_proxy'] });
+    expect(findings.map((f) => [f.rule, f.line, f.message.split(' ').slice(0, 2).join(' ')])).toEqual([
+      ['registry-requirement', 2, 'pub.dev accepts'],
+      ['registry-requirement', 9, 'crates.io packages'],
+      ['registry-requirement', 11, 'Go modules'],
+    ]);
+    const goWrite = GOOD.replace('contents: read', 'contents: write');
+    expect(brief(audit(goWrite, { registries: ['npm'] }))).toEqual([{ rule: 'broad-permissions', severity: 'warning', line: 14 }]);
+  });
+
+  it('reports invalid YAML as a finding instead of throwing', () => {
+    expect(brief(audit('jobs: [\n'))).toEqual([{ rule: 'invalid-yaml', severity: 'error', line: expect.any(Number) }]);
+  });
+
+  it('finds nothing in every generated workflow', () => {
+    const text = renderPublishWorkflow(mainSpec());
+    expect(audit(text, { environment: 'publisher', registries: ['npm', 'crates_io', 'jsr', 'pypi', 'go_proxy'] })).toEqual([]);
+  });
+});
+
+describe('auditWorkflowFile', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-audit-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the file and names it in findings', () => {
+    const file = path.join(dir, 'publish.yml');
+    fs.writeFileSync(file, GOOD.replace(CHECKOUT, 'actions/checkout@v4'));
+    expect(auditWorkflowFile(file)).toEqual([expect.objectContaining({ rule: 'unpinned-action', file, line: 17 })]);
+  });
+});

@@ -1,0 +1,4 @@
+export * from './action-pins';
+export * from './audit';
+export * from './render-workflow';
+export * from './toml-edit';

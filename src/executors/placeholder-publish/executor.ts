@@ -1,0 +1,17 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { runPlaceholderTask } from '../../core/publish/run-task';
+import { taskInputs } from '../task-inputs';
+import type { PlaceholderPublishExecutorSchema } from './schema';
+
+export default async function placeholderPublishExecutor(
+  options: PlaceholderPublishExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const result = await runPlaceholderTask({
+    ...taskInputs(context, options.dryRun),
+    packageId: options.package,
+    output: options.output,
+    configureTrust: options.configureTrust,
+  });
+  return { success: result.success };
+}

@@ -1,0 +1,6 @@
+export interface PlaceholderPublishExecutorSchema {
+  package?: string;
+  dryRun?: boolean;
+  configureTrust?: boolean;
+  output?: string;
+}

@@ -1,0 +1,6 @@
+export interface ReadinessExecutorSchema {
+  package?: string;
+  version?: string;
+  failOnBlocked?: boolean;
+  output?: string;
+}

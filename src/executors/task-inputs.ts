@@ -1,0 +1,13 @@
+import type { ExecutorContext } from '@nx/devkit';
+
+/** What every executor reads from Nx: root, project name and root, dry run. */
+export function taskInputs(context: ExecutorContext, dryRunOption?: boolean) {
+  const projectName = context.projectName ?? '';
+  const projectRoot = context.projectsConfigurations?.projects[projectName]?.root ?? '';
+  return {
+    root: context.root,
+    projectName,
+    projectRoot,
+    dryRun: process.env.NX_DRY_RUN === 'true' || dryRunOption === true,
+  };
+}

@@ -1,0 +1,133 @@
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import type { Ecosystem } from '../../core/types';
+
+/**
+ * Just enough of each manifest to declare a package in monochange.toml: its ecosystem, registry
+ * name and whether it is meant to be published. (The full readers live in src/core/manifests and
+ * read from disk; generators read through the Nx Tree, so a dry run sees pending files too.)
+ */
+export interface SniffedManifest {
+  ecosystem: Ecosystem;
+  /** Registry name (Go: module path). */
+  name: string;
+  /** Never published (npm private, Cargo publish = false, pubspec publish_to: none). */
+  private: boolean;
+  /** npm only: package.json has a version. */
+  hasVersion?: boolean;
+}
+
+/** Manifest file names the tree walk looks at (package.json comes from Nx projects instead). */
+export const WALKED_MANIFESTS = ['Cargo.toml', 'pyproject.toml', 'go.mod', 'pubspec.yaml', 'deno.json', 'deno.jsonc', 'jsr.json'];
+
+/** Reads `text` as the manifest `fileName`; `undefined` when it declares no package or does not parse. */
+export function sniffManifest(fileName: string, text: string): SniffedManifest | undefined {
+  try {
+    switch (fileName) {
+      case 'package.json':
+        return sniffPackageJson(text);
+      case 'Cargo.toml':
+        return sniffCargo(text);
+      case 'pyproject.toml':
+        return sniffPyproject(text);
+      case 'go.mod':
+        return sniffGoMod(text);
+      case 'pubspec.yaml':
+        return sniffPubspec(text);
+      case 'deno.json':
+      case 'deno.jsonc':
+      case 'jsr.json':
+        return sniffDeno(text);
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+const obj = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+function sniffPackageJson(text: string): SniffedManifest | undefined {
+  const json = obj(JSON.parse(text));
+  const name = str(json.name);
+  if (!name) return undefined;
+  return { ecosystem: 'npm', name, private: json.private === true, hasVersion: !!str(json.version) };
+}
+
+function sniffCargo(text: string): SniffedManifest | undefined {
+  const pkg = obj(parseToml(text).package);
+  const name = str(pkg.name);
+  if (!name) return undefined;
+  const publish = pkg.publish;
+  const isPrivate = publish === false || (Array.isArray(publish) && publish.length === 0);
+  return { ecosystem: 'cargo', name, private: isPrivate };
+}
+
+function sniffPyproject(text: string): SniffedManifest | undefined {
+  const doc = parseToml(text);
+  const name = str(obj(doc.project).name) ?? str(obj(obj(doc.tool).poetry).name);
+  return name ? { ecosystem: 'python', name, private: false } : undefined;
+}
+
+function sniffGoMod(text: string): SniffedManifest | undefined {
+  const match = /^\s*module\s+("([^"]+)"|(\S+))/m.exec(text.replace(/\/\/.*$/gm, ''));
+  const name = match?.[2] ?? match?.[3];
+  return name ? { ecosystem: 'go', name, private: false } : undefined;
+}
+
+function sniffPubspec(text: string): SniffedManifest | undefined {
+  const doc = obj(parseYaml(text));
+  const name = str(doc.name);
+  if (!name) return undefined;
+  const publishTo = doc.publish_to;
+  const isPrivate = publishTo === 'none' || publishTo === false;
+  return { ecosystem: 'flutter' in doc ? 'flutter' : 'dart', name, private: isPrivate };
+}
+
+function sniffDeno(text: string): SniffedManifest | undefined {
+  const name = str(obj(JSON.parse(stripJsonc(text))).name);
+  return name ? { ecosystem: 'deno', name, private: false } : undefined;
+}
+
+/** Removes comments and trailing commas from JSONC, leaving strings alone. */
+export function stripJsonc(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j;
+    } else if (ch === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+      out += '\n';
+    } else if (ch === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 1;
+    } else {
+      out += ch;
+    }
+  }
+  return out.replace(/,(\s*[}\]])/g, '$1');
+}
+
+/**
+ * The `[package.<id>]` key for a manifest name: crate/package name as is, Go's last module path
+ * segment that is not a major-version suffix, `@scope/name` → `name`; anything outside
+ * `[A-Za-z0-9_-]` becomes `-`.
+ */
+export function packageIdFor(ecosystem: Ecosystem, name: string): string {
+  let base = name;
+  if (ecosystem === 'go') {
+    const segments = name.split('/').filter(Boolean);
+    base = [...segments].reverse().find((s) => !/^v\d+$/.test(s)) ?? segments[segments.length - 1] ?? name;
+  } else if (base.startsWith('@') && base.includes('/')) {
+    base = base.slice(base.indexOf('/') + 1);
+  }
+  const id = base.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  return id === '' ? ecosystem : id;
+}

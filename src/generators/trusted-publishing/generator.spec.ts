@@ -1,0 +1,387 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
+import { FsTree } from 'nx/src/generators/tree';
+import { parse as parseToml } from 'smol-toml';
+import { parse as parseYaml } from 'yaml';
+import { configSchema } from '../../core/config/schema';
+import { MonochangeError } from '../../core/errors';
+import { auditWorkflow } from '../../core/workflow/audit';
+import { actionlint } from '../../core/workflow/testing/actionlint';
+import { initGenerator } from '../init/generator';
+import { changedFiles, mixedWorkspace } from '../init/testing/mixed-workspace';
+import trustedPublishingGenerator, { trustedPublishingGenerator as named } from './generator';
+import type { TrustedPublishingGeneratorSchema } from './schema';
+
+const WF = '.github/workflows';
+
+async function setUp(): Promise<Tree> {
+  const tree = mixedWorkspace();
+  await initGenerator(tree, { skipFormat: true });
+  return tree;
+}
+
+async function generate(tree: Tree, options: TrustedPublishingGeneratorSchema = {}) {
+  return trustedPublishingGenerator(tree, { skipFormat: true, ...options });
+}
+
+const toml = (tree: Tree) => parseToml(tree.read('monochange.toml', 'utf-8')!) as any;
+const yaml = (tree: Tree, file: string) => parseYaml(tree.read(`${WF}/${file}`, 'utf-8')!);
+const workflows = (tree: Tree) => (tree.exists(WF) ? tree.children(WF).sort() : []);
+const runs = (doc: any) => doc.jobs.publish.steps.filter((s: any) => s.run?.startsWith('npx nx')).map((s: any) => s.run);
+
+/** Runs the callback and returns what it printed. */
+async function printed(callback: () => unknown): Promise<string> {
+  const lines: string[] = [];
+  const info = jest.spyOn(logger, 'info').mockImplementation((m) => void lines.push(String(m)));
+  const warn = jest.spyOn(logger, 'warn').mockImplementation((m) => void lines.push(`WARN ${String(m)}`));
+  try {
+    await callback();
+  } finally {
+    info.mockRestore();
+    warn.mockRestore();
+  }
+  return lines.join('\n');
+}
+
+describe('trusted-publishing generator on a six-ecosystem workspace', () => {
+  let tree: Tree;
+  let callback: () => unknown;
+  beforeAll(async () => {
+    tree = await setUp();
+    callback = await generate(tree);
+  });
+
+  it('exports the generator as default and named', () => {
+    expect(trustedPublishingGenerator).toBe(named);
+  });
+
+  it('writes monochange.toml tables (snapshot)', () => {
+    expect(tree.read('monochange.toml', 'utf-8')).toMatchSnapshot();
+  });
+
+  it.each(['publish.yml', 'publish-my_dart.yml', 'publish-my_app.yml', 'publish-api.yml'])('writes %s (snapshot)', (file) => {
+    expect(tree.read(`${WF}/${file}`, 'utf-8')).toMatchSnapshot();
+  });
+
+  it('writes one main workflow and one per Dart package and Go module', () => {
+    expect(workflows(tree)).toEqual(['publish-api.yml', 'publish-my_app.yml', 'publish-my_dart.yml', 'publish.yml']);
+  });
+
+  it('gives every workflow zero actionlint and zero audit findings', async () => {
+    for (const file of workflows(tree)) {
+      const text = tree.read(`${WF}/${file}`, 'utf-8')!;
+      expect(await actionlint(text, `${WF}/${file}`)).toEqual([]);
+      expect(auditWorkflow(text, { path: file, expected: { environment: 'publisher' } })).toEqual([]);
+    }
+  });
+
+  it('configures every ecosystem, provenance for npm and JSR only, and a workflow per Dart package', () => {
+    const config = toml(tree);
+    const trust = { enabled: true, repository: 'acme/widgets', workflow: 'publish.yml', environment: 'publisher' };
+    for (const eco of ['npm', 'cargo', 'deno', 'python']) {
+      expect(config.ecosystems[eco].publish.trusted_publishing).toEqual(trust);
+    }
+    for (const eco of ['dart', 'go']) {
+      expect(config.ecosystems[eco].publish.trusted_publishing).toEqual({ enabled: true, repository: 'acme/widgets', environment: 'publisher' });
+    }
+    expect(config.package.api.publish.trusted_publishing).toEqual({ workflow: 'publish-api.yml' });
+    expect(config.ecosystems.npm.publish.attestations).toEqual({ require_registry_provenance: true });
+    expect(config.ecosystems.deno.publish.attestations).toEqual({ require_registry_provenance: true });
+    expect(config.ecosystems.cargo.publish.attestations).toBeUndefined();
+    expect(config.package.my_dart.publish.trusted_publishing).toEqual({ workflow: 'publish-my_dart.yml' });
+    expect(config.package.my_app.publish.trusted_publishing).toEqual({ workflow: 'publish-my_app.yml' });
+    expect(configSchema.safeParse(config).success).toBe(true);
+  });
+
+  it('publishes only the projects without a tag-triggered workflow of their own from the main workflow', () => {
+    const doc = yaml(tree, 'publish.yml');
+    expect(runs(doc)).toEqual([
+      'npx nx run-many -t readiness --projects=acme-tools,fast-io,web,web-deno',
+      'npx nx run-many -t publish --projects=acme-tools,fast-io,web,web-deno',
+    ]);
+    expect(doc.jobs.publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+  });
+
+  it('triggers each Go module workflow on its own <dir>/vX.Y.Z tag', () => {
+    const doc = yaml(tree, 'publish-api.yml');
+    expect(Object.keys(doc.on)).toEqual(['push']);
+    expect(doc.on.push.tags[0]).toMatch(/v\[0-9\]\+\.\[0-9\]\+\.\[0-9\]\+$/);
+    expect(runs(doc)).toEqual(['npx nx run api:readiness', 'npx nx run api:publish']);
+  });
+
+  it('triggers Dart workflows on their own tags and runs the project publish', () => {
+    const doc = yaml(tree, 'publish-my_dart.yml');
+    expect(doc.on).toEqual({ push: { tags: ['my_dart-v[0-9]+.[0-9]+.[0-9]+'] } });
+    expect(runs(doc)).toEqual(['npx nx run my_dart:readiness', 'npx nx run my_dart:publish']);
+    expect(doc.jobs.publish.environment).toBe('publisher');
+  });
+
+  it('prints the registry-side steps with the values to enter', async () => {
+    const out = await printed(callback);
+    expect(out).toContain('https://www.npmjs.com/package/@acme/web/access');
+    expect(out).toContain('npm trust github @acme/web --file publish.yml --repo acme/widgets --env publisher --allow-publish --yes');
+    expect(out).toContain('npx nx run web:placeholder-publish --configureTrust');
+    expect(out).toContain('https://crates.io/crates/fast-io');
+    expect(out).toContain('Repository owner: acme · Repository name: widgets · Workflow filename: publish.yml · Environment: publisher');
+    expect(out).toContain('https://pub.dev/packages/my_dart/admin');
+    expect(out).toContain('Tag pattern: my_dart-v{{version}}');
+    expect(out).toContain('https://jsr.io/@acme/web');
+    expect(out).toContain('https://pypi.org/manage/project/acme.tools/settings/publishing/');
+    expect(out).toContain('Create the GitHub environment "publisher"');
+    expect(out).toContain('WARN pub.dev only accepts tag-push triggers');
+  });
+
+  it('changes nothing, byte for byte, when run again with the same options', async () => {
+    const before = changedFiles(tree);
+    await generate(tree);
+    expect(changedFiles(tree)).toEqual(before);
+  });
+});
+
+describe('trusted-publishing generator options', () => {
+  it('ecosystems: configures and publishes only those', async () => {
+    const tree = await setUp();
+    await generate(tree, { ecosystems: ['npm', 'cargo'] });
+    const config = toml(tree);
+    expect(Object.keys(config.ecosystems).sort()).toEqual(['cargo', 'npm']);
+    expect(workflows(tree)).toEqual(['publish.yml']);
+    const doc = yaml(tree, 'publish.yml');
+    expect(runs(doc)).toEqual(['npx nx run-many -t readiness --projects=fast-io,web', 'npx nx run-many -t publish --projects=fast-io,web']);
+    expect(doc.jobs.publish.permissions.contents).toBe('read');
+    const names = doc.jobs.publish.steps.map((s: any) => s.name);
+    expect(names).toContain('Get a crates.io token (OIDC)');
+    expect(names).not.toContain('Set up Go');
+  });
+
+  it('ecosystems: accepts a comma-separated string and flutter as dart', async () => {
+    const tree = await setUp();
+    await generate(tree, { ecosystems: 'flutter' });
+    expect(Object.keys(toml(tree).ecosystems)).toEqual(['dart']);
+    expect(workflows(tree)).toEqual(['publish-my_app.yml', 'publish-my_dart.yml']);
+  });
+
+  it('ecosystems without declared packages: settings only, no workflow that would publish everything', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('monochange.toml', '[source]\nowner = "acme"\nrepo = "w"\n\n[package.a]\npath = "a"\ntype = "npm"\n');
+    tree.write('a/package.json', '{"name":"a","version":"1.0.0"}');
+    const out = await printed(await generate(tree, { ecosystems: ['cargo'] }));
+    expect(toml(tree).ecosystems.cargo.publish.trusted_publishing).toMatchObject({ enabled: true });
+    expect(workflows(tree)).toEqual([]);
+    expect(out).toContain('WARN No cargo package is declared in monochange.toml');
+  });
+
+  it('repository: overrides [source]', async () => {
+    const tree = await setUp();
+    await generate(tree, { repository: 'other/repo', ecosystems: ['npm'] });
+    expect(toml(tree).ecosystems.npm.publish.trusted_publishing.repository).toBe('other/repo');
+  });
+
+  it('workflow: names the file and the config', async () => {
+    const tree = await setUp();
+    await generate(tree, { workflow: 'release.yml', ecosystems: ['python'] });
+    expect(workflows(tree)).toEqual(['release.yml']);
+    expect(toml(tree).ecosystems.python.publish.trusted_publishing.workflow).toBe('release.yml');
+  });
+
+  it("environment '': no environment anywhere, and a previous one is removed", async () => {
+    const tree = await setUp();
+    await generate(tree, { ecosystems: ['npm'] });
+    const callback = await generate(tree, { ecosystems: ['npm'], environment: '' });
+    expect(toml(tree).ecosystems.npm.publish.trusted_publishing).toEqual({ enabled: true, repository: 'acme/widgets', workflow: 'publish.yml' });
+    expect(yaml(tree, 'publish.yml').jobs.publish.environment).toBeUndefined();
+    const out = await printed(callback);
+    expect(out).toContain('npm trust github @acme/web --file publish.yml --repo acme/widgets --allow-publish --yes');
+    expect(out).not.toContain('Create the GitHub environment');
+  });
+
+  it('provenance false: require_registry_provenance = false for npm and JSR only', async () => {
+    const tree = await setUp();
+    await generate(tree, { provenance: false });
+    const config = toml(tree);
+    expect(config.ecosystems.npm.publish.attestations).toEqual({ require_registry_provenance: false });
+    expect(config.ecosystems.deno.publish.attestations).toEqual({ require_registry_provenance: false });
+    expect(config.ecosystems.python.publish.attestations).toBeUndefined();
+  });
+
+  it('trigger tag: pushes of release tags (from nx.json release settings); Dart keeps its own tags', async () => {
+    const tree = await setUp();
+    await generate(tree, { trigger: 'tag' });
+    expect(yaml(tree, 'publish.yml').on).toEqual({ push: { tags: ['v[0-9]+.[0-9]+.[0-9]+*'] } });
+    const independent = await setUp();
+    updateNxJson(independent, { ...readNxJson(independent)!, release: { projectsRelationship: 'independent' } });
+    await generate(independent, { trigger: 'tag', ecosystems: ['npm'] });
+    expect(yaml(independent, 'publish.yml').on).toEqual({ push: { tags: ['*@[0-9]+.[0-9]+.[0-9]+*'] } });
+    expect(yaml(tree, 'publish-my_dart.yml').on).toEqual({ push: { tags: ['my_dart-v[0-9]+.[0-9]+.[0-9]+'] } });
+  });
+
+  it('trigger manual: workflow_dispatch', async () => {
+    const tree = await setUp();
+    await generate(tree, { trigger: 'manual', ecosystems: ['npm'] });
+    expect(yaml(tree, 'publish.yml').on).toEqual({ workflow_dispatch: {} });
+  });
+
+  it('packages: package-level tables and --projects for just those', async () => {
+    const tree = await setUp();
+    const before = toml(tree);
+    await generate(tree, { packages: ['web', 'my_dart'] });
+    const config = toml(tree);
+    expect(config.ecosystems).toEqual(before.ecosystems);
+    expect(config.package.web.publish).toEqual({
+      trusted_publishing: { enabled: true, repository: 'acme/widgets', workflow: 'publish.yml', environment: 'publisher' },
+      attestations: { require_registry_provenance: true },
+    });
+    expect(config.package.my_dart.publish.trusted_publishing).toMatchObject({ workflow: 'publish-my_dart.yml' });
+    expect(config.package['fast-io'].publish).toBeUndefined();
+    expect(workflows(tree)).toEqual(['publish-my_dart.yml', 'publish.yml']);
+    expect(runs(yaml(tree, 'publish.yml'))).toEqual(['npx nx run-many -t readiness --projects=web', 'npx nx run-many -t publish --projects=web']);
+    expect(configSchema.safeParse(config).success).toBe(true);
+  });
+
+  it('packages: an unknown id is a MonochangeError listing the known ones', async () => {
+    const tree = await setUp();
+    const error = await generate(tree, { packages: ['nope'] }).catch((e) => e);
+    expect(error).toBeInstanceOf(MonochangeError);
+    expect(error.message).toContain('--packages names `nope`');
+    expect(error.details.fix).toContain('web-deno');
+  });
+
+  it('skipWorkflow: only monochange.toml changes', async () => {
+    const tree = await setUp();
+    const before = changedFiles(tree);
+    await generate(tree, { skipWorkflow: true });
+    const after = changedFiles(tree);
+    expect(workflows(tree)).toEqual([]);
+    expect(Object.keys(after).filter((f) => after[f] !== before[f])).toEqual(['monochange.toml']);
+  });
+
+  it('uses the target names configured for the plugin in nx.json', async () => {
+    const tree = await setUp();
+    const nxJson = readNxJson(tree)!;
+    updateNxJson(tree, {
+      ...nxJson,
+      plugins: [{ plugin: '@monochange/nx', options: { readinessTargetName: 'mc-ready', publishTargetName: 'mc-publish' } }],
+    });
+    await generate(tree, { ecosystems: ['npm'] });
+    expect(runs(yaml(tree, 'publish.yml'))).toEqual([
+      'npx nx run-many -t mc-ready --projects=web',
+      'npx nx run-many -t mc-publish --projects=web',
+    ]);
+  });
+
+  it('rejects a workflow path and a malformed repository', async () => {
+    const tree = await setUp();
+    await expect(generate(tree, { workflow: '.github/workflows/p.yml' })).rejects.toThrow(/invalid --workflow.*bare file name/);
+    await expect(generate(tree, { repository: 'just-a-name' })).rejects.toThrow(/invalid --repository.*owner\/repo/);
+  });
+
+  it('needs a GitHub repository: from the option, [source] or the origin remote', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('monochange.toml', '[package.a]\npath = "a"\ntype = "npm"\n');
+    tree.write('a/package.json', '{"name":"a","version":"1.0.0"}');
+    await expect(generate(tree)).rejects.toThrow(/cannot tell which GitHub repository publishes.*--repository/);
+    await generate(tree, { repository: 'acme/a' });
+    expect(toml(tree).ecosystems.npm.publish.trusted_publishing.repository).toBe('acme/a');
+  });
+
+  it('runs init first when monochange.toml is missing', async () => {
+    const tree = mixedWorkspace();
+    await generate(tree, { ecosystems: ['npm'] });
+    expect(readNxJson(tree)!.plugins).toEqual(['@monochange/nx']);
+    expect(toml(tree).package.web).toMatchObject({ path: 'packages/web', type: 'npm' });
+  });
+});
+
+describe('trusted-publishing generator on hand-written files', () => {
+  const HAND_WRITTEN = [
+    '# Our release settings. Reviewed by the platform team.',
+    '',
+    '[source]',
+    'provider = "github"',
+    'owner = "acme"   # org',
+    'repo = "widgets"',
+    '',
+    '[ecosystems.npm.publish]',
+    'trusted_publishing = true # enabled early',
+    '',
+    '# web is the storefront',
+    '[package.web]',
+    'path = "packages/web"',
+    'type = "npm"',
+    '',
+    '[ecosystems.npm.publish.attestations]',
+    '  require_registry_provenance = false   # turned on after the audit',
+    '',
+  ].join('\n');
+
+  it('keeps comments, ordering and formatting of monochange.toml, and is idempotent', async () => {
+    const tree = mixedWorkspace();
+    tree.write('monochange.toml', HAND_WRITTEN);
+    await generate(tree);
+    const out = tree.read('monochange.toml', 'utf-8')!;
+    expect(out).toMatchSnapshot();
+    expect(out.startsWith(HAND_WRITTEN.split('[ecosystems.npm.publish]')[0])).toBe(true);
+    expect(out).toContain('# web is the storefront\n[package.web]\npath = "packages/web"\ntype = "npm"\n');
+    expect(out).toContain('  require_registry_provenance = true   # turned on after the audit\n');
+    expect(toml(tree).ecosystems.npm.publish.trusted_publishing).toEqual({
+      enabled: true,
+      repository: 'acme/widgets',
+      workflow: 'publish.yml',
+      environment: 'publisher',
+    });
+    await generate(tree);
+    expect(tree.read('monochange.toml', 'utf-8')).toBe(out);
+  });
+
+  it('keeps comments and added steps of an existing workflow, and is idempotent', async () => {
+    const tree = await setUp();
+    await generate(tree, { ecosystems: ['npm'] });
+    const generated = tree.read(`${WF}/publish.yml`, 'utf-8')!;
+    const edited = generated
+      .replace('name: Publish\n', 'name: Publish # shown in the Actions tab\n')
+      .replace('      - name: Check publish readiness\n', '      # Build first.\n      - name: Build\n        run: npx nx run-many -t build\n      - name: Check publish readiness\n');
+    tree.write(`${WF}/publish.yml`, edited);
+    await generate(tree, { ecosystems: ['npm', 'python'] });
+    const merged = tree.read(`${WF}/publish.yml`, 'utf-8')!;
+    expect(merged).toContain('name: Publish # shown in the Actions tab\n');
+    expect(merged).toContain('      # Build first.\n      - name: Build\n        run: npx nx run-many -t build\n');
+    expect(merged).toContain('astral-sh/setup-uv@');
+    expect(await actionlint(merged)).toEqual([]);
+    await generate(tree, { ecosystems: ['npm', 'python'] });
+    expect(tree.read(`${WF}/publish.yml`, 'utf-8')).toBe(merged);
+  });
+
+  it('warns about problems the user left in an existing workflow', async () => {
+    const tree = await setUp();
+    tree.write(
+      `${WF}/publish.yml`,
+      'name: Publish\non: { release: { types: [published] } }\njobs:\n  lint:\n    runs-on: ubuntu-24.04\n    steps:\n      - uses: actions/setup-python@v5\n',
+    );
+    const out = await printed(await generate(tree, { ecosystems: ['npm'] }));
+    expect(out).toMatch(/WARN \.github\/workflows\/publish\.yml:\d+: \[unpinned-action\] `actions\/setup-python@v5`/);
+  });
+});
+
+describe('trusted-publishing generator and the file system', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-tp-'));
+    fs.writeFileSync(path.join(dir, 'nx.json'), '{}\n');
+    fs.writeFileSync(path.join(dir, 'package.json'), '{"name":"root","private":true}\n');
+    fs.writeFileSync(path.join(dir, 'monochange.toml'), '[source]\nowner = "acme"\nrepo = "widgets"\n\n[package.a]\npath = "a"\ntype = "cargo"\n');
+    fs.mkdirSync(path.join(dir, 'a'));
+    fs.writeFileSync(path.join(dir, 'a', 'Cargo.toml'), '[package]\nname = "a"\nversion = "1.0.0"\n');
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes only through the Tree, so a dry run leaves the disk alone', async () => {
+    const before = fs.readFileSync(path.join(dir, 'monochange.toml'), 'utf8');
+    const tree = new FsTree(dir, false);
+    await generate(tree);
+    expect(tree.listChanges().map((c) => c.path).sort()).toEqual(['.github/workflows/publish.yml', 'monochange.toml']);
+    expect(fs.readFileSync(path.join(dir, 'monochange.toml'), 'utf8')).toBe(before);
+    expect(fs.existsSync(path.join(dir, '.github'))).toBe(false);
+  });
+});

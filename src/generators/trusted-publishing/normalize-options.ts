@@ -1,0 +1,159 @@
+import type { Tree } from '@nx/devkit';
+import { CONFIG_FILE_NAME } from '../../core/config/types';
+import { MonochangeError } from '../../core/errors';
+import { ECOSYSTEMS, ECOSYSTEM_CONFIG_KEYS, ecosystemConfigKey, type Ecosystem, type EcosystemConfigKey } from '../../core/types';
+import type { WorkflowTrigger } from '../../core/workflow/render-workflow';
+import { detectSource } from '../init/git-remote';
+import { readDeclaredConfig, type DeclaredConfig, type DeclaredPackage } from './read-declared';
+import type { TrustedPublishingGeneratorSchema } from './schema';
+
+export interface NormalizedOptions {
+  config: DeclaredConfig;
+  /** Ecosystem keys to configure (flutter is configured under dart). */
+  ecosystems: EcosystemConfigKey[];
+  /** Packages to set up (enabled ones of `ecosystems`, limited by `packages`). */
+  packages: DeclaredPackage[];
+  /** `packages` was given: write package-level tables. */
+  limited: boolean;
+  repository: string;
+  owner: string;
+  repo: string;
+  workflow: string;
+  environment: string;
+  provenance: boolean;
+  trigger: WorkflowTrigger;
+  skipWorkflow: boolean;
+  skipFormat: boolean;
+  /** Things worth telling the user (ecosystems without packages, forced triggers, ...). */
+  notes: string[];
+}
+
+const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+const WORKFLOW = /^[A-Za-z0-9_.-]+\.ya?ml$/;
+const ENVIRONMENT = /^[^\s'"`$\\]{1,255}$/;
+const TRIGGERS: readonly WorkflowTrigger[] = ['release', 'tag', 'manual'];
+
+/** `--x=a,b` arrives as a string or an array depending on how the generator is called. */
+function list(value: string[] | string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','));
+  const clean = items.map((v) => v.trim()).filter(Boolean);
+  return clean.length ? [...new Set(clean)] : undefined;
+}
+
+function invalid(option: string, found: string, fix: string): MonochangeError {
+  return new MonochangeError(`invalid --${option}`, { code: 'generator.invalid-option', key: option, found, fix });
+}
+
+export function normalizeOptions(tree: Tree, options: TrustedPublishingGeneratorSchema): NormalizedOptions {
+  const notes: string[] = [];
+  const config = readDeclaredConfig(tree);
+
+  const workflow = options.workflow ?? 'publish.yml';
+  if (!WORKFLOW.test(workflow)) {
+    throw invalid('workflow', JSON.stringify(workflow), 'give a bare file name such as `publish.yml` (it is written to .github/workflows/)');
+  }
+  const environment = (options.environment ?? 'publisher').trim();
+  if (environment !== '' && !ENVIRONMENT.test(environment)) {
+    throw invalid('environment', JSON.stringify(environment), 'use a GitHub environment name without spaces or quotes, e.g. `publisher`, or "" for none');
+  }
+  const trigger = options.trigger ?? 'release';
+  if (!TRIGGERS.includes(trigger)) {
+    throw invalid('trigger', JSON.stringify(trigger), 'use `release` (release published), `tag` (tag push) or `manual` (workflow_dispatch)');
+  }
+
+  const repository = resolveRepository(tree, options.repository, config);
+  const [owner, repo] = repository.split('/');
+
+  const enabled = config.packages.filter((p) => p.enabled);
+  const wantedIds = list(options.packages);
+  let selected = enabled;
+  if (wantedIds) {
+    const known = new Map(config.packages.map((p) => [p.id, p]));
+    for (const id of wantedIds) {
+      const pkg = known.get(id);
+      if (!pkg) {
+        throw new MonochangeError(`--packages names \`${id}\`, which is not a package of ${CONFIG_FILE_NAME}`, {
+          code: 'generator.unknown-package',
+          file: CONFIG_FILE_NAME,
+          key: `package.${id}`,
+          fix: config.packages.length
+            ? `use the [package.<id>] keys of ${CONFIG_FILE_NAME}: ${config.packages.map((p) => p.id).join(', ')}`
+            : `declare the package as [package.${id}] in ${CONFIG_FILE_NAME} first`,
+        });
+      }
+      if (!pkg.enabled) notes.push(`Package ${id} has publish.enabled = false; it is set up anyway because --packages names it.`);
+    }
+    selected = config.packages.filter((p) => wantedIds.includes(p.id));
+  }
+
+  const wantedEcosystems = list(options.ecosystems);
+  let ecosystems: EcosystemConfigKey[];
+  if (wantedEcosystems) {
+    for (const e of wantedEcosystems) {
+      if (!(ECOSYSTEMS as readonly string[]).includes(e)) {
+        throw invalid('ecosystems', JSON.stringify(e), `use some of ${ECOSYSTEMS.join(', ')}`);
+      }
+    }
+    ecosystems = orderEcosystems(wantedEcosystems.map((e) => ecosystemConfigKey(e as Ecosystem)));
+    selected = selected.filter((p) => ecosystems.includes(p.ecosystem));
+    for (const e of ecosystems) {
+      if (!selected.some((p) => p.ecosystem === e)) notes.push(`No ${e} package is declared in ${CONFIG_FILE_NAME}; its settings are written anyway.`);
+    }
+  } else {
+    ecosystems = orderEcosystems(selected.map((p) => p.ecosystem));
+  }
+  if (ecosystems.length === 0) {
+    throw new MonochangeError(`no package to set up trusted publishing for in ${CONFIG_FILE_NAME}`, {
+      code: 'generator.no-packages',
+      file: CONFIG_FILE_NAME,
+      fix: `declare packages as [package.<id>] tables with \`path\` and \`type\` (or run \`nx g @monochange/nx:init\` in a workspace that has them), or pass --ecosystems`,
+    });
+  }
+  if (trigger !== 'tag' && selected.some((p) => p.ecosystem === 'dart')) {
+    notes.push('pub.dev only accepts tag-push triggers: Dart packages get their own tag-triggered workflows.');
+  }
+
+  return {
+    config,
+    ecosystems,
+    packages: selected,
+    limited: !!wantedIds,
+    repository,
+    owner,
+    repo,
+    workflow,
+    environment,
+    provenance: options.provenance ?? true,
+    trigger,
+    skipWorkflow: options.skipWorkflow ?? false,
+    skipFormat: options.skipFormat ?? false,
+    notes,
+  };
+}
+
+function orderEcosystems(keys: EcosystemConfigKey[]): EcosystemConfigKey[] {
+  return ECOSYSTEM_CONFIG_KEYS.filter((k) => keys.includes(k));
+}
+
+function resolveRepository(tree: Tree, given: string | undefined, config: DeclaredConfig): string {
+  if (given !== undefined) {
+    const repository = given.trim().replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '');
+    if (!REPOSITORY.test(repository)) {
+      throw invalid('repository', JSON.stringify(given), 'give the GitHub repository as `owner/repo`');
+    }
+    return repository;
+  }
+  if (config.source && config.source.provider === 'github' && REPOSITORY.test(`${config.source.owner}/${config.source.repo}`)) {
+    return `${config.source.owner}/${config.source.repo}`;
+  }
+  const remote = detectSource(tree);
+  if (remote?.provider === 'github' && !remote.host) return `${remote.owner}/${remote.repo}`;
+  throw new MonochangeError('cannot tell which GitHub repository publishes', {
+    code: 'generator.no-repository',
+    file: CONFIG_FILE_NAME,
+    key: 'source',
+    found: config.source ? `[source] provider = "${config.source.provider}"` : 'no [source] and no github.com `origin` remote',
+    fix: `pass --repository=<owner>/<repo>, or set provider = "github", owner and repo in [source] of ${CONFIG_FILE_NAME}`,
+  });
+}

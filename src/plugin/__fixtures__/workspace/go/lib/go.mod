@@ -1,0 +1,3 @@
+module example.com/acme/lib
+
+go 1.19

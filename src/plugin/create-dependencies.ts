@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  DependencyType,
+  validateDependency,
+  type CreateDependencies,
+  type CreateDependenciesContext,
+  type RawProjectGraphDependency,
+} from '@nx/devkit';
+import { CONFIG_FILE_NAME } from '../core/config/types';
+import type { MonochangePluginOptions } from './options';
+import { projectRootOf } from './create-nodes';
+import { ordersPublishing } from './publish-order';
+import { readDeclaredWorkspace, type DeclaredWorkspace } from './read-declared';
+
+/**
+ * Static edges between declared packages from their manifests (Cargo, pyproject, go.mod, pubspec,
+ * deno.json). npm → npm edges are Nx's own (package.json); dev-only dependencies add no edge.
+ */
+export const createDependencies: CreateDependencies<MonochangePluginOptions> = (_options, context) => {
+  const root = context.workspaceRoot;
+  if (!existsSync(join(root, CONFIG_FILE_NAME))) return [];
+  let workspace: DeclaredWorkspace;
+  try {
+    workspace = readDeclaredWorkspace(root);
+  } catch {
+    return []; // createNodes already reports a bad monochange.toml under its file.
+  }
+  return dependenciesFrom(workspace, context);
+};
+
+export function dependenciesFrom(
+  { config, edges }: DeclaredWorkspace,
+  context: CreateDependenciesContext,
+): RawProjectGraphDependency[] {
+  const projectAt = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
+  const packages = new Map(config.packages.map((p) => [p.id, p]));
+  const out: RawProjectGraphDependency[] = [];
+  const seen = new Set<string>();
+  for (const edge of edges) {
+    if (!ordersPublishing(edge.kind) || edge.uncertain) continue;
+    const from = packages.get(edge.from)!;
+    const to = packages.get(edge.to)!;
+    if (from.type === 'npm' && to.type === 'npm') continue;
+    const source = projectAt.get(projectRootOf(from.path));
+    const target = projectAt.get(projectRootOf(to.path));
+    if (!source || !target || source === target || seen.has(`${source}\0${target}`)) continue;
+    const dependency: RawProjectGraphDependency = {
+      source,
+      target,
+      type: DependencyType.static,
+      sourceFile: edge.sourceFile,
+    };
+    try {
+      validateDependency(dependency, context);
+    } catch {
+      continue; // e.g. the manifest is git-ignored, so Nx does not know the file
+    }
+    seen.add(`${source}\0${target}`);
+    out.push(dependency);
+  }
+  return out;
+}

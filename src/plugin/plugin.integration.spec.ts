@@ -1,0 +1,207 @@
+/**
+ * The compiled plugin in a real Nx workspace (the installed nx, no daemon, no cloud): what
+ * `nx show projects`, `nx show project`, `nx graph` and `nx run` show a user.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { compilePluginEntry } from './testing/compile-plugin';
+import { FIXTURE_WORKSPACE } from './testing/fixture-workspace';
+
+jest.setTimeout(120_000);
+
+const REPO_NODE_MODULES = resolve(__dirname, '..', '..', 'node_modules');
+const NX_PACKAGE = dirname(require.resolve('nx/package.json'));
+const NX_BIN = join(NX_PACKAGE, (JSON.parse(readFileSync(join(NX_PACKAGE, 'package.json'), 'utf8')) as { bin: { nx: string } }).bin.nx);
+
+let tmp: string;
+let pluginEntry: string;
+
+/** A workspace made of `files` (or the fixture), registering the compiled plugin through a JS shim. */
+function makeWorkspace(name: string, files?: Record<string, string>): string {
+  const ws = join(tmp, name);
+  if (files) {
+    for (const [file, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(ws, file)), { recursive: true });
+      writeFileSync(join(ws, file), text);
+    }
+  } else {
+    cpSync(FIXTURE_WORKSPACE, ws, { recursive: true });
+  }
+  symlinkSync(REPO_NODE_MODULES, join(ws, 'node_modules'), 'dir');
+  mkdirSync(join(ws, 'tools'), { recursive: true });
+  writeFileSync(join(ws, 'tools', 'monochange-plugin.js'), `module.exports = require(${JSON.stringify(pluginEntry)});\n`);
+  writeFileSync(join(ws, 'nx.json'), JSON.stringify({ plugins: [{ plugin: './tools/monochange-plugin.js', options: {} }] }, null, 2));
+  return ws;
+}
+
+type NxResult = { status: number | null; stdout: string; stderr: string; output: string };
+
+function nx(ws: string, ...args: string[]): NxResult {
+  return nxWith({}, ws, ...args);
+}
+
+function nxWith(extraEnv: NodeJS.ProcessEnv, ws: string, ...args: string[]): NxResult {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    NX_VERBOSE_LOGGING: 'false',
+    NX_IGNORE_CYCLES: 'false',
+    ...extraEnv,
+  };
+  delete env.NODE_OPTIONS;
+  const r = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: ws, env, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+}
+
+function showJson<T>(ws: string, ...args: string[]): T {
+  const r = nx(ws, ...args, '--json');
+  if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed:\n${r.output}`);
+  return JSON.parse(r.stdout) as T;
+}
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'monochange-nx-'));
+  // dist/ resolves @nx/devkit, smol-toml, ... through this link, like an installed package would.
+  symlinkSync(REPO_NODE_MODULES, join(tmp, 'node_modules'), 'dir');
+  pluginEntry = compilePluginEntry(join(tmp, 'dist'));
+});
+
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('a workspace of all six ecosystems', () => {
+  let ws: string;
+  beforeAll(() => {
+    ws = makeWorkspace('fixture');
+  });
+
+  it('lists every declared package as a project, npm ones under their package.json/project.json names', () => {
+    const projects = showJson<string[]>(ws, 'show', 'projects');
+    expect(projects).toEqual(
+      expect.arrayContaining([
+        '@acme/js-util',
+        'js-app',
+        '@acme/js-testkit',
+        'acme-core',
+        'acme-build',
+        'acme-cli',
+        'acme-testing',
+        'py-core',
+        'py-cli',
+        'go-lib',
+        'go-app',
+        'dart-models',
+        'dart-app',
+        'deno-std',
+        'deno-tool',
+      ]),
+    );
+    expect(projects).not.toContain('nested');
+  });
+
+  it('shows the publish targets with their publish order, tags and metadata', () => {
+    type Project = { root: string; tags: string[]; targets: Record<string, Record<string, unknown>> };
+    const cli = showJson<Project>(ws, 'show', 'project', 'acme-cli');
+    expect(cli.root).toBe('crates/cli');
+    expect(cli.tags).toEqual(expect.arrayContaining(['monochange', 'monochange:cargo']));
+    expect(cli.targets.publish).toMatchObject({
+      executor: '@monochange/nx:publish',
+      cache: false,
+      dependsOn: [{ target: 'publish', projects: ['acme-build', 'acme-core'], params: 'forward' }],
+      metadata: { technologies: ['cargo'] },
+    });
+    expect(cli.targets['nx-release-publish']).toMatchObject({
+      executor: '@monochange/nx:publish',
+      dependsOn: [{ target: 'nx-release-publish', projects: ['acme-build', 'acme-core'] }],
+    });
+    expect(cli.targets['placeholder-publish']).toMatchObject({ executor: '@monochange/nx:placeholder-publish', cache: false });
+    expect(cli.targets.readiness).toMatchObject({ executor: '@monochange/nx:readiness', cache: false });
+  });
+
+  it('adds static edges from the non-npm manifests to the project graph', () => {
+    const file = join(tmp, 'graph.json');
+    const r = nx(ws, 'graph', `--file=${file}`);
+    expect(r.status).toBe(0);
+    type Dep = { source: string; target: string; type: string };
+    type Node = { data: { root: string; tags: string[]; targets: Record<string, Record<string, unknown>> } };
+    const { graph } = JSON.parse(readFileSync(file, 'utf8')) as {
+      graph: { nodes: Record<string, Node>; dependencies: Record<string, Dep[]> };
+    };
+    const deps = graph.dependencies;
+    // An npm project keeps Nx's own inference (package.json scripts, project.json name) plus our targets.
+    expect(graph.nodes['js-app'].data.root).toBe('packages/js-app');
+    expect(graph.nodes['js-app'].data.tags).toEqual(expect.arrayContaining(['monochange', 'monochange:npm']));
+    expect(graph.nodes['js-app'].data.targets.publish).toMatchObject({
+      dependsOn: [{ target: 'publish', projects: ['@acme/js-util'] }],
+    });
+    expect(graph.nodes['deno-tool'].data.targets.publish).toMatchObject({
+      dependsOn: [{ target: 'publish', projects: ['deno-std', '@acme/js-util'] }],
+    });
+    const edges = (p: string) => deps[p].map((d) => `${d.target}:${d.type}`).sort();
+    expect(edges('acme-cli')).toEqual(['acme-build:static', 'acme-core:static']);
+    expect(edges('acme-testing')).toEqual(['acme-cli:static']);
+    expect(edges('py-cli')).toEqual(['py-core:static']);
+    expect(edges('go-app')).toEqual(['go-lib:static']);
+    expect(edges('dart-app')).toEqual(['dart-models:static']);
+    expect(edges('deno-tool')).toEqual(['@acme/js-util:static', 'deno-std:static']);
+    // Nx's own package.json edges are still there.
+    expect(edges('js-app')).toContain('@acme/js-util:static');
+  });
+});
+
+describe('what a user sees when something is wrong', () => {
+  it('a broken package manifest is reported with its clear message, and every project is still listed', () => {
+    const ws = makeWorkspace('broken-manifest');
+    writeFileSync(join(ws, 'python/core/pyproject.toml'), '[project\nname = "broken"\n');
+    const r = nx(ws, 'show', 'projects', '--json');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/@monochange\/nx: python\/core\/pyproject\.toml:1:\d+: invalid TOML.*package `py-core`.*Fix:/);
+    expect(r.output).not.toMatch(/^\s+at .*\.js:\d+/m);
+    expect(JSON.parse(r.stdout)).toEqual(expect.arrayContaining(['py-core', 'py-cli', 'acme-cli', 'go-app', 'js-app', 'deno-tool']));
+  });
+
+  it('a broken monochange.toml is Nx\'s per-file plugin error with the clear message, no stack trace', () => {
+    const ws = makeWorkspace('broken-config');
+    writeFileSync(join(ws, 'monochange.toml'), '[package.web]\npath = "packages/js-util"\ntype = "npmm"\n');
+    const r = nx(ws, 'show', 'projects');
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('An error occurred while processing files for the ./tools/monochange-plugin.js plugin');
+    expect(r.output).toMatch(/- monochange\.toml:\s+monochange\.toml:3.*npmm/);
+    expect(r.output).not.toMatch(/^\s+at .*\.js:\d+/m);
+  });
+
+  describe('a run-time dependency cycle', () => {
+    let ws: string;
+    beforeAll(() => {
+      ws = makeWorkspace('cycle', {
+        'package.json': '{ "name": "cycle-root", "private": true }',
+        // Trusted publishing off: the trust preflight passes, so what is left to see is the cycle.
+        'monochange.toml': '[ecosystems.cargo.publish]\ntrusted_publishing = false\n\n[package.a]\npath = "a"\ntype = "cargo"\n\n[package.b]\npath = "b"\ntype = "cargo"\n',
+        'a/Cargo.toml': '[package]\nname = "a"\nversion = "1.0.0"\n\n[dependencies]\nb = { path = "../b", version = "1" }\n',
+        'b/Cargo.toml': '[package]\nname = "b"\nversion = "1.0.0"\n\n[dependencies]\na = { path = "../a", version = "1" }\n',
+      });
+    });
+
+    it('stops `nx run` before any task runs, showing the path', () => {
+      const r = nx(ws, 'run', 'a:publish');
+      expect(r.status).not.toBe(0);
+      expect(r.output).toContain('circular dependency');
+      expect(r.output).toContain('a:publish --> b:publish --> a:publish');
+      expect(r.output).not.toMatch(/nx run b:publish/);
+    });
+
+    it('still refuses, with the path, when Nx is told to ignore cycles (as `nx release publish` always is)', () => {
+      const r = nxWith({ NX_IGNORE_CYCLES: 'true' }, ws, 'run-many', '-t', 'nx-release-publish');
+      expect(r.status).not.toBe(0);
+      expect(r.output).toContain('a:nx-release-publish --> b:nx-release-publish --> a:nx-release-publish');
+      // Nx breaks the cycle and runs one side first: that task refuses, and the other is never run.
+      expect(r.output).toMatch(/package `[ab]` is on a publish dependency cycle \(a -> b -> a\): .* Fix: /);
+      expect(r.output).toMatch(/Tasks not run because their dependencies failed/);
+    });
+  });
+});

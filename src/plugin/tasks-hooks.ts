@@ -1,0 +1,41 @@
+import type { PostTasksExecutionContext, PreTasksExecutionContext } from '@nx/devkit';
+import { resolveTargetNames, type MonochangePluginOptions } from './options';
+import { forNx } from './user-error';
+
+/**
+ * Before Nx runs the tasks of a real publish, the whole set of packages in scope must pass the
+ * trust gate, so a wrong context is refused before the first upload (not half way through).
+ * Loaded lazily: the publish core is not needed to compute the project graph.
+ */
+export async function preTasksExecution(options: MonochangePluginOptions | undefined, context: PreTasksExecutionContext): Promise<void> {
+  const names = resolveTargetNames(options);
+  const publishTargets = [names.publish, names.releasePublish].filter((n): n is string => typeof n === 'string');
+  const { preflightPublishRun } = await import('../core/publish/preflight');
+  try {
+    await preflightPublishRun({ root: context.workspaceRoot, argv: context.argv, env: process.env, publishTargets, log: (line) => console.log(line) });
+  } catch (error) {
+    throw forNx(error);
+  }
+}
+
+/**
+ * After the run: packages whose publish Nx skipped because a dependency failed are recorded as
+ * `blocked` (naming the failed dependency), and in CI a job summary and annotations are written.
+ */
+export async function postTasksExecution(options: MonochangePluginOptions | undefined, context: PostTasksExecutionContext): Promise<void> {
+  const names = resolveTargetNames(options);
+  const { reportRun } = await import('../core/publish/report-run');
+  try {
+    await reportRun({
+      root: context.workspaceRoot,
+      argv: context.argv,
+      env: process.env,
+      targets: { publish: [names.publish, names.releasePublish].filter((n): n is string => typeof n === 'string'), placeholder: names.placeholderPublish, readiness: names.readiness },
+      taskResults: Object.values(context.taskResults).map((r) => ({ project: r.task.target.project, target: r.task.target.target, status: r.status })),
+      log: (line) => console.log(line),
+    });
+  } catch (error) {
+    // Reporting must never turn a run's outcome into something else.
+    console.warn(`@monochange/nx: could not write the run report: ${(error as Error).message}`);
+  }
+}

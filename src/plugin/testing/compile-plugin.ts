@@ -1,0 +1,38 @@
+import { transformSync } from '@swc/core';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const SRC = resolve(__dirname, '..', '..');
+
+function sourceFor(fromDir: string, request: string): string | undefined {
+  const base = resolve(fromDir, request);
+  return [`${base}.ts`, join(base, 'index.ts')].find((f) => existsSync(f));
+}
+
+/**
+ * Transpiles `src/index.ts` and the src/ modules it requires (nothing else, so other people's
+ * unfinished files cannot break it) to CommonJS under `outDir`, mirroring src/'s layout.
+ * Returns the path of the compiled entry.
+ */
+export function compilePluginEntry(outDir: string): string {
+  const queue = [join(SRC, 'index.ts')];
+  const done = new Set<string>();
+  while (queue.length > 0) {
+    const file = queue.pop()!;
+    if (done.has(file)) continue;
+    done.add(file);
+    const { code } = transformSync(readFileSync(file, 'utf8'), {
+      filename: file,
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    });
+    const out = join(outDir, relative(SRC, file)).replace(/\.ts$/, '.js');
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, code);
+    for (const [, request] of code.matchAll(/require\("(\.{1,2}\/[^"]*)"\)/g)) {
+      const next = sourceFor(dirname(file), request);
+      if (next) queue.push(next);
+    }
+  }
+  return join(outDir, 'index.js');
+}
