@@ -59,7 +59,8 @@ export async function createNxWorkspace(options: {
     timeoutMs: 600_000,
   });
   if (install.code !== 0) throw new Error(`npm install failed in ${root}:\n${install.output}`);
-  const nxBin = path.join(root, 'node_modules', 'nx', 'bin', 'nx.js');
+  const nxPackage = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'nx', 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  const nxBin = path.join(root, 'node_modules', 'nx', nxPackage.bin.nx);
   return {
     root,
     write,

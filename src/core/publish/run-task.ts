@@ -74,7 +74,7 @@ async function runTask(options: TaskOptions, mode: 'release' | 'placeholder'): P
   try {
     ctx = await createRunContext({ ...options, log });
     const pkg = findPackage(ctx.config, { packageId: options.packageId, projectRoot: options.projectRoot, projectName: options.projectName });
-    target = resolveTarget(ctx.config, pkg, options.projectName, { releaseVersion: options.releaseVersion, optionVersion: options.version, refName: ctx.env.GITHUB_REF_NAME ?? ctx.env.CI_COMMIT_TAG });
+    target = resolveTarget(ctx.config, pkg, options.projectName, { releaseVersion: options.releaseVersion, optionVersion: options.version ?? (mode === 'placeholder' ? '0.0.0' : undefined), refName: ctx.env.GITHUB_REF_NAME ?? ctx.env.CI_COMMIT_TAG });
   } catch (error) {
     const message = formatError(error);
     log(`❌ ${options.projectName}: ${message}`);
