@@ -54,7 +54,7 @@ async function main(): Promise<number> {
     await show(ws, ['run-many', '-t', 'publish'], nxEnv(world.env), { tail: 14 });
 
     const excluded = declared.filter((d) => d.type === 'go' || d.type === 'dart').map((d) => d.project);
-    const main = ['run-many', '-t', 'publish', '--parallel=3', `--exclude=${excluded.join(',')}`];
+    const main = ['run-many', '-t', 'publish', '--parallel=3', `--exclude=${excluded.join(',')}`, '--output-style=static'];
     step(7, `nx ${main.join(' ')}   (simulated GitHub Actions job, tag v1.0.0)`);
     await show(ws, main, nxEnv(world.ciEnv()), { tail: 40 });
     const uploads = await world.uploads();
@@ -74,9 +74,9 @@ async function main(): Promise<number> {
       await show(ws, ['run', `${dart.project}:publish`], nxEnv(world.ciEnv({ job: { ref: 'refs/tags/acme_client-v1.0.0', workflow: `publish-${dart.id}.yml` } })), { tail: 8 });
     }
 
-    step(10, 'Re-run the main job: nothing is uploaded twice');
+    step(10, 'Re-run the main job: nothing is uploaded twice (every package skipped_existing)');
     const before = (await world.uploads()).length;
-    await show(ws, main, nxEnv(world.ciEnv()), { tail: 16 });
+    await show(ws, main, nxEnv(world.ciEnv()), { tail: 22 });
     note(`uploads before: ${before}, after: ${(await world.uploads()).length}`);
 
     step(11, 'Artifacts');

@@ -24,7 +24,23 @@ export interface NpmOidcProxy {
   exchanges: Array<{ name: string; ok: boolean; reason?: string }>;
   /** Trusted-publisher records by package name; a package without one is refused. `*` applies to all. */
   trust: Map<string, TrustedPublisherRecord>;
+  /** Fault injection: set `faults.upload` to decide, per authorized package PUT, what goes wrong. */
+  faults: { upload?: (upload: { name: string; version?: string }) => UploadFault | undefined };
   close(): Promise<void>;
+}
+
+/** What the proxy does to one authorized upload instead of simply forwarding it. */
+export interface UploadFault {
+  /** Hold the upload this long before forwarding it (an upload in flight). */
+  delayMs?: number;
+  /** Answer this instead of forwarding (the upload never reaches Verdaccio). */
+  respond?: { status: number; body?: unknown };
+  /** Forward it, record Verdaccio's answer, then reset the client's connection instead of answering (a lost answer). */
+  dropAnswer?: boolean;
+  /** Runs after Verdaccio answered and before the client gets (or loses) the answer, e.g. to kill Verdaccio. */
+  afterForward?: () => Promise<void> | void;
+  /** Runs once the proxy is done with this upload (forwarded, answered or failed). */
+  settled?: () => void;
 }
 
 export interface NpmOidcProxyOptions {
@@ -46,6 +62,7 @@ export async function startNpmOidcProxy(options: NpmOidcProxyOptions): Promise<N
   const exchanges: NpmOidcProxy['exchanges'] = [];
   const trust = new Map<string, TrustedPublisherRecord>();
   const issued = new Set<string>(options.ownerTokens ?? []);
+  const faults: NpmOidcProxy['faults'] = {};
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -88,15 +105,40 @@ export async function startNpmOidcProxy(options: NpmOidcProxyOptions): Promise<N
         return;
       }
     }
+    const fault = isUpload ? faults.upload?.({ name: uploadName, version: uploadVersion }) : undefined;
+    const settled = () => fault?.settled?.();
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.respond) {
+      uploads.push({ name: uploadName, version: uploadVersion, at: Date.now(), status: fault.respond.status });
+      if (!res.destroyed) {
+        res.writeHead(fault.respond.status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(fault.respond.body ?? { error: `injected ${fault.respond.status}` }));
+      }
+      settled();
+      return;
+    }
     const headers = { ...req.headers, host: upstream.host };
     const forward = http.request({ hostname: upstream.hostname, port: upstream.port, path: url, method: req.method, headers }, (up) => {
       if (isUpload) uploads.push({ name: uploadName, version: uploadVersion, at: Date.now(), status: up.statusCode ?? 0 });
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
+      void (async () => {
+        if (fault?.afterForward) await fault.afterForward();
+        if (fault?.dropAnswer || res.destroyed) {
+          up.resume();
+          req.socket.destroy();
+        } else {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        }
+        settled();
+      })();
     });
     forward.on('error', (error) => {
-      res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: error.message }));
+      if (isUpload) uploads.push({ name: uploadName, version: uploadVersion, at: Date.now(), status: 502 });
+      if (!res.destroyed && !res.headersSent) {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: error.message }));
+      }
+      settled();
     });
     forward.end(body);
   });
@@ -108,6 +150,7 @@ export async function startNpmOidcProxy(options: NpmOidcProxyOptions): Promise<N
     uploads,
     exchanges,
     trust,
+    faults,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

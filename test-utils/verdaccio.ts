@@ -24,6 +24,13 @@ export interface VerdaccioServer {
   env: Record<string, string>;
   /** Sorted list of files under `storageDir`, relative and `/`-separated (to assert nothing changed). */
   storageListing(): string[];
+  /**
+   * Fault injection: SIGKILLs the server process (no graceful shutdown, open connections reset).
+   * Its storage is kept, so `restart()` brings back everything published before.
+   */
+  kill(): Promise<void>;
+  /** Starts the server again on the same port with the same storage (after `kill()`; kills first if still running). */
+  restart(): Promise<void>;
   /** Stops the server and removes every temp dir. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -99,11 +106,11 @@ export async function startVerdaccio(options: StartVerdaccioOptions = {}): Promi
     ].join('\n'),
   );
 
-  let child: ChildProcess | undefined;
   let output = '';
   const cleanup = () => fs.rmSync(root, { recursive: true, force: true });
-  try {
-    child = spawn(process.execPath, ['-e', CHILD_SCRIPT], {
+  const timeoutMs = options.startTimeoutMs ?? 30_000;
+  const launch = async (port: number): Promise<{ child: ChildProcess; port: number }> => {
+    const started = spawn(process.execPath, ['-e', CHILD_SCRIPT], {
       cwd: root,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: {
@@ -111,18 +118,35 @@ export async function startVerdaccio(options: StartVerdaccioOptions = {}): Promi
         HOME: root,
         MONOCHANGE_VERDACCIO_MODULE: require.resolve('verdaccio'),
         MONOCHANGE_VERDACCIO_CONFIG: configPath,
-        MONOCHANGE_VERDACCIO_PORT: String(options.port ?? 0),
+        MONOCHANGE_VERDACCIO_PORT: String(port),
       },
     });
-    const port = await waitForPort(child, options.startTimeoutMs ?? 30_000, (chunk) => {
-      output = (output + chunk).slice(-4000);
-    });
+    try {
+      const announced = await waitForPort(started, timeoutMs, (chunk) => {
+        output = (output + chunk).slice(-4000);
+      });
+      await waitForPing(`http://127.0.0.1:${announced}`, timeoutMs);
+      return { child: started, port: announced };
+    } catch (error) {
+      await stopChild(started);
+      throw error;
+    }
+  };
+  try {
+    const first = await launch(options.port ?? 0);
+    let running = first.child;
+    const port = first.port;
     const url = `http://127.0.0.1:${port}`;
-    await waitForPing(url, options.startTimeoutMs ?? 30_000);
     fs.writeFileSync(npmrcPath, `registry=${url}/\n//127.0.0.1:${port}/:_authToken=${FAKE_NPM_TOKEN}\n`);
 
-    const running = child;
     let stopped = false;
+    const kill = async () => {
+      if (running.exitCode !== null || running.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        running.once('exit', () => resolve());
+        running.kill('SIGKILL');
+      });
+    };
     return {
       url,
       port,
@@ -139,6 +163,21 @@ export async function startVerdaccio(options: StartVerdaccioOptions = {}): Promi
         npm_config_loglevel: 'notice',
       },
       storageListing: () => listFiles(storageDir),
+      kill,
+      async restart() {
+        if (stopped) throw new Error('Verdaccio was stopped; it cannot be restarted');
+        await kill();
+        // The port was just freed; a few tries cover a slow release of the socket.
+        for (let attempt = 1; ; attempt++) {
+          try {
+            running = (await launch(port)).child;
+            return;
+          } catch (error) {
+            if (attempt >= 5) throw new Error(`could not restart Verdaccio on port ${port}: ${(error as Error).message}\n${output.trim()}`);
+            await new Promise((r) => setTimeout(r, 200 * attempt));
+          }
+        }
+      },
       async stop() {
         if (stopped) return;
         stopped = true;
@@ -147,7 +186,6 @@ export async function startVerdaccio(options: StartVerdaccioOptions = {}): Promi
       },
     };
   } catch (error) {
-    if (child) await stopChild(child);
     cleanup();
     const detail = output.trim() ? `\nVerdaccio output:\n${output.trim()}` : '';
     throw new Error(`could not start Verdaccio: ${(error as Error).message}${detail}`);

@@ -56,6 +56,8 @@ export const publishEntrySchema = z
     dryRun: z.boolean().optional(),
     attempts: z.number().int().optional(),
     finishedAt: z.string().optional(),
+    /** When an earlier run published this version (kept on re-runs that find it on the registry). */
+    publishedAt: z.string().optional(),
   })
   .passthrough();
 

@@ -43,21 +43,30 @@ describe('publishPackage', () => {
     expect(gate.checks).toEqual([]);
   });
 
-  it('keeps an entry an earlier run published: returned as is, no lookup, no upload', async () => {
-    const registry = fakeRegistry();
-    const previous = earlier('published');
+  it('re-run after an earlier run published it: looks it up, reports skipped_existing and remembers when it was published', async () => {
+    const registry = fakeRegistry({ lookups: [true] });
+    const previous = earlier('published', { finishedAt: '2026-11-25T10:00:00.000Z' });
     const entry = await publishPackage(fakeTarget(registry), { dryRun: false, previous: [previous] }, fakeDeps(fakeGate()));
-    expect(entry).toBe(previous);
-    expect(registry.lookups).toEqual([]);
+    expect(entry).toMatchObject({ status: 'skipped_existing', publishedAt: '2026-11-25T10:00:00.000Z' });
+    expect(entry.message).toContain('published by an earlier run at 2026-11-25T10:00:00.000Z');
+    expect(registry.lookups).toEqual(['1.0.0']);
     expect(registry.uploads).toHaveLength(0);
   });
 
-  it('keeps an earlier skipped_existing entry too', async () => {
-    const registry = fakeRegistry();
-    const previous = earlier('skipped_existing');
+  it('an earlier skipped_existing entry keeps its publishedAt on the next re-run', async () => {
+    const registry = fakeRegistry({ lookups: [true] });
+    const previous = earlier('skipped_existing', { publishedAt: '2026-11-25T10:00:00.000Z' });
     const entry = await publishPackage(fakeTarget(registry), { dryRun: false, previous: [previous] }, fakeDeps(fakeGate()));
-    expect(entry).toBe(previous);
+    expect(entry).toMatchObject({ status: 'skipped_existing', publishedAt: '2026-11-25T10:00:00.000Z' });
     expect(registry.uploads).toHaveLength(0);
+  });
+
+  it('an earlier "published" that the registry no longer has is not trusted over the registry: it is uploaded', async () => {
+    const registry = fakeRegistry({ lookups: [false] });
+    const entry = await publishPackage(fakeTarget(registry), { dryRun: false, previous: [earlier('published')] }, fakeDeps(fakeGate()));
+    expect(entry.status).toBe('published');
+    expect(entry.publishedAt).toEqual(expect.any(String));
+    expect(registry.uploads).toHaveLength(1);
   });
 
   it('retries a package an earlier run failed: looks it up and uploads it', async () => {

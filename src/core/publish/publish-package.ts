@@ -40,7 +40,6 @@ export interface PublishOptions {
   previous?: PublishEntry[];
 }
 
-const DONE = new Set(['published', 'skipped_existing']);
 
 /**
  * The per-package state machine (reference §8.3, improved): external → skipped_external; kept from
@@ -76,11 +75,10 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
     return entry('skipped_external', message, 'disabled');
   }
 
+  // The registry is the truth: even a package an earlier run published is looked up again (a
+  // cheap GET), so a re-run reports it skipped_existing and remembers when it was published.
   const earlier = options.dryRun ? undefined : options.previous?.find((p) => p.package === pkg.id && p.registry === base.registry && p.version === version && !p.placeholder && !p.dryRun);
-  if (earlier && DONE.has(earlier.status)) {
-    progress.skipped(deps.log, eco, name, `${version} was ${earlier.status === 'published' ? 'published' : 'found on the registry'} by an earlier run; kept`);
-    return earlier;
-  }
+  const earlierPublish = earlier?.status === 'published' ? { publishedAt: (earlier.publishedAt as string | undefined) ?? earlier.finishedAt } : earlier?.publishedAt ? { publishedAt: earlier.publishedAt as string } : {};
 
   const lookup = () => adapter.versionExists(manifest, version, { env: deps.env, http: deps.http });
   progress.checking(deps.log, eco, name, version, adapter.label);
@@ -93,9 +91,10 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
     return entry('failed', message, 'disabled', { reason: 'lookup_failed' });
   }
   if (exists) {
-    const message = `${name} ${version} already exists on ${adapter.label}`;
+    const by = earlierPublish.publishedAt ? ` (published by an earlier run at ${earlierPublish.publishedAt})` : '';
+    const message = `${name} ${version} already exists on ${adapter.label}${by}`;
     progress.skipped(deps.log, eco, name, message);
-    return entry('skipped_existing', message, 'done');
+    return entry('skipped_existing', message, 'done', earlierPublish);
   }
 
   let blockers: string[];
@@ -155,7 +154,7 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
       return entry('planned', outcome.attempt.message, 'planned', extra);
     case 'published':
       progress.published(deps.log, eco, name, outcome.attempt.message);
-      return entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts });
+      return entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts, publishedAt: new Date().toISOString() });
     case 'existing': {
       const message =
         outcome.how === 'lost_answer'
