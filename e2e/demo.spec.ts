@@ -11,7 +11,7 @@ const ours = () => fs.readdirSync(os.tmpdir()).filter((f) => /^(monochange-demo-
 
 it('npm run demo runs init, the generator, readiness, placeholder dry run, refusal, CI publish, tag jobs and the re-run, then cleans up', async () => {
   const before = new Set(ours());
-  const env = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
   delete env.MONOCHANGE_E2E_TARBALL;
   const result = await run(process.execPath, ['scripts/demo.js'], { cwd: REPO_ROOT, env, timeoutMs: 900_000 });
   if (result.code !== 0) throw new Error(result.output);
