@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
+import { auditWorkflow } from '../src/core/workflow/audit';
+import { actionlint } from '../src/core/workflow/testing/actionlint';
 import { startRegistryWorld, initGitRepo, type RegistryWorld } from '../test-utils/registry-world';
 import { createNxWorkspace, nxEnv, type Workspace } from './support/nx-workspace';
 import { packPlugin } from './support/plugin-tarball';
@@ -73,6 +75,11 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
       project: p.type === 'npm' ? JSON.parse(ws.read(`${p.path}/package.json`)).name : id,
     }));
     for (const d of declared) expect(projects).toContain(d.project);
+    for (const file of workflows) {
+      const text = ws.read(`.github/workflows/${file}`);
+      expect([file, await actionlint(text, `.github/workflows/${file}`)]).toEqual([file, []]);
+      expect([file, auditWorkflow(text, { path: file, expected: { environment: 'release' } })]).toEqual([file, []]);
+    }
     initGitRepo(ws.root, world.go.originUrl);
   });
 
@@ -151,6 +158,15 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
     process.stdout.write(`e2e main publish job: ${Date.now() - started} ms; order: ${uploads.map((u) => u.name).join(' → ')}\n`);
   });
 
+  it('readiness in the CI job after the publish: nothing blocks, everything is already_published (no hand edits)', async () => {
+    const result = await ws.nx(['run-many', '-t', 'readiness', `--exclude=${excludedProjects().join(',')}`], nxEnv(world.ciEnv()));
+    if (result.code !== 0) throw new Error(result.output);
+    const readiness = artifact('.monochange/readiness.json');
+    const main = readiness.packages.filter((p: { ecosystem: string }) => !['go', 'dart'].includes(p.ecosystem));
+    expect(main.map((p: { status: string }) => p.status)).toEqual(main.map(() => 'already_published'));
+    expect(readiness.identity).toMatchObject({ provider: 'github_actions', verified: true });
+  });
+
   it('a Go module is published by the job its release tag started', async () => {
     const go = declared.find((d) => d.type === 'go')!;
     const tag = `${go.path}/v1.0.0`;
@@ -189,9 +205,12 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
     for (const e of main) expect(e.publishedAt).toEqual(expect.any(String));
   });
 
+  function excludedProjects(): string[] {
+    return declared.filter((d) => d.type === 'go' || d.type === 'dart').map((d) => d.project);
+  }
+
   function mainJobArgs(): string[] {
-    const excluded = declared.filter((d) => d.type === 'go' || d.type === 'dart').map((d) => d.project);
-    return ['run-many', '-t', 'publish', '--parallel=3', `--exclude=${excluded.join(',')}`];
+    return ['run-many', '-t', 'publish', '--parallel=3', `--exclude=${excludedProjects().join(',')}`];
   }
   void project;
 });

@@ -86,6 +86,7 @@ async function main(): Promise<number> {
     const result = JSON.parse(ws.read('.monochange/publish-result.json')) as { packages: Array<{ package: string; version: string; status: string }> };
     console.log(result.packages.map((p) => `   ${p.status.padEnd(17)} ${p.package} ${p.version}`).join('\n'));
     console.log(`\n${bold('Demo finished.')} ${keep ? `Workspace kept at ${ws.root}` : 'Stopping the registries and removing the temp workspace.'}`);
+    console.log(dim(`   temp dirs: ${[ws.root, ...world.tempDirs].join(' ')}`));
     return 0;
   } catch (error) {
     console.error(`\ndemo failed: ${(error as Error).message}`);

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 /** The repository root: the nearest parent holding @monochange/nx's package.json (works from compiled copies too). */
@@ -24,7 +23,9 @@ function findRepoRoot(start: string): string {
 export function packPlugin(log: (line: string) => void = () => undefined): string {
   const cached = process.env.MONOCHANGE_E2E_TARBALL;
   if (cached && fs.existsSync(cached)) return cached;
-  const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'monochange-pack-'));
+  // Under the repository's git-ignored tmp/, so no run leaves tarballs in the system temp dir.
+  fs.mkdirSync(path.join(REPO_ROOT, 'tmp'), { recursive: true });
+  const dest = fs.mkdtempSync(path.join(REPO_ROOT, 'tmp', 'pack-'));
   log('building the plugin (npm run build)…');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: REPO_ROOT, stdio: 'pipe' });
   log('packing it (npm pack)…');

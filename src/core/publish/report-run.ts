@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { findWorkspaceConfig, loadConfig } from '../config';
+import type { PackageConfig } from '../config/types';
 import { manifestPathFor } from '../manifests';
 import type { Env } from '../types';
 import {
@@ -12,7 +13,7 @@ import {
 } from './artifacts';
 import { emitCiReport, summaryTable } from './ci-report';
 import { projectNameFor } from './preflight';
-import { parseNxArgv } from './run-argv';
+import { matchesProjectPattern, parseNxArgv } from './run-argv';
 import { artifactPath } from './run-task';
 import { recordSkippedDependents, type SkippedDependent } from './skipped-dependents';
 import { resolveTarget } from './target';
@@ -39,7 +40,8 @@ export async function reportRun(input: RunReportInput): Promise<void> {
   const readinessTasks = ran([input.targets.readiness]);
   if (!publishTasks.length && !placeholderTasks.length && !readinessTasks.length) return;
   const config = loadConfig(input.root, { checkPaths: false });
-  const { dryRun } = parseNxArgv(input.argv, input.env);
+  const request = parseNxArgv(input.argv, input.env);
+  const { dryRun } = request;
   const byProject = new Map(config.packages.map((pkg) => [projectNameFor(config.root, pkg), pkg]));
   const manifestFor = (id: string) => {
     const pkg = config.packages.find((p) => p.id === id);
@@ -54,21 +56,26 @@ export async function reportRun(input: RunReportInput): Promise<void> {
     if (!tasks.length) continue;
     const file = artifactPath(input.root, fallback, undefined, dryRun);
     const failed = tasks.filter((t) => t.status === 'failure').map((t) => byProject.get(t.project)?.id ?? t.project);
+    const skippedProjects = new Set(tasks.filter((t) => t.status === 'skipped').map((t) => t.project));
+    if (failed.length) {
+      const targets = mode === 'release' ? input.targets.publish : [input.targets.placeholder];
+      for (const project of notRun(input.argv, request, targets, byProject, tasks)) skippedProjects.add(project);
+    }
     const skipped: SkippedDependent[] = [];
-    for (const task of tasks.filter((t) => t.status === 'skipped')) {
-      const pkg = byProject.get(task.project);
+    for (const project of skippedProjects) {
+      const pkg = byProject.get(project);
       if (!pkg) continue;
       let name = pkg.id;
       let version = 'unknown';
       let ecosystem: string = pkg.type;
       try {
-        const target = resolveTarget(config, pkg, task.project, { refName: input.env.GITHUB_REF_NAME });
+        const target = resolveTarget(config, pkg, project, { refName: input.env.GITHUB_REF_NAME });
         ({ name, version } = target);
         ecosystem = target.manifest.ecosystem;
       } catch {
         // The manifest's own problem was reported by its task; keep what the config says.
       }
-      skipped.push({ packageId: pkg.id, project: task.project, ecosystem, registry: pkg.publish.registry, name, version, blockedBy: failed.join(', ') || 'a failed dependency' });
+      skipped.push({ packageId: pkg.id, project, ecosystem, registry: pkg.publish.registry, name, version, blockedBy: failed.join(', ') || 'a failed dependency' });
     }
     await recordSkippedDependents({ file, mode, dryRun, entries: skipped });
     const artifact = readArtifact(file, publishResultSchema);
@@ -86,6 +93,32 @@ export async function reportRun(input: RunReportInput): Promise<void> {
       if (inCi(input.env)) emitCiReport('readiness', artifact, input.env, write, { manifestFor, artifactPath: rel });
     }
   }
+}
+
+/**
+ * Nx (23) leaves tasks it skipped because a dependency failed out of the results it hands to
+ * `postTasksExecution` (they never reach `endTasks`): they are the packages the command line
+ * selected for this target that have no result at all. `nx affected` selects by git history, which
+ * argv does not tell, so there only tasks reported as `skipped` count.
+ */
+function notRun(
+  argv: string[],
+  request: ReturnType<typeof parseNxArgv>,
+  targets: string[],
+  byProject: Map<string, PackageConfig>,
+  tasks: Array<{ project: string }>,
+): string[] {
+  if (!request.targets.some((t) => targets.includes(t))) return [];
+  if (argv.some((a) => a === 'affected')) return [];
+  const ran = new Set(tasks.map((t) => t.project));
+  return [...byProject]
+    .filter(([project, pkg]) => {
+      if (ran.has(project) || !pkg.publish.enabled || pkg.publish.mode !== 'builtin') return false;
+      const names = [pkg.id, project];
+      if (request.projects.length && !names.some((n) => matchesProjectPattern(n, request.projects))) return false;
+      return !names.some((n) => matchesProjectPattern(n, request.exclude));
+    })
+    .map(([project]) => project);
 }
 
 const inCi = (env: Env) => env.GITHUB_ACTIONS === 'true' || env.GITLAB_CI === 'true';

@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { nxEnv } from '../e2e/support/nx-workspace';
+import { initGitRepo, startRegistryWorld, type RegistryWorld } from '../test-utils/registry-world';
+import { createBenchWorkspace, setPlugins, type BenchWorkspace, type PluginEntry } from './support/bench-workspace';
+import type { Benchmark } from './support/context';
+import { monochangeToml, npmPackageFiles, npmPackageJson, npmPackages, type GeneratedNpmPackage } from './support/generate';
+import { sideBySide, type Contender } from './support/measure';
+import { npmPublishPool } from './support/npm-cli';
+import { seedNpmVersions } from './support/npm-seed';
+import { timingTable } from './support/report';
+
+/**
+ * Publishing N npm packages in three dependency layers from the simulated GitHub Actions job
+ * (npm's OIDC exchange through the world's proxy, trusted publishing): the plugin's publish
+ * targets, `nx release publish` (Nx's own @nx/js executor), and a 4-way pool of raw `npm publish`.
+ * Every run publishes a new version (1.0.k) of every package, so every contender really uploads.
+ */
+export const publishBench: Benchmark = {
+  name: 'publish',
+  description: 'nx run-many -t publish vs nx release publish vs raw npm publish',
+  async run(ctx) {
+    const count = ctx.quick ? 12 : 60;
+    const parallel = 4;
+    const reps = ctx.reps(3);
+    const toolchain = await ctx.toolchain();
+    const packages = npmPackages(count, { prefix: 'p', layers: 3 });
+    const ws = createBenchWorkspace(toolchain, { name: 'mc-bench-publish', files: npmPackageFiles(packages), plugins: ['@monochange/nx'] });
+    const world = await startRegistryWorld({ workspaceRoot: ws.root });
+    try {
+      ws.write('monochange.toml', monochangeToml({ source: world.sourceToml(), npm: packages, trustedPublishing: true }));
+      await ws.nxOk(['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
+      initGitRepo(ws.root, world.go.originUrl);
+      // Every package exists already (as trusted publishing on npm requires); runs add versions.
+      await seedNpmVersions(world.npm.verdaccio.url, packages.map((p) => ({ name: p.name, version: '0.0.1' })));
+
+      let patch = 0;
+      let version = '';
+      let env: NodeJS.ProcessEnv = {};
+      const prepare = (plugins: PluginEntry[]) => () => {
+        patch++;
+        version = `1.0.${patch}`;
+        setPlugins(ws.write, plugins, { release: { projects: ['*'] } });
+        bumpVersions(ws, packages, version);
+        env = nxEnv(world.ciEnv());
+      };
+      const uploaded = () => expectUploads(world, packages, version);
+      const contenders: Contender[] = [
+        {
+          name: `nx run-many -t publish --parallel=${parallel} (@monochange/nx)`,
+          before: prepare(['@monochange/nx']),
+          run: async () => {
+            await ws.nxOk(['run-many', '-t', 'publish', `--parallel=${parallel}`, '--output-style=static'], env);
+          },
+          after: uploaded,
+        },
+        {
+          name: `nx release publish --parallel=${parallel} (@nx/js:release-publish)`,
+          before: prepare([{ plugin: '@monochange/nx', options: { releasePublishTargetName: false } }]),
+          run: async () => {
+            await ws.nxOk(['release', 'publish', `--parallel=${parallel}`, '--output-style=static'], env);
+          },
+          after: uploaded,
+        },
+        {
+          name: `raw npm publish, ${parallel} at a time, layer by layer`,
+          before: prepare(['@monochange/nx']),
+          run: () => npmPublishPool(ws.root, packages, { env, concurrency: parallel, registry: world.npm.url }),
+          after: uploaded,
+        },
+      ];
+      ctx.log(`publish: ${count} packages in 3 layers, warm-up run of each contender…`);
+      await sideBySide(contenders, 1, ctx.log);
+      const samples = await sideBySide(contenders, reps, ctx.log);
+      return {
+        title: `2. Publish: ${count} npm packages in three dependency layers, simulated GitHub Actions job, trusted publishing`,
+        blocks: [
+          timingTable(samples, samples[2].name, 'relative'),
+          [
+            `Side by side, ${reps} repetitions after one warm-up, order rotated per repetition. Before each run (untimed) every package.json gets a new version 1.0.k and is committed, so each contender really uploads all ${count} packages; after each run the OIDC proxy's log must show ${count} accepted uploads of that version.`,
+            "All three run in the same simulated job (`world.ciEnv()`): npm itself exchanges the job's OIDC token at the proxy in front of Verdaccio (no token anywhere), one OIDC exchange per package.",
+            "`nx release publish` uses Nx's own `@nx/js:release-publish` executor (nx.json: `releasePublishTargetName: false` for our plugin), which runs `npm view` and then `npm publish` per package; the raw pool publishes layer by layer so dependencies go first.",
+          ].join('\n'),
+        ],
+      };
+    } finally {
+      await world.stop();
+      ws.remove();
+    }
+  },
+};
+
+function bumpVersions(ws: BenchWorkspace, packages: GeneratedNpmPackage[], version: string): void {
+  for (const p of packages) ws.write(`${p.dir}/package.json`, npmPackageJson(p, version));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.root, stdio: 'ignore' });
+  git('add', '-A');
+  git('commit', '-q', '-m', `release ${version}`);
+}
+
+function expectUploads(world: RegistryWorld, packages: GeneratedNpmPackage[], version: string): void {
+  const ok = new Set(world.npm.proxy.uploads.filter((u) => u.status >= 200 && u.status < 300 && (u.version ?? '').split(',').includes(version)).map((u) => u.name));
+  const missing = packages.filter((p) => !ok.has(p.name)).map((p) => p.name);
+  if (missing.length) throw new Error(`${missing.length} package(s) not uploaded at ${version}: ${missing.slice(0, 5).join(', ')}`);
+}
