@@ -14,13 +14,13 @@ import { createBenchContext, type Benchmark } from './support/context';
 import { describeMachine } from './support/machine';
 import type { BenchReport } from './support/report';
 
-export const BENCHMARKS: Benchmark[] = [startupBench, graphBench, readinessBench, publishBench, memoryBench];
+export const BENCHMARKS: Benchmark[] = [startupBench, memoryBench, graphBench, readinessBench, publishBench];
 
 const USAGE = `usage: npm run bench [-- <name>...] [--quick] [--reps=N]
 
   <name>     run only these benchmarks (default: all): ${BENCHMARKS.map((b) => b.name).join(', ')}
   --quick    smoke run: fewer packages and 2 repetitions
-  --reps=N   repetitions per contender (default 5, startup 10)
+  --reps=N   repetitions per contender (defaults: startup 10, graph 5, memory 5, readiness 3, publish 3)
 `;
 
 export async function main(argv: string[]): Promise<number> {

@@ -50,7 +50,7 @@ export const memoryBench: Benchmark = {
       };
 
       const driver: Array<{ self: number; loaded: number; tree?: number; ms: number }> = [];
-      const nx: Array<{ task?: number; nx?: number; npm?: number; ms: number }> = [];
+      const nx: Array<{ task?: number; nx?: number; npm?: number; workers?: number; ms: number }> = [];
       const gnuTime = hasGnuTime();
       for (let rep = 0; rep < reps; rep++) {
         const order = rep % 2 === 0 ? ['driver', 'nx'] : ['nx', 'driver'];
@@ -67,7 +67,6 @@ export const memoryBench: Benchmark = {
             const r = await runSampled(process.execPath, [toolchain.nxBin, 'run', `${target.name}:publish`, '--output-style=static'], { cwd: ws.root, env });
             if (r.code !== 0) throw new Error(`nx run ${target.name}:publish exited ${r.code}:\n${tail(r.output, 40)}`);
             const peaks = classify(r.processes);
-            if (rep === 0) for (const p of r.processes) ctx.log(`  pid ${p.pid} (parent ${p.ppid}) ${mib(p.peakKib)}: ${p.command.slice(0, 160)}`);
             nx.push({ ...peaks, ms: Date.now() - start });
             ctx.log(`rep ${rep + 1}/${reps} nx run: task process ${peaks.task ? mib(peaks.task) : 'n/a'}, nx ${peaks.nx ? mib(peaks.nx) : 'n/a'}, npm ${peaks.npm ? mib(peaks.npm) : 'n/a'}`);
           }
@@ -85,6 +84,7 @@ export const memoryBench: Benchmark = {
         ['`nx run <pkg>:publish`: forked task process (/proc VmHWM, sampled every 25 ms)', String(nx.length), med(nx.map((n) => n.task))],
         ['`nx run <pkg>:publish`: the nx process itself', String(nx.length), med(nx.map((n) => n.nx))],
         ['`nx run <pkg>:publish`: largest `npm publish` child', String(nx.length), med(nx.map((n) => n.npm))],
+        ['`nx run <pkg>:publish`: largest Nx plugin worker (project graph)', String(nx.length), med(nx.map((n) => n.workers))],
       ];
       return {
         title: `5. Peak memory of one publish task (simulated GitHub Actions job, ${count}-package workspace)`,
@@ -93,7 +93,7 @@ export const memoryBench: Benchmark = {
           [
             `Each repetition publishes a new version of ${target.name} (really uploaded through the OIDC proxy) once through the driver and once through Nx, alternating which goes first.`,
             'The driver (bench/drivers/run-executor.ts) requires the installed plugin\'s dist/executors/publish/executor.js and calls it with a fake ExecutorContext (root, project name, project roots) in its own Node process: its maxRSS is the task process\'s peak, without Nx\'s task-runner code.',
-            'Under Nx the task runs in a process Nx forks; its peak is read from /proc/<pid>/status VmHWM of every process in the `nx` tree, sampled every 25 ms (the last sample before exit is the peak up to then). npm publish runs as a child of the task process and is counted separately.',
+            'Under Nx the task runs in a process Nx forks (recognised as the parent of `npm publish`); its peak is read from /proc/<pid>/status VmHWM of every process in the `nx` tree, sampled every 25 ms (the last sample before exit is the peak up to then). npm publish runs as a child of the task process and is counted separately.',
           ].join('\n'),
         ],
       };
@@ -104,11 +104,19 @@ export const memoryBench: Benchmark = {
   },
 };
 
-/** The nx process is the root; a node process running an Nx task runner fork is the task; npm by its cli. */
-function classify(processes: ProcessPeak[]): { task?: number; nx?: number; npm?: number } {
+/**
+ * The nx process is the root of the tree; the task process is the one that spawned `npm publish`
+ * (Nx forks it with the same command line as nx itself); plugin workers load the project graph.
+ */
+function classify(processes: ProcessPeak[]): { task?: number; nx?: number; npm?: number; workers?: number } {
   const max = (list: ProcessPeak[]) => (list.length ? Math.max(...list.map((p) => p.peakKib)) : undefined);
   const root = processes.find((p) => !processes.some((q) => q.pid === p.ppid));
-  const npm = processes.filter((p) => /npm-cli\.js|\bnpm publish\b|\/bin\/npm\b/.test(p.command));
-  const task = processes.filter((p) => p !== root && !npm.includes(p) && /node/.test(p.command) && !/npm/.test(p.command) && p.ppid === root?.pid);
-  return { nx: root?.peakKib, task: max(task), npm: max(npm) };
+  const npm = processes.filter((p) => /\bnpm(-cli\.js)? publish\b/.test(p.command));
+  const taskPids = new Set(npm.map((p) => p.ppid));
+  return {
+    nx: root?.peakKib,
+    task: max(processes.filter((p) => taskPids.has(p.pid))),
+    npm: max(npm),
+    workers: max(processes.filter((p) => p.command.includes('plugin-worker'))),
+  };
 }

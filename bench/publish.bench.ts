@@ -68,15 +68,14 @@ export const publishBench: Benchmark = {
           after: uploaded,
         },
       ];
-      ctx.log(`publish: ${count} packages in 3 layers, warm-up run of each contender…`);
-      await sideBySide(contenders, 1, ctx.log);
+      ctx.log(`publish: ${count} packages in 3 layers, ${reps} repetitions (no warm-up: each run takes minutes)…`);
       const samples = await sideBySide(contenders, reps, ctx.log);
       return {
         title: `2. Publish: ${count} npm packages in three dependency layers, simulated GitHub Actions job, trusted publishing`,
         blocks: [
           timingTable(samples, samples[2].name, 'relative'),
           [
-            `Side by side, ${reps} repetitions after one warm-up, order rotated per repetition. Before each run (untimed) every package.json gets a new version 1.0.k and is committed, so each contender really uploads all ${count} packages; after each run the OIDC proxy's log must show ${count} accepted uploads of that version.`,
+            `Side by side, ${reps} repetitions, order rotated per repetition (no warm-up run). Before each run (untimed) every package.json gets a new version 1.0.k and is committed, so each contender really uploads all ${count} packages; after each run the OIDC proxy's log must show ${count} accepted uploads of that version.`,
             "All three run in the same simulated job (`world.ciEnv()`): npm itself exchanges the job's OIDC token at the proxy in front of Verdaccio (no token anywhere), one OIDC exchange per package.",
             "`nx release publish` uses Nx's own `@nx/js:release-publish` executor (nx.json: `releasePublishTargetName: false` for our plugin), which runs `npm view` and then `npm publish` per package; the raw pool publishes layer by layer so dependencies go first.",
           ].join('\n'),

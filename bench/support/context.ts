@@ -22,6 +22,7 @@ export interface Benchmark {
 
 export function createBenchContext(options: { quick: boolean; reps?: number; log: (line: string) => void }): BenchContext & { dispose(): Promise<void> } {
   let toolchain: Promise<Toolchain> | undefined;
+  let packed: string | undefined;
   return {
     quick: options.quick,
     reps: (full) => options.reps ?? (options.quick ? Math.min(2, full) : full),
@@ -33,7 +34,9 @@ export function createBenchContext(options: { quick: boolean; reps?: number; log
           options.log(`reusing the toolchain install in ${reuse} (MONOCHANGE_BENCH_TOOLCHAIN)`);
           return { ...toolchainAt(reuse), remove: () => undefined };
         }
+        const handedIn = process.env.MONOCHANGE_E2E_TARBALL;
         const tarball = packPlugin(options.log);
+        if (tarball !== handedIn) packed = tarball;
         options.log(`packed ${path.basename(tarball)}`);
         return installToolchain(tarball, options.log);
       })();
@@ -42,8 +45,8 @@ export function createBenchContext(options: { quick: boolean; reps?: number; log
     async dispose() {
       const installed = await toolchain?.catch(() => undefined);
       installed?.remove();
-      const tarball = process.env.MONOCHANGE_E2E_TARBALL;
-      if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+      // Only the tarball this run packed (not one handed in through MONOCHANGE_E2E_TARBALL).
+      if (packed) fs.rmSync(path.dirname(packed), { recursive: true, force: true });
     },
   };
 }
