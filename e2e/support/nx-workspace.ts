@@ -46,7 +46,7 @@ export interface NxWorkspaceOptions {
   pnpm?: string;
 }
 
-/** What `create-nx-workspace --pm pnpm` writes: the packages, and nx's postinstall allowed to run. */
+/** The packages, and nx's postinstall allowed to run (pnpm 10 runs no dependency's build scripts unless listed). */
 const PNPM_WORKSPACE_YAML = 'packages:\n  - "packages/*"\nonlyBuiltDependencies:\n  - nx\n';
 
 /**
@@ -80,10 +80,12 @@ export async function createNxWorkspace(options: NxWorkspaceOptions): Promise<Wo
   let install: RunResult;
   try {
     if (packageManager === 'pnpm') {
-      const store = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name ?? 'mc-ws'}-pnpm-store-`));
-      tempDirs.push(store);
-      options.log?.(`installing nx ${nxVersion} and the packed plugin into ${root} (pnpm, store ${store})…`);
-      install = await run(options.pnpm ?? 'pnpm', ['install', '--store-dir', store, '--reporter=append-only'], { cwd: root, env: nxEnv(), timeoutMs: 600_000 });
+      // Store and metadata cache in a temp dir: nothing under ~ is touched.
+      const pnpmHome = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name ?? 'mc-ws'}-pnpm-`));
+      tempDirs.push(pnpmHome);
+      options.log?.(`installing nx ${nxVersion} and the packed plugin into ${root} (pnpm, store in ${pnpmHome})…`);
+      const args = ['install', '--store-dir', path.join(pnpmHome, 'store'), '--cache-dir', path.join(pnpmHome, 'cache'), '--reporter=append-only'];
+      install = await run(options.pnpm ?? 'pnpm', args, { cwd: root, env: nxEnv({ npm_config_update_notifier: 'false' }), timeoutMs: 600_000 });
     } else {
       options.log?.(`installing nx ${nxVersion} and the packed plugin into ${root} (npm, from its cache)…`);
       install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, env: nxEnv(), timeoutMs: 600_000 });

@@ -8,10 +8,19 @@ import { nxEnv } from './nx-workspace';
 export function npmRegistryProblem(specs: string[], timeoutMs = 30_000): string | undefined {
   for (const spec of specs) {
     // --prefer-online: a cached packument must not pass for a reachable registry.
-    const r = spawnSync('npm', ['view', spec, 'version', '--prefer-online', '--loglevel=error'], { env: nxEnv(), encoding: 'utf8', timeout: timeoutMs });
+    const r = spawnSync('npm', ['view', spec, 'version', '--prefer-online', '--fetch-retries=1', '--loglevel=error'], { env: nxEnv(), encoding: 'utf8', timeout: timeoutMs });
     if (r.error) return `\`npm view ${spec}\` could not run: ${r.error.message}`;
-    if (r.status !== 0) return `\`npm view ${spec}\` failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`;
+    if (r.status !== 0) return `\`npm view ${spec}\` failed: ${firstErrorLines(r.stderr || r.stdout)}`;
     if (!r.stdout.trim()) return `the registry has no ${spec}`;
   }
   return undefined;
+}
+
+/** npm's error lines without its boilerplate (log file, proxy hint). */
+function firstErrorLines(output: string): string {
+  const lines = output
+    .split('\n')
+    .map((l) => l.replace(/^npm (error|ERR!)\s*/, '').trim())
+    .filter((l) => l && !/complete log of this run|behind a proxy|npm help config/i.test(l));
+  return lines.slice(0, 2).join(' ') || 'no output';
 }
