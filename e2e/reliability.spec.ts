@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { publishResultSchema, readinessSchema, type PublishEntry } from '../src/core/publish/artifacts';
+import { publishResultSchema, type PublishEntry } from '../src/core/publish/artifacts';
 import type { UploadFault } from '../test-utils/npm-oidc-proxy';
 import { startRegistryWorld, type RegistryWorld } from '../test-utils/registry-world';
 import { createNxWorkspace, nxEnv, type Workspace } from './support/nx-workspace';
@@ -17,7 +17,7 @@ import type { RunResult } from './support/run';
  * exactly once" is checked where the registry sees it. Each scenario has its own packages (selected
  * with `--projects`), so the scenarios share one workspace and one registry world.
  */
-jest.setTimeout(240_000);
+jest.setTimeout(600_000);
 
 const BULK = 100;
 const bulkName = (i: number) => `bulk-${String(i).padStart(3, '0')}`;
@@ -63,12 +63,13 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
   let tmp: string;
   /** Package id of each npm package name (as `nx g init` declared it). */
   let idOf: Record<string, string>;
-  const groups: number[] = [];
+  /** Process groups of `nx` runs still going (killed in afterAll should a test fail mid-run). */
+  const groups = new Set<number>();
   const log: string[] = [];
 
   beforeAll(async () => {
     const tarball = packPlugin();
-    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-reliability-'));
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-reliability-tmp-'));
     world = await startRegistryWorld({ log: (l) => log.push(l) });
     ws = await createNxWorkspace({ tarball, files: workspaceFiles(), name: 'mc-reliability' });
     for (const args of [
@@ -100,14 +101,13 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
   /** The job's environment; npm's own PUT retries keep their count but wait ms instead of 10-60 s. */
   const jobEnv = (extra: Record<string, string> = {}) =>
     nxEnv({ ...world.ciEnv(), npm_config_fetch_retry_mintimeout: '100', npm_config_fetch_retry_maxtimeout: '500', ...extra });
-  const publish = (group: string, extra: string[] = []) => ['run-many', '-t', 'publish', `--projects=${group}-*`, '--parallel=3', ...extra];
+  const publish = (group: string) => ['run-many', '-t', 'publish', `--projects=${group}-*`, '--parallel=3'];
   const names = (group: keyof typeof SCENARIOS) => Object.keys(SCENARIOS[group]);
   /** HTTP statuses of every PUT of a package the proxy saw, in order. */
   const puts = (name: string) => world.npm.proxy.uploads.filter((u) => u.name === name).map((u) => u.status);
   const okPuts = (name: string) => puts(name).filter((s) => s >= 200 && s < 300).length;
   const artifact = () => publishResultSchema.parse(JSON.parse(ws.read('.monochange/publish-result.json')));
   const entryOf = (name: string): PublishEntry | undefined => artifact().packages.find((p) => p.package === idOf[name]);
-  const statuses = (group: keyof typeof SCENARIOS) => Object.fromEntries(names(group).map((n) => [n, entryOf(n)?.status]));
   const note = (what: string, group: keyof typeof SCENARIOS) =>
     process.stdout.write(`${what}: ${names(group).map((n) => `${n} PUTs [${puts(n).join(',')}] → ${entryOf(n)?.status}${entryOf(n)?.reason ? ` (${entryOf(n)?.reason})` : ''}`).join('; ')}\n`);
 
@@ -115,14 +115,17 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
   function startNx(args: string[], env: NodeJS.ProcessEnv): NxProcess {
     const nxPackage = JSON.parse(ws.read('node_modules/nx/package.json')) as { bin: Record<string, string> };
     const child = spawn(process.execPath, [path.join(ws.root, 'node_modules/nx', nxPackage.bin.nx), ...args], { cwd: ws.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    groups.push(child.pid!);
+    groups.add(child.pid!);
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const done = new Promise<RunResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
       child.on('error', reject);
-      child.on('close', (code, signal) => resolve({ code: code ?? 1, signal, stdout, stderr, output: `${stdout}${stderr}` }));
+      child.on('close', (code, signal) => {
+        groups.delete(child.pid!);
+        resolve({ code: code ?? 1, signal, stdout, stderr, output: `${stdout}${stderr}` });
+      });
     });
     return { pid: child.pid!, done };
   }
@@ -139,7 +142,7 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
       reached();
       return { ...fault, settled };
     };
-    return promises;
+    return { ...promises, wasReached: () => !armed };
   }
 
   describe('Verdaccio killed mid-run', () => {
@@ -147,13 +150,14 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
       // Verdaccio stores kill-mid and dies before its answer leaves: the upload happened, the client never hears.
       const fault = faultOnce('kill-mid', { dropAnswer: true, afterForward: () => world.npm.verdaccio.kill() });
       const first = await ws.nx(publish('kill'), jobEnv());
+      if (!fault.wasReached()) throw new Error(`kill-mid was never uploaded:\n${first.output}`);
       await fault.settled;
       world.npm.proxy.faults.upload = undefined;
       note('Verdaccio killed, first run', 'kill');
       expect(first.code).not.toBe(0);
       expect(okPuts('kill-mid')).toBe(1);
       expect(entryOf('kill-mid')).toMatchObject({ status: 'failed' });
-      expect(entryOf('kill-top')).toMatchObject({ status: 'blocked', blockedBy: expect.stringContaining(idOf['kill-mid']) });
+      expect(entryOf('kill-top')).toMatchObject({ status: 'blocked', reason: 'dependency_failed', blockedBy: idOf['kill-mid'] });
 
       await world.npm.verdaccio.restart();
       const second = await ws.nx(publish('kill'), jobEnv());
@@ -179,13 +183,13 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
       const interrupted = await nx.done;
       await fault.settled;
       world.npm.proxy.faults.upload = undefined;
-      fs.writeFileSync('/tmp/mc-rel-debug-term.log', interrupted.output);
       note(`SIGTERM (nx exit ${interrupted.code ?? interrupted.signal})`, 'term');
       expect(interrupted.code).not.toBe(0);
       const raw = ws.read('.monochange/publish-result.json');
       expect(publishResultSchema.safeParse(JSON.parse(raw)).success).toBe(true);
       expect(entryOf('term-slow')).toMatchObject({ status: 'failed', reason: 'interrupted' });
-      expect(entryOf('term-after')?.status).not.toBe('published');
+      // Nx never ran its dependent: recorded blocked, naming the interrupted package.
+      expect(entryOf('term-after')).toMatchObject({ status: 'blocked', reason: 'dependency_failed', blockedBy: idOf['term-slow'] });
 
       const second = await ws.nx(publish('term'), jobEnv());
       note('after SIGTERM, re-run', 'term');
@@ -214,7 +218,6 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
       } finally {
         world.npm.proxy.faults.upload = undefined;
       }
-      fs.writeFileSync('/tmp/mc-rel-debug-fail.log', result.output);
       note('registry refuses fail-root', 'fail');
     });
 
@@ -247,27 +250,19 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
     });
   });
 
-  describe(`${BULK} packages with --parallel=8`, () => {
-    it('real publish: the artifact has an entry for every package', async () => {
+  describe(`${BULK} packages`, () => {
+    // A real publish, not the dry run: measured on 2 cores it costs about what `--dry-run` plus
+    // readiness of the same 100 cost (each task is an Nx worker either way), and it proves more.
+    it(`nx run-many -t publish --parallel=8 publishes all ${BULK} (one upload each) into an artifact with ${BULK} entries`, async () => {
       const started = Date.now();
       const result = await ws.nx(['run-many', '-t', 'publish', '--projects=bulk-*', '--parallel=8'], jobEnv());
-      process.stdout.write(`bulk real publish: ${Date.now() - started} ms\n`);
       if (result.code !== 0) throw new Error(result.output);
       const bulk = artifact().packages.filter((p) => p.package.startsWith('bulk-'));
       expect(bulk).toHaveLength(BULK);
-    });
-    it('dry run and readiness: each artifact has an entry for every package', async () => {
-      let started = Date.now();
-      const dry = await ws.nx(['run-many', '-t', 'publish', '--dry-run', '--projects=bulk-*', '--parallel=8'], nxEnv(world.env));
-      process.stdout.write(`bulk dry run: ${Date.now() - started} ms\n`);
-      if (dry.code !== 0) throw new Error(dry.output);
-      const planned = publishResultSchema.parse(JSON.parse(ws.read('.monochange/publish-result.dry-run.json')));
-      expect(planned.packages).toHaveLength(BULK);
-      started = Date.now();
-      const ready = await ws.nx(['run-many', '-t', 'readiness', '--projects=bulk-*', '--parallel=8'], jobEnv());
-      process.stdout.write(`bulk readiness: ${Date.now() - started} ms\n`);
-      const readiness = readinessSchema.parse(JSON.parse(ws.read('.monochange/readiness.json')));
-      expect(readiness.packages).toHaveLength(BULK);
+      expect(bulk.every((p) => p.status === 'published')).toBe(true);
+      const counts = Array.from({ length: BULK }, (_, i) => okPuts(bulkName(i)));
+      expect(counts.every((n) => n === 1)).toBe(true);
+      process.stdout.write(`${BULK} packages, --parallel=8: ${counts.reduce((a, b) => a + b, 0)} successful PUTs, ${bulk.length} × published, ${Date.now() - started} ms\n`);
     });
   });
 });

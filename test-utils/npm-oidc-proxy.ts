@@ -66,7 +66,12 @@ export async function startNpmOidcProxy(options: NpmOidcProxyOptions): Promise<N
 
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      // The client went away mid-request (e.g. npm killed by a signal): nothing to answer.
+      return;
+    }
     const body = Buffer.concat(chunks);
     const url = req.url ?? '/';
     const exchange = /^\/-\/npm\/v1\/oidc\/token\/exchange\/package\/(.+)$/.exec(url.split('?')[0]);

@@ -12,6 +12,7 @@ import {
   readinessSchema,
 } from './artifacts';
 import { emitCiReport, summaryTable } from './ci-report';
+import { failedDependencyLookup } from './failed-dependencies';
 import { projectNameFor } from './preflight';
 import { matchesProjectPattern, parseNxArgv } from './run-argv';
 import { artifactPath } from './run-task';
@@ -55,13 +56,15 @@ export async function reportRun(input: RunReportInput): Promise<void> {
   ] as const) {
     if (!tasks.length) continue;
     const file = artifactPath(input.root, fallback, undefined, dryRun);
-    const failed = tasks.filter((t) => t.status === 'failure').map((t) => byProject.get(t.project)?.id ?? t.project);
+    // `stopped`: interrupted by a signal (recorded `failed`, reason `interrupted`); its dependents never ran either.
+    const failed = tasks.filter((t) => t.status === 'failure' || t.status === 'stopped').map((t) => byProject.get(t.project)?.id ?? t.project);
     const skippedProjects = new Set(tasks.filter((t) => t.status === 'skipped').map((t) => t.project));
     if (failed.length) {
       const targets = mode === 'release' ? input.targets.publish : [input.targets.placeholder];
       for (const project of notRun(input.argv, request, targets, byProject, tasks)) skippedProjects.add(project);
     }
     const skipped: SkippedDependent[] = [];
+    const failedDependencies = skippedProjects.size ? failedDependencyLookup(config, failed) : () => [];
     for (const project of skippedProjects) {
       const pkg = byProject.get(project);
       if (!pkg) continue;
@@ -75,7 +78,7 @@ export async function reportRun(input: RunReportInput): Promise<void> {
       } catch {
         // The manifest's own problem was reported by its task; keep what the config says.
       }
-      skipped.push({ packageId: pkg.id, project, ecosystem, registry: pkg.publish.registry, name, version, blockedBy: failed.join(', ') || 'a failed dependency' });
+      skipped.push({ packageId: pkg.id, project, ecosystem, registry: pkg.publish.registry, name, version, blockedBy: blockedBy(failedDependencies(pkg.id), failed) });
     }
     await recordSkippedDependents({ file, mode, dryRun, entries: skipped });
     const artifact = readArtifact(file, publishResultSchema);
@@ -93,6 +96,11 @@ export async function reportRun(input: RunReportInput): Promise<void> {
       if (inCi(input.env)) emitCiReport('readiness', artifact, input.env, write, { manifestFor, artifactPath: rel });
     }
   }
+}
+
+/** The failed dependencies the manifests show, else every failed package of the run. */
+function blockedBy(dependencies: string[], failed: string[]): string {
+  return (dependencies.length ? dependencies : failed).join(', ') || 'a failed dependency';
 }
 
 /**

@@ -19,7 +19,9 @@ export function npmPublishSpec(options: {
   if (options.provenance) args.push('--provenance');
   args.push('--registry', options.base);
   if (options.dryRun) args.push('--dry-run');
-  return { command: 'npm', args, cwd: options.cwd };
+  // npm would re-send the upload on its own after a lost answer; our retry looks the version up
+  // first, so npm's blind retries are turned off (no upload is ever sent twice).
+  return { command: 'npm', args, cwd: options.cwd, env: { npm_config_fetch_retries: '0' } };
 }
 
 /**

@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { publishResultSchema, readArtifact } from './artifacts';
+import { reportRun, type RunReportInput } from './report-run';
+
+/**
+ * Nx 23 hands `postTasksExecution` no result for tasks it skipped because a dependency failed;
+ * the report still records them `blocked`, naming the failed dependency the manifests show.
+ */
+describe('reportRun: packages Nx skipped after a failure', () => {
+  let root: string;
+  const NX = ['/usr/bin/node', '/ws/node_modules/nx/bin/nx.js'];
+  const artifact = () => readArtifact(path.join(root, '.monochange/publish-result.json'), publishResultSchema)!;
+  const entry = (id: string) => artifact().packages.find((p) => p.package === id);
+
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-report-run-'));
+    const pkg = (name: string, deps: string[] = []) => {
+      fs.mkdirSync(path.join(root, 'packages', name), { recursive: true });
+      const json = { name, version: '1.0.0', ...(deps.length ? { dependencies: Object.fromEntries(deps.map((d) => [d, '^1.0.0'])) } : {}) };
+      fs.writeFileSync(path.join(root, 'packages', name, 'package.json'), JSON.stringify(json));
+    };
+    // core ← web ← app, and lone (unrelated) on its own
+    pkg('core');
+    pkg('web', ['core']);
+    pkg('app', ['web']);
+    pkg('lone');
+    const toml = ['core', 'web', 'app', 'lone'].map((n) => `[package.${n}]\npath = "packages/${n}"\ntype = "npm"\n`).join('\n');
+    fs.writeFileSync(path.join(root, 'monochange.toml'), toml);
+  });
+
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const input = (argv: string[], taskResults: RunReportInput['taskResults']): RunReportInput => ({
+    root,
+    argv: [...NX, ...argv],
+    env: {},
+    targets: { publish: ['publish'], placeholder: 'placeholder-publish', readiness: 'readiness' },
+    taskResults,
+    log: () => undefined,
+  });
+
+  it('records selected packages without a result as blocked, naming only the failed dependency they depend on', async () => {
+    await reportRun(
+      input(['run-many', '-t', 'publish'], [
+        { project: 'core', target: 'publish', status: 'failure' },
+        { project: 'lone', target: 'publish', status: 'failure' },
+      ]),
+    );
+    expect(entry('web')).toMatchObject({ status: 'blocked', reason: 'dependency_failed', blockedBy: 'core' });
+    expect(entry('app')).toMatchObject({ status: 'blocked', reason: 'dependency_failed', blockedBy: 'core' });
+    expect(entry('core')).toBeUndefined();
+  });
+
+  it('a task stopped by a signal blocks its dependents too', async () => {
+    await reportRun(input(['run-many', '-t', 'publish', '--projects=web,app'], [{ project: 'web', target: 'publish', status: 'stopped' }]));
+    expect(entry('app')).toMatchObject({ status: 'blocked', blockedBy: 'web' });
+    // Not selected by --projects: not part of this run.
+    expect(entry('lone')).toBeUndefined();
+  });
+
+  it('only packages the command line selected count: excluded ones and other targets are left alone', async () => {
+    await reportRun(input(['run-many', '-t', 'publish', '--exclude=app'], [{ project: 'core', target: 'publish', status: 'failure' }]));
+    expect(entry('web')).toMatchObject({ status: 'blocked' });
+    expect(entry('app')).toBeUndefined();
+    // Not run although selected (e.g. --nx-bail), with no link in the manifests: every failed package is named.
+    expect(entry('lone')).toMatchObject({ status: 'blocked', blockedBy: 'core' });
+  });
+
+  it('nothing is inferred when nothing failed, nor for `nx affected` (whose selection argv does not tell)', async () => {
+    await reportRun(input(['run-many', '-t', 'publish'], [{ project: 'core', target: 'publish', status: 'success' }]));
+    expect(fs.existsSync(path.join(root, '.monochange/publish-result.json'))).toBe(false);
+    await reportRun(input(['affected', '-t', 'publish'], [{ project: 'core', target: 'publish', status: 'failure' }]));
+    expect(fs.existsSync(path.join(root, '.monochange/publish-result.json'))).toBe(false);
+  });
+
+  it('still records tasks reported as skipped (Nx versions that do)', async () => {
+    await reportRun(
+      input(['affected', '-t', 'publish'], [
+        { project: 'core', target: 'publish', status: 'failure' },
+        { project: 'web', target: 'publish', status: 'skipped' },
+      ]),
+    );
+    expect(entry('web')).toMatchObject({ status: 'blocked', blockedBy: 'core' });
+    expect(entry('app')).toBeUndefined();
+  });
+});
