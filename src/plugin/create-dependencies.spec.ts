@@ -1,7 +1,7 @@
 import { DependencyType, type CreateDependenciesContext, type ProjectConfiguration } from '@nx/devkit';
 import { createDependencies } from './create-dependencies';
 import { createNodes } from './create-nodes';
-import { findExistingProject } from './existing-project';
+import { findExistingProject } from '../core/publish/existing-project';
 import { FIXTURE_WORKSPACE, listFiles, tempWorkspace } from './testing/fixture-workspace';
 
 /** What Nx would hand createDependencies: projects by name (as merged from all plugins) and their files. */

@@ -23,7 +23,7 @@ import {
 } from '@nx/devkit';
 import { formatError, MonochangeError } from '../core/errors';
 import { CONFIG_FILE_NAME } from '../core/config/types';
-import { findExistingProject } from './existing-project';
+import { findExistingProject } from '../core/publish/existing-project';
 import { resolveManifestErrors, resolveTargetNames, type MonochangePluginOptions } from './options';
 import { findPublishCycles, formatCycle, publishPrerequisites } from './publish-order';
 import { buildTargets } from './project-targets';

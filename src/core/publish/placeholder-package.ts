@@ -1,5 +1,6 @@
 import { formatError } from '../errors';
 import type { PublishEntry } from './artifacts';
+import { entryBuilder } from './entry';
 import { placeholderReadme } from './placeholder-readme';
 import { packageLabel, progress } from './progress';
 import { pick, withAuthFix, type PublishDeps } from './publish-package';
@@ -20,24 +21,7 @@ export interface PlaceholderOptions {
 export async function publishPlaceholder(target: PackageTarget, options: PlaceholderOptions, deps: PublishDeps): Promise<PublishEntry> {
   const { pkg, manifest, adapter, name } = target;
   const eco = manifest.ecosystem;
-  const base = {
-    package: pkg.id,
-    project: target.project,
-    ecosystem: eco,
-    registry: pkg.publish.registry,
-    name,
-    version: '0.0.0',
-    placeholder: true,
-    ...(options.dryRun ? { dryRun: true } : {}),
-  };
-  const entry = (status: PublishEntry['status'], message: string, phase: 'planned' | 'done' | 'disabled', extra: Partial<PublishEntry> = {}): PublishEntry => ({
-    ...base,
-    status,
-    message,
-    trustedPublishing: deps.gate.outcome(target, phase),
-    finishedAt: new Date().toISOString(),
-    ...extra,
-  });
+  const entry = entryBuilder(target, deps.gate, { placeholder: true, dryRun: options.dryRun });
 
   if (!adapter) {
     const message = 'package opted out of built-in publishing';

@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { findWorkspaceConfig } from '../config';
 import type { PackageConfig } from '../config/types';
 import { MonochangeError, formatError } from '../errors';
 import type { Env } from '../types';
+import { findExistingProject } from './existing-project';
 import { createRunContext } from './run-context';
 import { matchesProjectPattern, parseNxArgv } from './run-argv';
 import { resolveTarget } from './target';
@@ -52,15 +51,7 @@ export async function preflightPublishRun(options: {
   return { checked: inScope.length };
 }
 
-/** The Nx project name of a declared package, as the plugin names it. */
+/** The Nx project name of a declared package, as the plugin names it: the existing project's name, else the id. */
 export function projectNameFor(root: string, pkg: PackageConfig): string {
-  for (const file of ['project.json', 'package.json']) {
-    try {
-      const json = JSON.parse(fs.readFileSync(path.join(root, pkg.path, file), 'utf8')) as { name?: unknown };
-      if (typeof json.name === 'string' && json.name) return json.name;
-    } catch {
-      // absent or unreadable: fall through
-    }
-  }
-  return pkg.id;
+  return findExistingProject(root, pkg.path)?.name ?? pkg.id;
 }

@@ -4,6 +4,7 @@ import type { Env } from '../types';
 import type { CommandRunner } from '../util/command';
 import type { HttpClient } from '../util/http';
 import type { PublishEntry } from './artifacts';
+import { entryBuilder } from './entry';
 import { packageLabel, progress, type Logger } from './progress';
 import type { PackageTarget } from './target';
 import type { GateVerdict, TrustGate } from './trust-gate.types';
@@ -42,32 +43,15 @@ export interface PublishOptions {
 
 
 /**
- * The per-package state machine (reference §8.3, improved): external → skipped_external; kept from
- * an earlier run; already on the registry → skipped_existing; blockers → blocked; trust and
+ * The per-package state machine (reference §8.3, improved): external → skipped_external; already on
+ * the registry → skipped_existing (remembering when an earlier run published it); blockers → blocked; trust and
  * provenance (real runs) → blocked before any upload; upload with a lookup before every retry, and
  * "already exists" answers confirmed by a lookup → skipped_existing; else published or failed.
  */
 export async function publishPackage(target: PackageTarget, options: PublishOptions, deps: PublishDeps): Promise<PublishEntry> {
   const { pkg, manifest, adapter, name, version } = target;
   const eco = manifest.ecosystem;
-  const base = {
-    package: pkg.id,
-    project: target.project,
-    ecosystem: eco,
-    registry: pkg.publish.registry,
-    name,
-    version,
-    placeholder: false,
-    ...(options.dryRun ? { dryRun: true } : {}),
-  };
-  const entry = (status: PublishEntry['status'], message: string, phase: 'planned' | 'done' | 'disabled', extra: Partial<PublishEntry> = {}): PublishEntry => ({
-    ...base,
-    status,
-    message,
-    trustedPublishing: deps.gate.outcome(target, phase),
-    finishedAt: new Date().toISOString(),
-    ...extra,
-  });
+  const entry = entryBuilder(target, deps.gate, { placeholder: false, dryRun: options.dryRun });
 
   if (!adapter) {
     const message = `package opted out of built-in publishing (mode = "${pkg.publish.mode}", registry \`${pkg.publish.registry}\`)`;
@@ -77,8 +61,9 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
 
   // The registry is the truth: even a package an earlier run published is looked up again (a
   // cheap GET), so a re-run reports it skipped_existing and remembers when it was published.
-  const earlier = options.dryRun ? undefined : options.previous?.find((p) => p.package === pkg.id && p.registry === base.registry && p.version === version && !p.placeholder && !p.dryRun);
-  const earlierPublish = earlier?.status === 'published' ? { publishedAt: (earlier.publishedAt as string | undefined) ?? earlier.finishedAt } : earlier?.publishedAt ? { publishedAt: earlier.publishedAt as string } : {};
+  const earlier = options.dryRun ? undefined : options.previous?.find((p) => p.package === pkg.id && p.registry === pkg.publish.registry && p.version === version && !p.placeholder && !p.dryRun);
+  const publishedAt = earlier?.status === 'published' ? earlier.publishedAt ?? earlier.finishedAt : earlier?.publishedAt;
+  const earlierPublish = publishedAt ? { publishedAt } : {};
 
   const lookup = () => adapter.versionExists(manifest, version, { env: deps.env, http: deps.http });
   progress.checking(deps.log, eco, name, version, adapter.label);

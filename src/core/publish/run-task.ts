@@ -13,6 +13,7 @@ import {
   readArtifact,
   type PublishEntry,
 } from './artifacts';
+import { entryBuilder } from './entry';
 import { artifactIdentity } from './identity';
 import { withInterruptHandling } from './interrupts';
 import { publishPlaceholder } from './placeholder-package';
@@ -112,20 +113,12 @@ async function runTask(options: TaskOptions, mode: 'release' | 'placeholder'): P
     },
   };
   const interrupted = async () => {
-    const entry: PublishEntry = {
-      package: target.pkg.id,
-      project: target.project,
-      ecosystem: target.manifest.ecosystem,
-      registry: target.pkg.publish.registry,
-      name: target.name,
-      version: mode === 'placeholder' ? '0.0.0' : target.version,
-      status: 'failed',
-      message: 'interrupted by a signal while publishing; re-run to finish (the registry is checked first, nothing is uploaded twice)',
-      reason: 'interrupted',
-      placeholder: mode === 'placeholder',
-      trustedPublishing: ctx.gate.outcome(target, 'disabled'),
-      finishedAt: new Date().toISOString(),
-    };
+    const entry = entryBuilder(target, ctx.gate, { placeholder: mode === 'placeholder', dryRun: options.dryRun })(
+      'failed',
+      'interrupted by a signal while publishing; re-run to finish (the registry is checked first, nothing is uploaded twice)',
+      'disabled',
+      { reason: 'interrupted' },
+    );
     await mergePublishEntry(file, header, entry).catch(() => undefined);
     log(`❌ ${target.pkg.id}: interrupted; recorded in ${path.relative(ctx.root, file)}`);
   };
