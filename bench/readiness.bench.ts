@@ -10,7 +10,6 @@ import { HttpClient } from '../src/core/util/http';
 import { initGitRepo, startRegistryWorld } from '../test-utils/registry-world';
 import { createBenchWorkspace } from './support/bench-workspace';
 import type { Benchmark } from './support/context';
-import { runExecutorDriver } from './support/executor-driver';
 import { monochangeToml, npmPackageFiles, npmPackages } from './support/generate';
 import { formatMs, median, sideBySide, type Contender } from './support/measure';
 import { npmViewLoop } from './support/npm-cli';
@@ -63,39 +62,21 @@ export const readinessBench: Benchmark = {
       const lookupEnv = { MONOCHANGE_NPM_REGISTRY_URL: world.npm.url };
       const newHttp = () => new HttpClient({ timeoutMs: config.lookup.timeoutMs, retries: config.lookup.retries, concurrency: config.lookup.concurrency });
       let corePublished = 0;
-      const readinessExecutor = path.join(toolchain.dir, 'node_modules', '@monochange', 'nx', 'dist', 'executors', 'readiness', 'executor.js');
-      const projects = packages.map((p) => ({ name: p.name, root: p.dir }));
 
       const contenders: Contender[] = [
         {
-          name: `nx run-many -t readiness --parallel=${parallel} (CI job)`,
+          name: 'nx run-many -t readiness (CI job; default: one batch process)',
           before: clearArtifact,
           run: async () => {
-            await ws.nxOk(['run-many', '-t', 'readiness', `--parallel=${parallel}`, '--output-style=static'], ci);
+            await ws.nxOk(['run-many', '-t', 'readiness', '--output-style=static'], ci);
           },
           after: expectStatuses,
         },
         {
-          name: `readiness executors in one process, ${parallel} at a time (no Nx)`,
+          name: `nx run-many -t readiness --batch=false --parallel=${parallel} (CI job; a process per task)`,
           before: clearArtifact,
           run: async () => {
-            const result = await runExecutorDriver({ executor: readinessExecutor, root: ws.root, projects, concurrency: parallel }, ci);
-            if (result.successes !== count) throw new Error(`executor driver: ${result.failures.length} readiness task(s) failed: ${result.failures.slice(0, 5).join(', ')}`);
-          },
-          after: expectStatuses,
-        },
-        {
-          name: `readiness executor, a fresh node process per package, ${parallel} at a time (no Nx)`,
-          before: clearArtifact,
-          run: async () => {
-            const queue = [...projects];
-            const worker = async () => {
-              for (let p = queue.shift(); p; p = queue.shift()) {
-                const result = await runExecutorDriver({ executor: readinessExecutor, root: ws.root, projects: [p], concurrency: 1 }, ci);
-                if (result.successes !== 1) throw new Error(`executor driver: readiness of ${p.name} failed`);
-              }
-            };
-            await Promise.all(Array.from({ length: parallel }, worker));
+            await ws.nxOk(['run-many', '-t', 'readiness', '--batch=false', `--parallel=${parallel}`, '--output-style=static'], ci);
           },
           after: expectStatuses,
         },
@@ -155,7 +136,7 @@ export const readinessBench: Benchmark = {
             `Side by side, ${reps} repetitions, order rotated per repetition (one untimed warm-up of the in-process core rows only: the slow rows take minutes each). Registry: Verdaccio behind the world's npm OIDC proxy on 127.0.0.1.`,
             `The Nx run and the in-process executor run are in the simulated GitHub Actions job (\`world.ciEnv()\`: verified OIDC identity, ${count - published} packages \`ready\`, ${published} \`already_published\`; each run checks readiness.json says so).`,
             `\`npm view\` runs with the job's npm config (same registry URL, the world's npm cache) one package after the other, as \`nx release publish\` asks per package.`,
-            'Where the Nx-level time goes: "fresh node process per package" is what each task costs in a process of its own without Nx (node start, loading the executor, OIDC token + verification, `npm --version`, config, checks, artifact merge); "in one process" shares all of that; the rest of the Nx row is Nx\'s task runner (forking a task process, its bootstrap, the pre/post task hooks) and the graph (the `nx show projects` row).',
+            'The readiness executor runs in Nx batch mode by default (`preferBatch`): one process checks every package of the run, sharing the config, the verified OIDC identity, the HTTP pool, tool versions and one `npm pack --dry-run` for all npm packages. `--batch=false` makes Nx fork a process per task (node start, loading the executor, OIDC token + verification, `npm --version`, `npm pack --dry-run`, config and artifact merge each time). The `nx show projects` row is the graph alone.',
             'The core rows time only the lookups: config and targets are resolved once, untimed; `registryStateCheck` asks twice for a version not yet published (the version, then any version).',
           ].join('\n'),
         ],

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { isMonochangeError } from '../errors';
 import {
+  coalescingMerger,
   mergePublishEntry,
   mergeReadinessEntry,
   publishResultSchema,
@@ -195,5 +196,44 @@ const trust = { status: 'disabled', repository: null, workflow: null, environmen
       const result = await recordSkippedDependents({ file, mode: 'placeholder', dryRun: true, entries: [skipped] });
       expect(result).toMatchObject({ mode: 'placeholder', dryRun: true, packages: [{ version: '0.0.0', placeholder: true, dryRun: true }] });
     });
+  });
+});
+
+describe('coalescingMerger', () => {
+  it('writes entries that arrive during a write together in the next one, and resolves each add once written', async () => {
+    const writes: number[][] = [];
+    let release!: () => void;
+    const merge = coalescingMerger(async (entries: number[]) => {
+      writes.push(entries);
+      if (writes.length === 1) await new Promise<void>((r) => (release = r));
+    });
+    const first = merge(1);
+    await new Promise((r) => setImmediate(r));
+    const rest = [2, 3, 4].map((n) => merge(n));
+    release();
+    await Promise.all([first, ...rest]);
+    expect(writes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('rejects the adds of a failed write and keeps writing later entries', async () => {
+    let calls = 0;
+    const merge = coalescingMerger(async () => {
+      if (++calls === 1) throw new Error('disk full');
+    });
+    await expect(merge('a')).rejects.toThrow('disk full');
+    await expect(merge('b')).resolves.toBeUndefined();
+  });
+
+  it('with minIntervalMs, 50 entries added over time go out in far fewer writes', async () => {
+    const writes: string[][] = [];
+    const merge = coalescingMerger(async (entries: string[]) => void writes.push(entries), { minIntervalMs: 20 });
+    const adds: Promise<void>[] = [];
+    for (let i = 0; i < 50; i++) {
+      adds.push(merge(`e${i}`));
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(adds);
+    expect(writes.flat()).toEqual(Array.from({ length: 50 }, (_, i) => `e${i}`));
+    expect(writes.length).toBeLessThan(25);
   });
 });

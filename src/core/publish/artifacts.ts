@@ -285,10 +285,15 @@ export async function mergePublishEntries(
 
 /** Merges one readiness entry; the top-level status is `blocked` when any package is blocked (external packages are `unsupported`, not blocking). */
 export async function mergeReadinessEntry(file: string, identity: ArtifactIdentity | undefined, entry: ReadinessEntry): Promise<Readiness> {
+  return mergeReadinessEntries(file, identity, [entry]);
+}
+
+/** Merges readiness entries under one lock (each replaces the entry of its package and registry). */
+export async function mergeReadinessEntries(file: string, identity: ArtifactIdentity | undefined, entries: ReadinessEntry[]): Promise<Readiness> {
   return withFileLock(file, () => {
     const current = readArtifactOrReset(file, readinessSchema);
-    const keep = current ? current.packages.filter((p) => p.package !== entry.package || p.registry !== entry.registry) : [];
-    const packages = [...keep, entry].sort(byPackage);
+    const replaced = (p: ReadinessEntry) => entries.some((e) => e.package === p.package && e.registry === p.registry);
+    const packages = [...(current ? current.packages.filter((p) => !replaced(p)) : []), ...entries].sort(byPackage);
     const next: Readiness = {
       schemaVersion: 1,
       kind: 'monochange.publishReadiness',
@@ -299,6 +304,37 @@ export async function mergeReadinessEntry(file: string, identity: ArtifactIdenti
     writeJsonAtomic(file, next);
     return next;
   });
+}
+
+/**
+ * Coalesces merges for a process that finishes many packages (batch mode): while one write is in
+ * flight (and for `minIntervalMs` after it), entries queue and go out together in the next, so
+ * 200 packages cost a handful of read-validate-write cycles instead of 200. Each `add` resolves
+ * once its entry is on disk.
+ */
+export function coalescingMerger<E>(merge: (entries: E[]) => Promise<unknown>, options: { minIntervalMs?: number } = {}): (entry: E) => Promise<void> {
+  let queue: Array<{ entry: E; done: () => void; failed: (error: unknown) => void }> = [];
+  let flushing: Promise<void> | undefined;
+  const flush = async (): Promise<void> => {
+    while (queue.length) {
+      const batch = queue;
+      queue = [];
+      try {
+        await merge(batch.map((q) => q.entry));
+        batch.forEach((q) => q.done());
+      } catch (error) {
+        batch.forEach((q) => q.failed(error));
+      }
+      // Entries that arrive meanwhile go out together in the next write.
+      if (options.minIntervalMs) await new Promise((resolve) => setTimeout(resolve, options.minIntervalMs));
+    }
+    flushing = undefined;
+  };
+  return (entry) =>
+    new Promise<void>((done, failed) => {
+      queue.push({ entry, done, failed });
+      flushing ??= Promise.resolve().then(flush);
+    });
 }
 
 /** A corrupt artifact must not stop a publish: it is moved aside (kept for inspection) and started anew. */

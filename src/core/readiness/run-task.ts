@@ -4,21 +4,47 @@ import { DEFAULT_READINESS_PATH, mergeReadinessEntry, type ReadinessEntry } from
 import { artifactIdentity } from '../publish/identity';
 import type { Logger } from '../publish/progress';
 import { packageLabel } from '../publish/progress';
-import { createRunContext } from '../publish/run-context';
+import { createRunContext, type RunContext } from '../publish/run-context';
 import { findPackage, resolveTarget } from '../publish/target';
 import type { TaskOptions } from '../publish/run-task';
 import { READINESS_CHECKS } from './checks';
 import { runReadiness } from './run-readiness';
+import type { ReadinessContext } from './types';
 
 export interface ReadinessTaskOptions extends Omit<TaskOptions, 'dryRun' | 'configureTrust'> {
   /** Exit non-zero when the package is blocked (default true). */
   failOnBlocked?: boolean;
 }
 
-export async function runReadinessTask(options: ReadinessTaskOptions): Promise<{ success: boolean; entry?: ReadinessEntry; artifact?: string; error?: string }> {
+export interface ReadinessTaskResult {
+  success: boolean;
+  entry?: ReadinessEntry;
+  artifact?: string;
+  error?: string;
+}
+
+export async function runReadinessTask(options: ReadinessTaskOptions): Promise<ReadinessTaskResult> {
   const log: Logger = options.log ?? ((line: string) => console.log(line));
+  let ctx: RunContext;
   try {
-    const ctx = await createRunContext({ ...options, log });
+    ctx = await createRunContext({ ...options, log });
+  } catch (error) {
+    const message = formatError(error);
+    log(`❌ ${options.projectName}: ${message}`);
+    return { success: false, error: message };
+  }
+  return readinessInContext(ctx, options, log);
+}
+
+/** One package's readiness with a run context shared by every task of the process (batch mode). */
+export async function readinessInContext(
+  ctx: RunContext,
+  options: Omit<ReadinessTaskOptions, 'root' | 'env' | 'log' | 'runner' | 'http' | 'fetch'>,
+  log: Logger,
+  extra: Pick<ReadinessContext, 'packFiles'> & { record?: (file: string, entry: ReadinessEntry) => Promise<unknown> } = {},
+): Promise<ReadinessTaskResult> {
+  const { record = (file: string, entry: ReadinessEntry) => mergeReadinessEntry(file, artifactIdentity(ctx.resolution), entry), ...checkExtras } = extra;
+  try {
     const pkg = findPackage(ctx.config, { packageId: options.packageId, projectRoot: options.projectRoot, projectName: options.projectName });
     const file = path.resolve(ctx.root, options.output ?? DEFAULT_READINESS_PATH);
     let target;
@@ -39,15 +65,15 @@ export async function runReadinessTask(options: ReadinessTaskOptions): Promise<{
         checks: [{ id: 'package.manifest', status: 'fail', message: error.problem, ...(error.details.fix ? { fix: error.details.fix } : {}) }],
         trustedPublishing: { status: 'disabled', repository: null, workflow: null, environment: null, setupUrl: null, message: 'not evaluated: the package could not be read' },
       };
-      await mergeReadinessEntry(file, artifactIdentity(ctx.resolution), entry);
+      await record(file, entry);
       printEntry(log, entry);
       return { success: options.failOnBlocked === false, entry, artifact: file };
     }
     const entry = await runReadiness(
-      { config: ctx.config, target, identity: ctx.resolution.identity, env: ctx.env, http: ctx.http, runner: ctx.runner, gate: ctx.gate, state: {} },
+      { config: ctx.config, target, identity: ctx.resolution.identity, env: ctx.env, http: ctx.http, runner: ctx.runner, gate: ctx.gate, state: {}, ...checkExtras },
       READINESS_CHECKS,
     );
-    await mergeReadinessEntry(file, artifactIdentity(ctx.resolution), entry);
+    await record(file, entry);
     printEntry(log, entry);
     log(`   readiness: ${path.relative(ctx.root, file)}`);
     return { success: entry.status !== 'blocked' || options.failOnBlocked === false, entry, artifact: file };

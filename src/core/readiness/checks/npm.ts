@@ -2,6 +2,7 @@ import { resolveExpectedContext } from '../../trust/context';
 import type { Check } from '../../types';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { entryPoints, isPacked } from './npm-entry-points';
+import { listPackedFiles } from './npm-pack-list';
 import { repositorySlug, sameRepository } from './repository-slug';
 import { fail, listOf, pass, registryOf, summary, trustedPublishing, warn, willPublish } from './support';
 
@@ -78,29 +79,11 @@ function workspaceProtocolCheck(ctx: ReadinessContext): Check {
   );
 }
 
-interface PackResult {
-  files?: Array<{ path?: unknown }>;
-}
-
-/** `npm pack --dry-run --json --ignore-scripts`: the file list, without running lifecycle scripts, writing a tarball or a log file. */
-async function packedFiles(ctx: ReadinessContext): Promise<{ files: Set<string> } | { error: string }> {
-  const result = await ctx.runner.run({ command: 'npm', args: ['pack', '--dry-run', '--json', '--ignore-scripts'], cwd: ctx.target.manifest.dir, env: { npm_config_logs_max: '0' } });
-  if (result.spawnError) return { error: `npm could not be started (${result.spawnError})` };
-  if (result.exitCode !== 0) return { error: `\`npm pack --dry-run\` failed: ${summary(result.stderr || result.stdout) || `exit code ${result.exitCode}`}` };
-  const start = result.stdout.search(/^\s*\[/m);
-  try {
-    const parsed = JSON.parse(start >= 0 ? result.stdout.slice(start) : result.stdout) as PackResult[];
-    const files = (parsed[0]?.files ?? []).map((f) => f.path).filter((p): p is string => typeof p === 'string');
-    return { files: new Set(files.map((f) => f.replace(/\\/g, '/'))) };
-  } catch (error) {
-    return { error: `\`npm pack --dry-run --json\` printed no JSON file list (${(error as Error).message})` };
-  }
-}
-
 async function entryPointsCheck(ctx: ReadinessContext): Promise<Check> {
   const entries = entryPoints(json(ctx));
   if (entries.length === 0) return pass('npm.entry-points', 'package.json declares no main, exports, bin or types');
-  const packed = await packedFiles(ctx);
+  const dir = ctx.target.manifest.dir;
+  const packed = ctx.packFiles ? await ctx.packFiles(dir) : (await listPackedFiles(ctx.runner, [dir], dir))[0];
   if ('error' in packed) return warn('npm.entry-points', `could not list what npm would ship: ${packed.error}`, 'run `npm pack --dry-run` in the package directory and fix what it reports');
   const missing = entries.filter((e) => !isPacked(e, packed.files));
   if (missing.length === 0) return pass('npm.entry-points', `all ${entries.length} entry point(s) are in the tarball (${packed.files.size} files)`);

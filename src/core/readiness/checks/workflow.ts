@@ -20,14 +20,17 @@ export const workflowChecks: ReadinessCheck = (ctx) => {
   if ('check' in located) return [located.check];
   const { rel, file, fromRuntime } = located;
   if (!fs.existsSync(file)) return [missing(ctx, rel, file)];
-  const text = fs.readFileSync(file, 'utf8');
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines });
+  const workflow = parsedWorkflow(file);
+  const { text, lines, doc } = workflow;
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     const line = doc.errors[0]?.linePos?.[0]?.line ?? 1;
     return [fail('workflow.exists', `${rel}:${line} is not a valid workflow: ${doc.errors[0]?.message.split('\n')[0] ?? 'the file is not a YAML mapping'}`, `fix the YAML in ${rel}`)];
   }
-  const wf = new Workflow(doc, lines, rel);
+  let wf = workflow.views.get(rel);
+  if (!wf) {
+    wf = new Workflow(doc, lines, rel);
+    workflow.views.set(rel, wf);
+  }
   const checks: Check[] = [pass('workflow.exists', `${rel} exists`)];
   const jobs = wf.publishJobs(fromRuntime ? ctx.identity.job : undefined);
   checks.push(...idTokenChecks(ctx, wf, jobs));
@@ -36,6 +39,30 @@ export const workflowChecks: ReadinessCheck = (ctx) => {
   checks.push(...hardeningChecks(ctx, text, rel));
   return checks;
 };
+
+/**
+ * Parsed workflows for the process, by file and text: a batch checks 200 packages against the
+ * same publish.yml, and the parsed document and its Workflow view are only read, never changed.
+ */
+interface ParsedWorkflow {
+  text: string;
+  lines: LineCounter;
+  doc: Document;
+  views: Map<string, Workflow>;
+}
+const parsed = new Map<string, ParsedWorkflow>();
+
+function parsedWorkflow(file: string): ParsedWorkflow {
+  const text = fs.readFileSync(file, 'utf8');
+  const cached = parsed.get(file);
+  if (cached?.text === text) return cached;
+  const lines = new LineCounter();
+  const entry = { text, lines, doc: parseDocument(text, { lineCounter: lines }), views: new Map<string, Workflow>() };
+  parsed.set(file, entry);
+  return entry;
+}
+
+const audits = new Map<string, Check[]>();
 
 type Located = { rel: string; file: string; fromRuntime: boolean } | { check: Check };
 
@@ -199,6 +226,16 @@ function triggerCheck(ctx: ReadinessContext, wf: Workflow): Check {
 }
 
 function hardeningChecks(ctx: ReadinessContext, text: string, rel: string): Check[] {
+  const key = JSON.stringify([text, rel, ctx.target.pkg.publish.trustedPublishing.environment?.trim() ?? '', registryOf(ctx)]);
+  let checks = audits.get(key);
+  if (!checks) {
+    checks = auditChecks(ctx, text, rel);
+    audits.set(key, checks);
+  }
+  return checks.map((c) => ({ ...c }));
+}
+
+function auditChecks(ctx: ReadinessContext, text: string, rel: string): Check[] {
   const findings = auditWorkflow(text, {
     path: rel,
     expected: { environment: ctx.target.pkg.publish.trustedPublishing.environment?.trim() || undefined, registries: [registryOf(ctx) as RegistryId] },

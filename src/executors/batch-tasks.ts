@@ -1,0 +1,32 @@
+import type { ExecutorContext, TaskGraph } from '@nx/devkit';
+import type { BatchTask, BatchTaskOutcome } from '../core/publish/batch';
+
+/** One task's result as a batch executor streams it (Nx's `BatchExecutorTaskResult`, not exported by @nx/devkit). */
+export interface BatchTaskResult {
+  task: string;
+  result: { success: boolean; status: 'success' | 'failure' | 'skipped'; terminalOutput: string; startTime?: number; endTime?: number };
+}
+
+/** Nx batch mode's inputs → the core's batch tasks: project, root, options and in-batch dependencies. */
+export function batchTasks<O>(taskGraph: TaskGraph, inputs: Record<string, O>, context: ExecutorContext): BatchTask<O>[] {
+  return Object.values(taskGraph.tasks).map((task) => {
+    const projectName = task.target.project;
+    return {
+      id: task.id,
+      projectName,
+      projectRoot: context.projectsConfigurations?.projects[projectName]?.root ?? '',
+      options: inputs[task.id],
+      dependsOn: (taskGraph.dependencies[task.id] ?? []).filter((id) => id in taskGraph.tasks),
+    };
+  });
+}
+
+/** The core's outcomes → Nx's per-task results, streamed as each task finishes. */
+export async function* toNxResults(outcomes: AsyncIterable<BatchTaskOutcome>): AsyncGenerator<BatchTaskResult> {
+  for await (const o of outcomes) {
+    yield {
+      task: o.id,
+      result: { success: o.status === 'success', status: o.status, terminalOutput: o.terminalOutput, ...(o.startTime ? { startTime: o.startTime, endTime: o.endTime } : {}) },
+    };
+  }
+}
