@@ -19,6 +19,19 @@ describe('parseNxArgv', () => {
     expect(parseNxArgv(nx('run-many', '-t', 'publish'), { NX_DRY_RUN: 'true' }).dryRun).toBe(true);
   });
 
+  it.each([
+    [['--parallel=4'], {}, 4],
+    [['--parallel', '6'], {}, 6],
+    [['--parallel'], {}, 3],
+    [['--parallel'], { NX_PARALLEL: '5' }, 5],
+    [['--parallel=false'], {}, 1],
+    [['--maxParallel=8'], {}, 8],
+    [[], {}, undefined],
+  ])('reads the run parallelism from %j (env %j) as %p', (flags, env, parallel) => {
+    const request = parseNxArgv(nx('run-many', '-t', 'publish', ...flags, '--exclude=x'), env as Record<string, string>);
+    expect([request.parallel, request.exclude]).toEqual([parallel, ['x']]);
+  });
+
   it('reads --exclude', () => {
     expect(parseNxArgv(nx('run-many', '-t', 'publish', '--exclude=dart-*')).exclude).toEqual(['dart-*']);
   });

@@ -5,6 +5,8 @@ export interface NxRunRequest {
   projects: string[];
   exclude: string[];
   dryRun: boolean;
+  /** Tasks at once from `--parallel`/`--maxParallel` (Nx's reading: bare `--parallel` → NX_PARALLEL or 3, `false` → 1); absent when not given. */
+  parallel?: number;
 }
 
 const LIST = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -21,6 +23,8 @@ export function parseNxArgv(argv: string[], env: Record<string, string | undefin
     else if (flag === '-p' || flag === '--projects' || flag === '--project') request.projects.push(...LIST(value()));
     else if (flag === '--exclude') request.exclude.push(...LIST(value()));
     else if (flag === '--dry-run' || flag === '--dryRun' || flag === '-d') request.dryRun = inline === undefined ? true : inline !== 'false';
+    else if (flag === '--parallel') request.parallel = parallelValue(inline ?? (/^\d+$|^(true|false)$/.test(args[i + 1] ?? '') ? args[++i] : 'true'), env);
+    else if (flag === '--maxParallel' || flag === '--max-parallel') request.parallel = parallelValue(value(), env);
   }
   if (command === 'run' && args[1]?.includes(':')) {
     const [project, target] = args[1].split(':');
@@ -34,6 +38,12 @@ export function parseNxArgv(argv: string[], env: Record<string, string | undefin
     request.targets.push('nx-release-publish');
   }
   return request;
+}
+
+function parallelValue(value: string, env: Record<string, string | undefined>): number | undefined {
+  if (value === 'false') return 1;
+  const n = Number(value === 'true' || value === '' ? (env.NX_PARALLEL ?? '3') : value);
+  return Number.isInteger(n) && n > 0 ? n : undefined;
 }
 
 export function matchesProjectPattern(name: string, patterns: string[]): boolean {

@@ -17,7 +17,8 @@ import { entryBuilder } from './entry';
 import { artifactIdentity } from './identity';
 import { withInterruptHandling } from './interrupts';
 import { publishPlaceholder } from './placeholder-package';
-import type { Logger } from './progress';
+import { progress, type Logger } from './progress';
+import { deferredByQuota } from './quota-plan';
 import { publishPackage, type PublishDeps } from './publish-package';
 import { paceUpload, RATE_LIMIT_POLICIES } from './rate-limits';
 import { createRunContext, type RunContext } from './run-context';
@@ -71,9 +72,23 @@ export async function runPlaceholderTask(options: TaskOptions): Promise<TaskResu
 async function runTask(options: TaskOptions, mode: 'release' | 'placeholder'): Promise<TaskResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   let ctx: RunContext;
-  let target: PackageTarget;
   try {
     ctx = await createRunContext({ ...options, log });
+  } catch (error) {
+    const message = formatError(error);
+    log(`❌ ${options.projectName}: ${message}`);
+    return { success: false, error: message };
+  }
+  return publishInContext(ctx, options, mode, log);
+}
+
+/** What a task needs besides the run context (shared by the tasks of a batch). */
+export type TaskInContextOptions = Omit<TaskOptions, 'root' | 'env' | 'log' | 'runner' | 'http' | 'fetch'>;
+
+/** One package's publish (or placeholder) with a run context shared by every task of the process. */
+export async function publishInContext(ctx: RunContext, options: TaskInContextOptions, mode: 'release' | 'placeholder', log: Logger): Promise<TaskResult> {
+  let target: PackageTarget;
+  try {
     const pkg = findPackage(ctx.config, { packageId: options.packageId, projectRoot: options.projectRoot, projectName: options.projectName });
     target = resolveTarget(ctx.config, pkg, options.projectName, { releaseVersion: options.releaseVersion, optionVersion: options.version ?? (mode === 'placeholder' ? '0.0.0' : undefined), refName: ctx.env.GITHUB_REF_NAME ?? ctx.env.CI_COMMIT_TAG });
   } catch (error) {
@@ -91,6 +106,23 @@ async function runTask(options: TaskOptions, mode: 'release' | 'placeholder'): P
   }
   const file = artifactPath(ctx.root, mode === 'release' ? DEFAULT_PUBLISH_RESULT_PATH : DEFAULT_PLACEHOLDER_RESULT_PATH, options.output, options.dryRun);
   const header = { mode, dryRun: options.dryRun, identity: artifactIdentity(ctx.resolution) } as const;
+  // Past a daily registry window (JSR, pub.dev): this run's preflight deferred the package to a later batch.
+  if (!options.dryRun) {
+    const deferral = deferredByQuota(ctx.root, {
+      packageId: target.pkg.id,
+      registry: target.pkg.publish.registry,
+      version: mode === 'placeholder' ? '0.0.0' : target.version,
+      operation: mode === 'placeholder' ? 'placeholder_publish' : 'publish',
+      env: ctx.env,
+    });
+    if (deferral) {
+      const entry = entryBuilder(target, ctx.gate, { placeholder: mode === 'placeholder', dryRun: false })('blocked', deferral.message, 'planned', { reason: 'rate_limit' });
+      progress.blocked(log, target.manifest.ecosystem, target.name, deferral.message);
+      await mergePublishEntry(file, header, entry);
+      log(`   result: ${path.relative(ctx.root, file)}`);
+      return { success: false, entry, artifact: file };
+    }
+  }
   const deps: PublishDeps = {
     root: ctx.root,
     source: ctx.config.source,

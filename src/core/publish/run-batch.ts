@@ -1,0 +1,97 @@
+import { formatError } from '../errors';
+import { DEFAULT_PLACEHOLDER_RESULT_PATH, DEFAULT_PUBLISH_RESULT_PATH } from './artifacts';
+import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from './batch';
+import { withInterruptHandling } from './interrupts';
+import { createRunContext, type RunContext, type RunContextOptions } from './run-context';
+import { artifactPath, publishInContext, type TaskInContextOptions } from './run-task';
+import { recordSkippedDependents, type SkippedDependent } from './skipped-dependents';
+import { findPackage, resolveTarget } from './target';
+
+export type PublishBatchOptions = Omit<TaskInContextOptions, 'projectName' | 'projectRoot'>;
+
+/** Uploads at once when neither `--parallel` nor nx.json says (Nx's own default). */
+export const DEFAULT_PUBLISH_CONCURRENCY = 3;
+
+type Mode = 'release' | 'placeholder';
+
+/**
+ * Publishes (or placeholder-publishes) the packages of a batch in one process: dependencies
+ * first, `concurrency` uploads at a time, one verified CI identity and one HTTP pool for all.
+ * A package whose dependency failed is not attempted (`skipped`; the run report records it as
+ * `blocked`, naming the dependency). Each package keeps its own lookup, trust gate, entry and
+ * output, exactly as in a task process of its own. On SIGINT/SIGTERM the running packages are
+ * recorded `interrupted` (by their tasks) and the packages waiting on them `blocked`.
+ */
+export async function* runPublishBatch(
+  common: Omit<RunContextOptions, 'log'> & { concurrency: number; mode: Mode },
+  tasks: BatchTask<PublishBatchOptions>[],
+): AsyncGenerator<BatchTaskOutcome> {
+  let ctx: RunContext;
+  try {
+    ctx = await createRunContext({ ...common, log: (line) => console.log(line) });
+  } catch (error) {
+    yield* failAll(tasks, formatError(error));
+    return;
+  }
+  const started = new Set<string>();
+  const settled = new Map<string, boolean>();
+  let finish!: () => void;
+  void withInterruptHandling(
+    () => new Promise<void>((resolve) => (finish = resolve)),
+    () => recordWaitingDependents(ctx, common.mode, tasks, started, settled),
+  );
+  try {
+    yield* runBatch(tasks, {
+      concurrency: common.concurrency,
+      run: async (task, log) => {
+        started.add(task.id);
+        const result = await publishInContext(ctx, { ...task.options, projectName: task.projectName, projectRoot: task.projectRoot }, common.mode, log);
+        settled.set(task.id, result.success);
+        return result;
+      },
+    });
+  } finally {
+    finish();
+  }
+}
+
+/** Never-started tasks that wait (transitively) on a running or failed one: recorded `blocked` naming it. */
+async function recordWaitingDependents(ctx: RunContext, mode: Mode, tasks: BatchTask<PublishBatchOptions>[], started: Set<string>, settled: Map<string, boolean>): Promise<void> {
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const culprit = (id: string, seen = new Set<string>()): string | undefined => {
+    for (const dep of byId.get(id)?.dependsOn ?? []) {
+      if (seen.has(dep)) continue;
+      seen.add(dep);
+      if ((started.has(dep) && !settled.has(dep)) || settled.get(dep) === false) return dep;
+      const deeper = culprit(dep, seen);
+      if (deeper) return deeper;
+    }
+    return undefined;
+  };
+  const packageIdOf = (task: BatchTask<PublishBatchOptions>) => findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName }).id;
+  const byFile = new Map<string, { dryRun: boolean; entries: SkippedDependent[] }>();
+  for (const task of tasks) {
+    if (started.has(task.id)) continue;
+    const blocker = culprit(task.id);
+    if (!blocker) continue;
+    try {
+      const pkg = findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
+      const target = resolveTarget(ctx.config, pkg, task.projectName, { releaseVersion: task.options.releaseVersion, optionVersion: task.options.version });
+      const file = artifactPath(ctx.root, mode === 'release' ? DEFAULT_PUBLISH_RESULT_PATH : DEFAULT_PLACEHOLDER_RESULT_PATH, task.options.output, task.options.dryRun);
+      const group = byFile.get(file) ?? { dryRun: task.options.dryRun, entries: [] };
+      group.entries.push({ packageId: pkg.id, project: task.projectName, ecosystem: target.manifest.ecosystem, registry: pkg.publish.registry, name: target.name, version: target.version, blockedBy: packageIdOf(byId.get(blocker)!) });
+      byFile.set(file, group);
+    } catch {
+      // A package that cannot even be read is reported by the next run's own task.
+    }
+  }
+  for (const [file, group] of byFile) await recordSkippedDependents({ file, mode, dryRun: group.dryRun, entries: group.entries });
+}
+
+/** `--parallel` of the run (handed over by the plugin's pre-task hook), else nx.json's `parallel`, else 3. */
+export function batchConcurrency(env: NodeJS.ProcessEnv, nxJsonParallel: number | undefined): number {
+  const fromRun = Number(env.MONOCHANGE_NX_PARALLEL);
+  if (Number.isInteger(fromRun) && fromRun > 0) return fromRun;
+  if (typeof nxJsonParallel === 'number' && nxJsonParallel > 0) return nxJsonParallel;
+  return DEFAULT_PUBLISH_CONCURRENCY;
+}
