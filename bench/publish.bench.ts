@@ -46,10 +46,18 @@ export const publishBench: Benchmark = {
       const uploaded = () => expectUploads(world, packages, version);
       const contenders: Contender[] = [
         {
-          name: `nx run-many -t publish --parallel=${parallel} (@monochange/nx)`,
+          name: `nx run-many -t publish --parallel=${parallel} (@monochange/nx, one batch process)`,
           before: prepare(['@monochange/nx']),
           run: async () => {
             await ws.nxOk(['run-many', '-t', 'publish', `--parallel=${parallel}`, '--output-style=static'], env);
+          },
+          after: uploaded,
+        },
+        {
+          name: `nx run-many -t publish --batch=false --parallel=${parallel} (@monochange/nx, a process per task)`,
+          before: prepare(['@monochange/nx']),
+          run: async () => {
+            await ws.nxOk(['run-many', '-t', 'publish', '--batch=false', `--parallel=${parallel}`, '--output-style=static'], env);
           },
           after: uploaded,
         },
@@ -73,10 +81,11 @@ export const publishBench: Benchmark = {
       return {
         title: `2. Publish: ${count} npm packages in three dependency layers, simulated GitHub Actions job, trusted publishing`,
         blocks: [
-          timingTable(samples, samples[2].name, 'relative'),
+          timingTable(samples, samples[3].name, 'relative'),
           [
             `Side by side, ${reps} repetitions, order rotated per repetition (no warm-up run). Before each run (untimed) every package.json gets a new version 1.0.k and is committed, so each contender really uploads all ${count} packages; after each run the OIDC proxy's log must show ${count} accepted uploads of that version.`,
-            "All three run in the same simulated job (`world.ciEnv()`): npm itself exchanges the job's OIDC token at the proxy in front of Verdaccio (no token anywhere), one OIDC exchange per package.",
+            '@monochange/nx runs as an Nx batch executor by default: one process publishes every package of the run, dependencies first, `--parallel` at a time (the identity is verified once and the HTTP pool shared); `--batch=false` is the same executor with a process per task.',
+            "All contenders run in the same simulated job (`world.ciEnv()`): npm itself exchanges the job's OIDC token at the proxy in front of Verdaccio (no token anywhere), one OIDC exchange per package.",
             "`nx release publish` uses Nx's own `@nx/js:release-publish` executor (nx.json: `releasePublishTargetName: false` for our plugin), which runs `npm view` and then `npm publish` per package; the raw pool publishes layer by layer so dependencies go first.",
           ].join('\n'),
         ],
