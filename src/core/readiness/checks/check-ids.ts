@@ -76,6 +76,18 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
     pass: ['npm.entry-points passes when main, exports, bin and types are in `npm pack --dry-run` (real npm)'],
     fail: ['npm.entry-points fails for entry points that `files` leaves out (real npm)'],
   },
+  'npm.trusted-publisher': {
+    spec: 'npm-trusted-publisher.spec.ts',
+    pass: ['npm.trusted-publisher passes when npm lists the expected GitHub publisher'],
+    fail: [
+      'npm.trusted-publisher fails for a publisher of another workflow, repository or environment, naming what was found',
+      'npm.trusted-publisher fails when npm lists no publisher',
+      'npm.trusted-publisher fails for a matching publisher that only allows staged publishing',
+      'npm.trusted-publisher warns once in a plain shell without an npm login, with how to verify',
+      'npm.trusted-publisher warns when npm is too old to have `npm trust`, naming the version needed',
+      'npm.trusted-publisher warns when `npm trust list` fails',
+    ],
+  },
   'cargo.metadata': { spec: 'cargo.spec.ts', pass: ['cargo.metadata passes with description and license'], fail: ['cargo.metadata fails per missing field, in the reference wording'] },
   'cargo.path-dependency': {
     spec: 'cargo.spec.ts',

@@ -17,6 +17,7 @@ function npmPackage(root: string, name: string, files: string[]): string {
 }
 
 describe('npm pack file lists (real npm)', () => {
+  jest.setTimeout(30_000);
   it('lists several packages with one npm process, each with its own files, in order', async () => {
     const root = tempDir();
     const a = npmPackage(root, 'a', ['dist/a.js', 'src/a.ts']);

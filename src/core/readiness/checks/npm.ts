@@ -3,17 +3,19 @@ import type { Check } from '../../types';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { entryPoints, isPacked } from './npm-entry-points';
 import { listPackedFiles } from './npm-pack-list';
+import { npmTrustedPublisherChecks } from './npm-trusted-publisher';
 import { repositorySlug, sameRepository } from './repository-slug';
 import { fail, listOf, pass, registryOf, summary, trustedPublishing, warn, willPublish } from './support';
 
 /**
  * What npm checks at publish time, and what users find broken after it: repository.url naming
  * the trusted repository, public access for scoped packages, workspace/catalog ranges, and entry
- * points that are really in the tarball.
+ * points that are really in the tarball; and, when an npm login allows it, the trusted publisher
+ * npm lists for a package that already exists.
  */
 export const npmChecks: ReadinessCheck = async (ctx) => {
   if (!willPublish(ctx) || registryOf(ctx) !== 'npm') return [];
-  return [repositoryCheck(ctx), accessCheck(ctx), workspaceProtocolCheck(ctx), await entryPointsCheck(ctx)];
+  return [repositoryCheck(ctx), accessCheck(ctx), workspaceProtocolCheck(ctx), await entryPointsCheck(ctx), ...(await npmTrustedPublisherChecks(ctx))];
 };
 
 function json(ctx: ReadinessContext): Record<string, unknown> {
