@@ -141,6 +141,20 @@ describe('preflightPublishRun: registry quotas', () => {
     expect((await run(['run-many', '-t', 'publish', '--projects=app', '--excludeTaskDependencies']))?.quota.pending).toHaveLength(1);
   });
 
+  it('gates the dependencies Nx adds through dependsOn too: one that cannot be published refuses the run before any upload', async () => {
+    workspace({ deno: ['app', 'lib'], imports: { app: ['lib'] } });
+    // lib asks for trusted publishing, which a plain shell (no CI identity) cannot give.
+    fs.appendFileSync(path.join(root, 'monochange.toml'), '\n[package.lib.publish]\ntrusted_publishing = true\n');
+    const error = (await run(['run-many', '-t', 'publish', '--projects=app']).catch((e: unknown) => e)) as MonochangeError;
+    expect(isMonochangeError(error)).toBe(true);
+    expect(error.details.code).toBe('preflight.refused');
+    expect(error.message).toContain('1 of 2 package(s)');
+    expect(error.message).toMatch(/- lib: /);
+    noUploads();
+    // Nx runs only app's task: lib is not gated.
+    await expect(run(['run-many', '-t', 'publish', '--projects=app', '--excludeTaskDependencies'])).resolves.toMatchObject({ checked: 1 });
+  });
+
   it('a stale plan is never used: every real run replaces it, and an earlier run id is ignored', async () => {
     workspace({ deno: ids('std', 3) });
     // An earlier run deferred std01 (its file is still there, e.g. restored from a CI cache).

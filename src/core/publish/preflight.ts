@@ -9,7 +9,8 @@ import { matchesProjectPattern, parseNxArgv, type NxRunRequest } from './run-arg
 import { resolveTarget, type PackageTarget } from './target';
 
 /**
- * Before Nx runs any task of a real publish, every package in scope must pass the trust gate
+ * Before Nx runs any task of a real publish, every package the run publishes (the selection plus
+ * the dependencies Nx adds through `dependsOn`) must pass the trust gate
  * (identity, tokens, context, signed claims, provenance). One refusal stops the whole run before
  * the first upload, instead of half way through a release.
  *
@@ -40,7 +41,10 @@ export async function preflightPublishRun(options: {
     if (request.projects.length && !names.some((n) => matchesProjectPattern(n, request.projects))) return false;
     return !names.some((n) => matchesProjectPattern(n, request.exclude));
   });
-  const inScope = selected.filter(publishable);
+  // Nx also runs the publish tasks of the selection's dependencies (`dependsOn`, even when
+  // `--exclude` names them): they are gated like the rest.
+  const runs = excludesTaskDependencies(options.argv) ? selected : withPublishPrerequisites(ctx.config, selected);
+  const inScope = runs.filter(publishable);
   const resolved = new Map<string, PackageTarget>();
   const resolve = (pkg: PackageConfig) => {
     const target = resolved.get(pkg.id) ?? resolveTarget(ctx.config, pkg, projectNameFor(ctx.root, pkg), { refName: ctx.env.GITHUB_REF_NAME });
@@ -66,7 +70,6 @@ export async function preflightPublishRun(options: {
   }
   log(`monochange: trust preflight passed for ${inScope.length} package(s)`);
 
-  const runs = excludesTaskDependencies(options.argv) ? selected : withPublishPrerequisites(ctx.config, selected);
   const quotaTargets: PackageTarget[] = [];
   for (const pkg of runs.filter(publishable)) {
     try {
