@@ -4,8 +4,8 @@ import type { NpmData } from './types';
 
 type Manager = NpmData['manager'];
 
-/** Lock/workspace files per directory, strongest first. */
-const MARKERS: ReadonlyArray<[string, Manager]> = [
+/** Lock/workspace files per directory, strongest first (the generator's workflow detection uses them too). */
+export const PACKAGE_MANAGER_MARKERS: ReadonlyArray<[string, Manager]> = [
   ['bun.lockb', 'bun'],
   ['bun.lock', 'bun'],
   ['pnpm-workspace.yaml', 'pnpm'],
@@ -22,7 +22,7 @@ const MARKERS: ReadonlyArray<[string, Manager]> = [
 export function detectPackageManager(root: string, dir: string): Manager {
   const absRoot = path.resolve(root);
   for (const current of ancestors(absRoot, path.resolve(dir))) {
-    for (const [file, manager] of MARKERS) {
+    for (const [file, manager] of PACKAGE_MANAGER_MARKERS) {
       if (fs.existsSync(path.join(current, file))) return manager;
     }
   }

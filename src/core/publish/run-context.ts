@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { formatError } from '../errors';
 import { loadConfig } from '../config';
 import type { MonochangeConfig } from '../config/types';
 import type { Env } from '../types';
@@ -59,4 +60,18 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
     gate: createTrustGate(config, resolution, env),
     log,
   };
+}
+
+/**
+ * For a task in a process of its own: the run context, or the failed result the task reports
+ * when it cannot be built (a bad monochange.toml…), its one line already logged.
+ */
+export async function taskRunContext(options: RunContextOptions & { projectName: string; log: Logger }): Promise<RunContext | { success: false; error: string }> {
+  try {
+    return await createRunContext(options);
+  } catch (error) {
+    const message = formatError(error);
+    options.log(`❌ ${options.projectName}: ${message}`);
+    return { success: false, error: message };
+  }
 }

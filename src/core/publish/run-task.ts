@@ -21,7 +21,7 @@ import { progress, type Logger } from './progress';
 import { deferredByQuota } from './quota-plan';
 import { publishPackage, type PublishDeps } from './publish-package';
 import { paceUpload, RATE_LIMIT_POLICIES } from './rate-limits';
-import { createRunContext, type RunContext } from './run-context';
+import { taskRunContext, type RunContext } from './run-context';
 import { findPackage, resolveTarget, type PackageTarget } from './target';
 
 /** Inputs of one publish/placeholder task, as an executor or a script gives them. */
@@ -71,15 +71,8 @@ export async function runPlaceholderTask(options: TaskOptions): Promise<TaskResu
 
 async function runTask(options: TaskOptions, mode: 'release' | 'placeholder'): Promise<TaskResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  let ctx: RunContext;
-  try {
-    ctx = await createRunContext({ ...options, log });
-  } catch (error) {
-    const message = formatError(error);
-    log(`❌ ${options.projectName}: ${message}`);
-    return { success: false, error: message };
-  }
-  return publishInContext(ctx, options, mode, log);
+  const ctx = await taskRunContext({ ...options, log });
+  return 'error' in ctx ? ctx : publishInContext(ctx, options, mode, log);
 }
 
 /** What a task needs besides the run context (shared by the tasks of a batch). */

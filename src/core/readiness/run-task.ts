@@ -4,7 +4,7 @@ import { DEFAULT_READINESS_PATH, mergeReadinessEntry, type ReadinessEntry } from
 import { artifactIdentity } from '../publish/identity';
 import type { Logger } from '../publish/progress';
 import { packageLabel } from '../publish/progress';
-import { createRunContext, type RunContext } from '../publish/run-context';
+import { taskRunContext, type RunContext } from '../publish/run-context';
 import { findPackage, resolveTarget } from '../publish/target';
 import type { TaskOptions } from '../publish/run-task';
 import { READINESS_CHECKS } from './checks';
@@ -25,15 +25,8 @@ export interface ReadinessTaskResult {
 
 export async function runReadinessTask(options: ReadinessTaskOptions): Promise<ReadinessTaskResult> {
   const log: Logger = options.log ?? ((line: string) => console.log(line));
-  let ctx: RunContext;
-  try {
-    ctx = await createRunContext({ ...options, log });
-  } catch (error) {
-    const message = formatError(error);
-    log(`❌ ${options.projectName}: ${message}`);
-    return { success: false, error: message };
-  }
-  return readinessInContext(ctx, options, log);
+  const ctx = await taskRunContext({ ...options, log });
+  return 'error' in ctx ? ctx : readinessInContext(ctx, options, log);
 }
 
 /** One package's readiness with a run context shared by every task of the process (batch mode). */

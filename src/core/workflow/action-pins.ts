@@ -6,6 +6,12 @@
  * has a newer release seen only in other people's workflows, the pair confirmed against a release
  * tag (`tag_verified`) is used instead: a SHA nobody here has read from the action's repository
  * is not shipped. Never add a SHA that is not in that list.
+ *
+ * One exception, recorded with its sources in `__fixtures__/action-pins.cross-checked.json` (and
+ * checked by the same spec): pnpm/action-setup. The list's tag-confirmed pair is v4.0.0 (2024, read
+ * from a stale snapshot of the repository) and its newest pair, v6.1.0, is only seen in workflows;
+ * v4.1.0 is used instead, a SHA that independent public repositories agree on (one resolved the
+ * v4.1.0 tag object to it through the GitHub API).
  */
 
 export interface ActionPin {
@@ -37,6 +43,9 @@ export const ACTION_PINS = {
   // v10.2.0 is only seen in workflows; v10.0.1 is the tag-confirmed pair.
   setupUv: { action: 'astral-sh/setup-uv', version: 'v10.0.1', sha: '20cfd1bf945f4377ade1205e4dbc17946fc9a30d' },
   setupDart: { action: 'dart-lang/setup-dart', version: 'v1.7.2', sha: '65eb853c7ba17dde3be364c3d2858773e7144260' },
+  // Cross-checked, not tag-confirmed: see the note at the top.
+  setupPnpm: { action: 'pnpm/action-setup', version: 'v4.1.0', sha: 'a7487c7e89a18df4991f7f222e4898a00d66ddda' },
+  setupBun: { action: 'oven-sh/setup-bun', version: 'v2.2.0', sha: '0c5077e51419868618aeaa5fe8019c62421857d6' },
 } as const satisfies Record<string, ActionPin>;
 
 export type PinnedAction = keyof typeof ACTION_PINS;

@@ -122,6 +122,30 @@ describe('auditWorkflow', () => {
     ]);
   });
 
+  it('accepts pnpm/action-setup without a cache and flags its store cache (v5+ `cache` input)', () => {
+    const PNPM = `pnpm/action-setup@${ACTION_PINS.setupPnpm.sha} # v4.1.0`;
+    const pnpm = (extra: string) =>
+      GOOD.replace(`      - uses: ${NODE}\n`, `      - uses: ${PNPM}\n${extra}      - uses: ${NODE}\n`).replace('npm ci --ignore-scripts', 'pnpm install --frozen-lockfile --ignore-scripts');
+    expect(audit(pnpm(''), { environment: 'publisher', registries: ['npm'] })).toEqual([]);
+    expect(audit(pnpm('        with:\n          version: "10"\n          cache: false\n'))).toEqual([]);
+    const cached = pnpm('        with:\n          version: "10"\n          cache: true\n');
+    expect(brief(audit(cached))).toEqual([{ rule: 'cache-in-publish-job', severity: 'error', line: lineOf(cached, 'cache: true') }]);
+    // Only a pinned pnpm/action-setup passes.
+    expect(brief(audit(pnpm('').replace(PNPM, 'pnpm/action-setup@v4')))).toEqual([
+      { rule: 'unpinned-action', severity: 'error', line: lineOf(pnpm(''), 'pnpm/action-setup@') },
+    ]);
+  });
+
+  it('flags setup-bun unless its binary cache is off (`no-cache: true`)', () => {
+    const BUN = `oven-sh/setup-bun@${ACTION_PINS.setupBun.sha} # v2.2.0`;
+    const bun = (inputs: string) => GOOD.replace('      - run: npm ci --ignore-scripts\n', `      - uses: ${BUN}\n${inputs}      - run: bun install --frozen-lockfile\n`);
+    expect(audit(bun('        with:\n          no-cache: true\n'))).toEqual([]);
+    const byDefault = bun('');
+    expect(brief(audit(byDefault))).toEqual([{ rule: 'cache-in-publish-job', severity: 'error', line: lineOf(byDefault, 'oven-sh/setup-bun@') }]);
+    const off = bun('        with:\n          no-cache: false\n');
+    expect(brief(audit(off))).toEqual([{ rule: 'cache-in-publish-job', severity: 'error', line: lineOf(off, 'no-cache: false') }]);
+  });
+
   it('warns about caches in other jobs of a release-triggered workflow', () => {
     const text = `${GOOD}  build:\n    runs-on: ubuntu-24.04\n    permissions:\n      contents: read\n    steps:\n      - uses: ${NODE}\n        with:\n          cache: npm\n          package-manager-cache: false\n`;
     expect(brief(audit(text))).toEqual([{ rule: 'cache-in-publish-job', severity: 'warning', line: lineOf(text, 'cache: npm') }]);

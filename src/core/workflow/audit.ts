@@ -403,6 +403,7 @@ class Auditor {
     isFalse: (v: unknown) => boolean,
   ): { what: string; fix: string; node?: unknown } | undefined {
     const set = (v: unknown) => v !== undefined && v !== null && v !== '' && !isFalse(v);
+    const isTrue = (v: unknown) => v === true || v === 'true';
     if (action === 'actions/cache' || action.startsWith('actions/cache/')) {
       return { what: 'actions/cache', fix: 'remove the cache step from the publish job' };
     }
@@ -423,7 +424,11 @@ class Auditor {
     if (action === 'actions/setup-go' && !isFalse(inputValue('cache'))) {
       return { what: 'setup-go cache (on by default)', fix: 'add `cache: false`', node: input('cache')?.value };
     }
-    if (['actions/setup-python', 'actions/setup-java', 'denoland/setup-deno', 'oven-sh/setup-bun'].includes(action) && set(inputValue('cache'))) {
+    if (action === 'oven-sh/setup-bun' && !isTrue(inputValue('no-cache'))) {
+      return { what: 'setup-bun cache of the Bun binary (on by default)', fix: 'add `no-cache: true`', node: input('no-cache')?.value };
+    }
+    // pnpm/action-setup has a `cache` input (store cache) from v5 on; v4 has none.
+    if (['actions/setup-python', 'actions/setup-java', 'denoland/setup-deno', 'pnpm/action-setup'].includes(action) && set(inputValue('cache'))) {
       return { what: `${action} \`cache\``, fix: 'remove the `cache` input', node: input('cache')?.value };
     }
     return undefined;

@@ -1,9 +1,13 @@
 import { parse } from 'yaml';
 import { ACTION_PINS } from './action-pins';
 import { auditWorkflow } from './audit';
+import type { WorkflowPackageManager } from './package-manager';
 import { renderPublishWorkflow, type PublishWorkflowSpec } from './render-workflow';
 import { actionlint } from './testing/actionlint';
 import { dartSpec, mainSpec } from './testing/specs';
+
+const PNPM_FIELD: WorkflowPackageManager = { name: 'pnpm', major: 10 };
+const PNPM_LOCK: WorkflowPackageManager = { name: 'pnpm', version: '10', versionReason: "lockfileVersion '9.0' is written by pnpm 9 and 10; pnpm 10 installs both", major: 10 };
 
 const variants: [string, PublishWorkflowSpec][] = [
   ['all toolchains, release trigger', mainSpec()],
@@ -12,6 +16,13 @@ const variants: [string, PublishWorkflowSpec][] = [
   ['dart package workflow', dartSpec()],
   ['flutter package workflow', dartSpec({ flutter: true })],
   ['custom target names', mainSpec({ ecosystems: ['python'], targets: { readiness: 'mc-ready', publish: 'mc-publish' } })],
+  ['pnpm with packageManager', mainSpec({ ecosystems: ['npm'], packageManager: PNPM_FIELD })],
+  ['pnpm from the lockfile, all toolchains', mainSpec({ packageManager: PNPM_LOCK })],
+  ['pnpm, dart package workflow', dartSpec({ packageManager: PNPM_LOCK })],
+  ['yarn 4', mainSpec({ ecosystems: ['npm'], packageManager: { name: 'yarn', berry: true } })],
+  ['yarn 1', mainSpec({ ecosystems: ['npm'], packageManager: { name: 'yarn', berry: false } })],
+  ['bun with packageManager', mainSpec({ ecosystems: ['npm'], packageManager: { name: 'bun', versionFromPackageJson: true } })],
+  ['bun without packageManager', mainSpec({ ecosystems: ['npm', 'cargo'], packageManager: { name: 'bun', versionFromPackageJson: false } })],
 ];
 
 type Job = { permissions: Record<string, string>; environment?: string; steps: Record<string, any>[]; env: Record<string, string> };
@@ -27,10 +38,10 @@ describe('renderPublishWorkflow', () => {
     expect(auditWorkflow(text, { path: 'publish.yml', expected: { environment: spec.environment } })).toEqual([]);
   });
 
-  it('pins every action to a full SHA with its release as comment', () => {
-    const text = renderPublishWorkflow(mainSpec());
+  it.each(variants)('%s: pins every action to a full SHA with its release as comment', (_, spec) => {
+    const text = renderPublishWorkflow(spec);
     const uses = text.split('\n').filter((l) => l.includes('uses:'));
-    expect(uses.length).toBeGreaterThan(5);
+    expect(uses.length).toBeGreaterThanOrEqual(3);
     for (const line of uses) {
       const match = / uses: ([\w./-]+)@([0-9a-f]{40}) # (v[\d.]+)$/.exec(line);
       expect(match).not.toBeNull();
@@ -75,6 +86,62 @@ describe('renderPublishWorkflow', () => {
     expect(names.indexOf('Check npm supports trusted publishing')).toBeLessThan(names.indexOf('Install dependencies'));
     expect(job.steps.find((s) => s.name === 'Install dependencies')!.run).toBe('npm ci --ignore-scripts');
     expect(job.steps.find((s) => s.name === 'Check npm supports trusted publishing')!.run).toContain('required="11.5.1"');
+  });
+
+  describe('package managers', () => {
+    const names = (job: Job) => job.steps.map((s) => s.name);
+    const step = (job: Job, name: string) => job.steps.find((s) => s.name === name)!;
+
+    it('pnpm: pinned pnpm/action-setup before setup-node, no cache, frozen pnpm install, npm check kept', () => {
+      const text = renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: PNPM_LOCK }));
+      const job = publishJob(text);
+      expect(names(job).slice(0, 5)).toEqual(['Check out', 'Set up pnpm', 'Set up Node.js', 'Check npm supports trusted publishing', 'Install dependencies']);
+      expect(step(job, 'Set up pnpm')).toEqual({
+        name: 'Set up pnpm',
+        uses: `pnpm/action-setup@${ACTION_PINS.setupPnpm.sha}`,
+        with: { version: '10' },
+      });
+      expect(text).toContain(`uses: pnpm/action-setup@a7487c7e89a18df4991f7f222e4898a00d66ddda # v4.1.0
+`);
+      expect(text).toContain(`version: "10" # lockfileVersion '9.0' is written by pnpm 9 and 10; pnpm 10 installs both
+`);
+      expect(step(job, 'Set up Node.js').with).toEqual({ 'node-version': '24', 'package-manager-cache': false });
+      expect(step(job, 'Install dependencies').run).toBe('pnpm install --frozen-lockfile --ignore-scripts');
+      expect(job.steps.filter((s) => s.run?.startsWith('npx nx')).map((s) => s.run)).toEqual(['npx nx run-many -t readiness', 'npx nx run-many -t publish']);
+    });
+
+    it('pnpm with packageManager: no `with`, so pnpm/action-setup takes the version from package.json', () => {
+      const job = publishJob(renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: PNPM_FIELD })));
+      expect(step(job, 'Set up pnpm')).toEqual({ name: 'Set up pnpm', uses: `pnpm/action-setup@${ACTION_PINS.setupPnpm.sha}` });
+    });
+
+    it('yarn: corepack enable after setup-node, then the immutable install of that Yarn', () => {
+      const berry = publishJob(renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: { name: 'yarn', berry: true } })));
+      expect(names(berry).slice(1, 5)).toEqual(['Set up Node.js', 'Enable Corepack', 'Check npm supports trusted publishing', 'Install dependencies']);
+      expect(step(berry, 'Enable Corepack').run).toBe('corepack enable');
+      expect(step(berry, 'Install dependencies').run).toBe('yarn install --immutable --mode=skip-build');
+      const classic = publishJob(renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: { name: 'yarn', berry: false } })));
+      expect(step(classic, 'Install dependencies').run).toBe('yarn install --frozen-lockfile --ignore-scripts');
+    });
+
+    it('bun: pinned setup-bun without its binary cache, version from package.json when it names bun', () => {
+      const job = publishJob(renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: { name: 'bun', versionFromPackageJson: true } })));
+      expect(names(job).slice(1, 3)).toEqual(['Set up Node.js', 'Set up Bun']);
+      expect(step(job, 'Set up Bun')).toEqual({
+        name: 'Set up Bun',
+        uses: `oven-sh/setup-bun@${ACTION_PINS.setupBun.sha}`,
+        with: { 'bun-version-file': 'package.json', 'no-cache': true },
+      });
+      expect(step(job, 'Install dependencies').run).toBe('bun install --frozen-lockfile --ignore-scripts');
+      const latest = publishJob(renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: { name: 'bun', versionFromPackageJson: false } })));
+      expect(step(latest, 'Set up Bun').with).toEqual({ 'no-cache': true });
+    });
+
+    it('npm when no package manager is given', () => {
+      const job = publishJob(renderPublishWorkflow(mainSpec({ ecosystems: ['npm'] })));
+      expect(names(job)).not.toEqual(expect.arrayContaining(['Set up pnpm']));
+      expect(job.steps.some((s) => /pnpm|bun|corepack/.test(`${s.uses ?? ''}${s.run ?? ''}`))).toBe(false);
+    });
   });
 
   it('turns caches off in every setup action', () => {
@@ -146,6 +213,25 @@ describe('renderPublishWorkflow over an existing file', () => {
     expect(names.indexOf('Set up Rust')).toBe(names.indexOf('Build docs') + 1);
     expect(names).toContain('Get a crates.io token (OIDC)');
     expect(renderPublishWorkflow(mainSpec({ ecosystems: ['npm', 'cargo'] }), merged)).toBe(merged);
+  });
+
+  it('switches the install steps when the package manager changes, keeping added steps', () => {
+    const npm = renderPublishWorkflow(mainSpec({ ecosystems: ['npm'] }));
+    const edited = npm.replace('      - name: Check publish readiness\n', '      - name: Build\n        run: npx nx run-many -t build\n      - name: Check publish readiness\n');
+    const pnpm = renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: PNPM_LOCK }), edited);
+    expect(pnpm).toBe(
+      renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: PNPM_LOCK })).replace(
+        '      - name: Check publish readiness\n',
+        '      - name: Build\n        run: npx nx run-many -t build\n      - name: Check publish readiness\n',
+      ),
+    );
+    // packageManager added later: the `version` input (and its comment) goes.
+    const field = renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: PNPM_FIELD }), pnpm);
+    expect(publishJob(field).steps.find((s) => s.name === 'Set up pnpm')!.with).toBeUndefined();
+    expect(field).not.toContain('version: "10"');
+    // Back to npm: every pnpm step goes, the user's step stays.
+    const back = renderPublishWorkflow(mainSpec({ ecosystems: ['npm'] }), field);
+    expect(back).toBe(edited);
   });
 
   it('drops generated steps and keys that are no longer wanted, and re-pins changed actions', () => {

@@ -2,6 +2,7 @@ import { Document, isMap, isScalar, parseDocument, type Scalar } from 'yaml';
 import { MonochangeError } from '../errors';
 import type { EcosystemConfigKey } from '../types';
 import { ACTION_PINS, usesRef, versionComment, type ActionPin } from './action-pins';
+import type { WorkflowPackageManager } from './package-manager';
 import { mergeDocuments, type MergeRules } from './yaml-merge';
 
 /**
@@ -37,6 +38,8 @@ export interface PublishWorkflowSpec {
   artifactName: string;
   /** Dart packages built with Flutter (no pinned Flutter setup action is shipped). */
   flutter?: boolean;
+  /** Package manager that installs the workspace (npm when absent). */
+  packageManager?: WorkflowPackageManager;
 }
 
 const NPM_VERSION_CHECK = [
@@ -53,7 +56,10 @@ const NPM_VERSION_CHECK = [
 /** Names of every step this module can generate: such steps are dropped when no longer wanted. */
 export const GENERATED_STEP_NAMES = new Set([
   'Check out',
+  'Set up pnpm',
   'Set up Node.js',
+  'Enable Corepack',
+  'Set up Bun',
   'Check npm supports trusted publishing',
   'Install dependencies',
   'Set up Rust',
@@ -94,21 +100,48 @@ function nxCommand(spec: PublishWorkflowSpec, which: 'readiness' | 'publish'): s
   return `npx nx run-many -t ${shellQuote(task)}${projects}`;
 }
 
+/** The lockfile install, without lifecycle scripts, for each package manager. */
+export function installCommand(pm: WorkflowPackageManager): string {
+  switch (pm.name) {
+    case 'npm':
+      return 'npm ci --ignore-scripts';
+    case 'pnpm':
+      return 'pnpm install --frozen-lockfile --ignore-scripts';
+    case 'yarn':
+      return pm.berry ? 'yarn install --immutable --mode=skip-build' : 'yarn install --frozen-lockfile --ignore-scripts';
+    case 'bun':
+      return 'bun install --frozen-lockfile --ignore-scripts';
+  }
+}
+
 function buildSteps(spec: PublishWorkflowSpec): Step[] {
   const has = (e: EcosystemConfigKey) => spec.ecosystems.includes(e);
+  const pm = spec.packageManager ?? { name: 'npm' };
   const steps: Step[] = [];
   steps.push(
     pinned('Check out', ACTION_PINS.checkout, {
       with: { 'persist-credentials': false, ...(has('go') ? { 'fetch-depth': 0 } : {}) },
     }),
   );
+  // pnpm/action-setup reads `packageManager` itself, and fails when `version` is given as well.
+  if (pm.name === 'pnpm') steps.push(pinned('Set up pnpm', ACTION_PINS.setupPnpm, pm.version ? { with: { version: pm.version } } : {}));
   steps.push(
     pinned('Set up Node.js', ACTION_PINS.setupNode, {
       with: { 'node-version': NODE_VERSION, 'package-manager-cache': false },
     }),
   );
+  // Node 24 ships Corepack, which runs the Yarn named by `packageManager` (Yarn 1 without it).
+  if (pm.name === 'yarn') steps.push({ name: 'Enable Corepack', run: 'corepack enable' });
+  if (pm.name === 'bun') {
+    steps.push(
+      pinned('Set up Bun', ACTION_PINS.setupBun, {
+        with: { ...(pm.versionFromPackageJson ? { 'bun-version-file': 'package.json' } : {}), 'no-cache': true },
+      }),
+    );
+  }
+  // npm still performs the OIDC exchange and the upload, whichever package manager installs.
   if (has('npm')) steps.push({ name: 'Check npm supports trusted publishing', run: NPM_VERSION_CHECK });
-  steps.push({ name: 'Install dependencies', run: 'npm ci --ignore-scripts' });
+  steps.push({ name: 'Install dependencies', run: installCommand(pm) });
   if (has('cargo')) {
     steps.push({ name: 'Set up Rust', run: 'rustup toolchain install stable --profile minimal --no-self-update\nrustup default stable\n' });
   }
@@ -190,6 +223,22 @@ export function buildPublishWorkflow(spec: PublishWorkflowSpec): Document {
     path: [...jobPath, 'steps', stepIndex('Install dependencies'), 'run'],
     text: ' Lockfile install without lifecycle scripts; no dependency cache in a publish job.',
   });
+  const pm = spec.packageManager;
+  if (pm?.name === 'pnpm') {
+    comments.above.push({
+      path: [...jobPath, 'steps', stepIndex('Set up pnpm'), 'uses'],
+      text: ' Installs the pnpm that `packageManager` in package.json names; `version` is given only without that field.',
+    });
+    if (pm.version && pm.versionReason) {
+      comments.trailing.push({ path: [...jobPath, 'steps', stepIndex('Set up pnpm'), 'with', 'version'], text: ` ${pm.versionReason}` });
+    }
+  }
+  if (pm?.name === 'bun') {
+    comments.trailing.push({
+      path: [...jobPath, 'steps', stepIndex('Set up Bun'), 'with', 'no-cache'],
+      text: ' no cached Bun binary in a publish job',
+    });
+  }
   if (has('cargo')) {
     comments.above.push({
       path: [...jobPath, 'steps', stepIndex('Publish'), 'env', 'CARGO_REGISTRY_TOKEN'],

@@ -294,6 +294,132 @@ describe('trusted-publishing generator options', () => {
   });
 });
 
+describe('trusted-publishing generator in pnpm, yarn and bun workspaces', () => {
+  const LOCK_9 = "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n  excludeLinksFromLockfile: false\n\nimporters:\n\n  .: {}\n";
+  const step = (doc: any, name: string) => doc.jobs.publish.steps.find((s: any) => s.name === name);
+  const names = (doc: any) => doc.jobs.publish.steps.map((s: any) => s.name);
+
+  /** The six-ecosystem workspace, turned into a pnpm (or other) workspace at the root. */
+  async function workspace(files: Record<string, string>, packageManager?: string): Promise<Tree> {
+    const tree = await setUp();
+    const root = JSON.parse(tree.read('package.json', 'utf-8')!);
+    tree.write('package.json', `${JSON.stringify({ ...root, ...(packageManager ? { packageManager } : {}) }, null, 2)}\n`);
+    for (const [file, text] of Object.entries(files)) tree.write(file, text);
+    return tree;
+  }
+
+  async function expectCleanAndIdempotent(tree: Tree, options: TrustedPublishingGeneratorSchema = {}) {
+    for (const file of workflows(tree)) {
+      const text = tree.read(`${WF}/${file}`, 'utf-8')!;
+      expect([file, await actionlint(text, `${WF}/${file}`)]).toEqual([file, []]);
+      expect(auditWorkflow(text, { path: file, expected: { environment: 'publisher' } })).toEqual([]);
+    }
+    const before = changedFiles(tree);
+    await generate(tree, options);
+    expect(changedFiles(tree)).toEqual(before);
+  }
+
+  describe('pnpm with packageManager', () => {
+    let tree: Tree;
+    let out: string;
+    beforeAll(async () => {
+      tree = await workspace({ 'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n", 'pnpm-lock.yaml': LOCK_9 }, 'pnpm@10.4.1');
+      out = await printed(await generate(tree));
+    });
+
+    it('sets up pnpm from packageManager (no `version`) in every workflow, then installs with pnpm', () => {
+      expect(workflows(tree)).toEqual(['publish-api.yml', 'publish-my_app.yml', 'publish-my_dart.yml', 'publish.yml']);
+      for (const file of workflows(tree)) {
+        const doc = yaml(tree, file);
+        expect(names(doc).slice(0, 3)).toEqual(['Check out', 'Set up pnpm', 'Set up Node.js']);
+        expect(step(doc, 'Set up pnpm')).toEqual({ name: 'Set up pnpm', uses: 'pnpm/action-setup@a7487c7e89a18df4991f7f222e4898a00d66ddda' });
+        expect(step(doc, 'Set up Node.js').with).toEqual({ 'node-version': '24', 'package-manager-cache': false });
+        expect(step(doc, 'Install dependencies').run).toBe('pnpm install --frozen-lockfile --ignore-scripts');
+        expect(JSON.stringify(doc)).not.toContain('npm ci');
+      }
+      const main = yaml(tree, 'publish.yml');
+      expect(names(main).indexOf('Check npm supports trusted publishing')).toBeLessThan(names(main).indexOf('Install dependencies'));
+      expect(runs(main)).toEqual([
+        'npx nx run-many -t readiness --projects=acme-tools,fast-io,web,web-deno',
+        'npx nx run-many -t publish --projects=acme-tools,fast-io,web,web-deno',
+      ]);
+      expect(tree.read(`${WF}/publish.yml`, 'utf-8')).toContain('uses: pnpm/action-setup@a7487c7e89a18df4991f7f222e4898a00d66ddda # v4.1.0\n');
+      expect(out).not.toContain('pnpm/setup');
+    });
+
+    it('gives zero actionlint and audit findings, and changes nothing when run again', async () => {
+      await expectCleanAndIdempotent(tree);
+    });
+  });
+
+  describe('pnpm without packageManager', () => {
+    let tree: Tree;
+    beforeAll(async () => {
+      tree = await workspace({ 'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n", 'pnpm-lock.yaml': LOCK_9 });
+      await generate(tree);
+    });
+
+    it('passes the pnpm major of the lockfile as `version`, saying why', () => {
+      for (const file of workflows(tree)) {
+        expect(step(yaml(tree, file), 'Set up pnpm').with).toEqual({ version: '10' });
+        expect(step(yaml(tree, file), 'Install dependencies').run).toBe('pnpm install --frozen-lockfile --ignore-scripts');
+      }
+      expect(tree.read(`${WF}/publish.yml`, 'utf-8')).toContain(
+        `          version: "10" # lockfileVersion '9.0' is written by pnpm 9 and 10; pnpm 10 installs both\n`,
+      );
+    });
+
+    it('gives zero actionlint and audit findings, and changes nothing when run again', async () => {
+      await expectCleanAndIdempotent(tree);
+    });
+
+    it('drops `version` once packageManager is added, and goes back to npm ci when pnpm goes', async () => {
+      const root = JSON.parse(tree.read('package.json', 'utf-8')!);
+      tree.write('package.json', JSON.stringify({ ...root, packageManager: 'pnpm@10.4.1' }));
+      await generate(tree);
+      expect(step(yaml(tree, 'publish.yml'), 'Set up pnpm').with).toBeUndefined();
+      expect(tree.read(`${WF}/publish.yml`, 'utf-8')).not.toContain('version: "10"');
+      tree.write('package.json', JSON.stringify(root));
+      tree.delete('pnpm-lock.yaml');
+      tree.delete('pnpm-workspace.yaml');
+      await generate(tree);
+      const doc = yaml(tree, 'publish.yml');
+      expect(names(doc)).not.toContain('Set up pnpm');
+      expect(step(doc, 'Install dependencies').run).toBe('npm ci --ignore-scripts');
+      expect(tree.read(`${WF}/publish.yml`, 'utf-8')).not.toContain('pnpm');
+    });
+  });
+
+  it('pnpm 11 or later: warns that pnpm/action-setup points those to pnpm/setup', async () => {
+    const tree = await workspace({ 'pnpm-lock.yaml': LOCK_9 }, 'pnpm@11.5.2');
+    const out = await printed(await generate(tree, { ecosystems: ['npm'] }));
+    expect(out).toContain('WARN The workflow sets up pnpm 11 with pnpm/action-setup');
+    expect(step(yaml(tree, 'publish.yml'), 'Set up pnpm').with).toBeUndefined();
+  });
+
+  it('yarn: corepack, then an immutable Yarn install; clean and idempotent', async () => {
+    const tree = await workspace({ 'yarn.lock': '__metadata:\n  version: 8\n' }, 'yarn@4.5.0');
+    await generate(tree, { ecosystems: ['npm'] });
+    const doc = yaml(tree, 'publish.yml');
+    expect(names(doc).slice(1, 3)).toEqual(['Set up Node.js', 'Enable Corepack']);
+    expect(step(doc, 'Install dependencies').run).toBe('yarn install --immutable --mode=skip-build');
+    await expectCleanAndIdempotent(tree, { ecosystems: ['npm'] });
+  });
+
+  it('bun: pinned setup-bun without cache, then a frozen Bun install; clean and idempotent', async () => {
+    const tree = await workspace({ 'bun.lock': '{}\n' }, 'bun@1.2.3');
+    await generate(tree, { ecosystems: ['npm'] });
+    const doc = yaml(tree, 'publish.yml');
+    expect(step(doc, 'Set up Bun')).toEqual({
+      name: 'Set up Bun',
+      uses: 'oven-sh/setup-bun@0c5077e51419868618aeaa5fe8019c62421857d6',
+      with: { 'bun-version-file': 'package.json', 'no-cache': true },
+    });
+    expect(step(doc, 'Install dependencies').run).toBe('bun install --frozen-lockfile --ignore-scripts');
+    await expectCleanAndIdempotent(tree, { ecosystems: ['npm'] });
+  });
+});
+
 describe('trusted-publishing generator on hand-written files', () => {
   const HAND_WRITTEN = [
     '# Our release settings. Reviewed by the platform team.',

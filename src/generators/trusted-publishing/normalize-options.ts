@@ -2,6 +2,7 @@ import type { Tree } from '@nx/devkit';
 import { CONFIG_FILE_NAME } from '../../core/config/types';
 import { MonochangeError } from '../../core/errors';
 import { ECOSYSTEMS, ECOSYSTEM_CONFIG_KEYS, ecosystemConfigKey, type Ecosystem, type EcosystemConfigKey } from '../../core/types';
+import { detectWorkflowPackageManager, type WorkflowPackageManager } from '../../core/workflow/package-manager';
 import type { WorkflowTrigger } from '../../core/workflow/render-workflow';
 import { detectSource } from '../init/git-remote';
 import { readDeclaredConfig, type DeclaredConfig, type DeclaredPackage } from './read-declared';
@@ -22,6 +23,8 @@ export interface NormalizedOptions {
   environment: string;
   provenance: boolean;
   trigger: WorkflowTrigger;
+  /** Package manager of the workspace root, which the workflows install with. */
+  packageManager: WorkflowPackageManager;
   skipWorkflow: boolean;
   skipFormat: boolean;
   /** Things worth telling the user (ecosystems without packages, forced triggers, ...). */
@@ -114,6 +117,13 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
     notes.push('pub.dev only accepts tag-push triggers: Dart packages get their own tag-triggered workflows.');
   }
 
+  const packageManager = detectWorkflowPackageManager((file) => tree.read(file, 'utf-8'));
+  if (packageManager.name === 'pnpm' && (packageManager.major ?? 0) >= 11) {
+    notes.push(
+      `The workflow sets up pnpm ${packageManager.major} with pnpm/action-setup, whose maintainers point pnpm 11 and later to pnpm/setup: check the "Set up pnpm" step on the first run.`,
+    );
+  }
+
   return {
     config,
     ecosystems,
@@ -126,6 +136,7 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
     environment,
     provenance: options.provenance ?? true,
     trigger,
+    packageManager,
     skipWorkflow: options.skipWorkflow ?? false,
     skipFormat: options.skipFormat ?? false,
     notes,

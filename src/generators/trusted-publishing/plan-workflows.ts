@@ -45,6 +45,7 @@ export function planWorkflows(
         targets,
         concurrencyGroup: 'publish',
         artifactName: 'monochange-results',
+        packageManager: o.packageManager,
       },
     });
   }
@@ -64,6 +65,7 @@ export function planWorkflows(
         targets,
         concurrencyGroup: `publish-${pkg.id}`,
         artifactName: `monochange-results-${pkg.id}`,
+        packageManager: o.packageManager,
         flutter: pkg.type === 'flutter',
       },
     });
@@ -85,6 +87,7 @@ export function planWorkflows(
         targets,
         concurrencyGroup: `publish-${pkg.id}`,
         artifactName: `monochange-results-${pkg.id}`,
+        packageManager: o.packageManager,
       },
     });
   }
