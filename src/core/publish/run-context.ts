@@ -31,6 +31,8 @@ export interface RunContextOptions {
   fetch?: typeof fetch;
   /** Skip OIDC (readiness in a plain shell still reports what is missing). */
   write?: (text: string) => void;
+  /** Read-only run (readiness): the HTTP client answers repeated lookups of a URL once. */
+  readOnly?: boolean;
 }
 
 export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
@@ -46,6 +48,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       retries: config.lookup.retries,
       concurrency: config.lookup.concurrency,
       fetch: options.fetch,
+      memoize: options.readOnly === true,
       onRetry: ({ url, attempt, waitMs, reason }) => log(`↻ lookup ${url} answered ${reason}; retry ${attempt} in ${Math.round(waitMs / 100) / 10}s`),
     });
   const resolution = await resolveIdentity({ env, config, fetch: options.fetch, write: options.write });

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { formatError } from '../errors';
 import { coalescingMerger, mergeReadinessEntries, type ReadinessEntry } from '../publish/artifacts';
@@ -5,13 +6,14 @@ import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from '../pub
 import { artifactIdentity } from '../publish/identity';
 import { createRunContext, type RunContextOptions } from '../publish/run-context';
 import { findPackage } from '../publish/target';
+import { entryPoints } from './checks/npm-entry-points';
 import { createBatchPackLister } from './checks/npm-pack-list';
 import { readinessInContext, type ReadinessTaskOptions } from './run-task';
 
 export type ReadinessBatchOptions = Pick<ReadinessTaskOptions, 'packageId' | 'version' | 'releaseVersion' | 'output' | 'failOnBlocked'>;
 
-/** Packages checked at once: lookups share one bounded HTTP pool, so this bounds only CPU work. */
-export const READINESS_BATCH_CONCURRENCY = 16;
+/** Packages checked at once: they mostly wait (lookups share one bounded HTTP pool, npm lists packages in the background), so many at once keep the CPU busy. */
+export const READINESS_BATCH_CONCURRENCY = 64;
 
 /**
  * Readiness for many packages in one process: config, CI identity (one OIDC token, verified
@@ -24,16 +26,20 @@ export async function* runReadinessBatch(
 ): AsyncGenerator<BatchTaskOutcome> {
   let ctx;
   try {
-    ctx = await createRunContext({ ...common, log: (line) => console.log(line) });
+    ctx = await createRunContext({ ...common, readOnly: true, log: (line) => console.log(line) });
   } catch (error) {
     yield* failAll(tasks, formatError(error));
     return;
   }
   const lister = createBatchPackLister(ctx.runner, ctx.root);
+  // Only packages whose package.json names entry points are ever listed (npm.entry-points).
   const npmDirs = tasks.flatMap((t) => {
     try {
       const pkg = findPackage(ctx.config, { packageId: t.options.packageId, projectRoot: t.projectRoot, projectName: t.projectName });
-      return pkg.type === 'npm' ? [path.resolve(ctx.root, pkg.path)] : [];
+      if (pkg.type !== 'npm') return [];
+      const dir = path.resolve(ctx.root, pkg.path);
+      const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      return entryPoints(json).length ? [dir] : [];
     } catch {
       return [];
     }

@@ -25,7 +25,7 @@ export interface ReadinessTaskResult {
 
 export async function runReadinessTask(options: ReadinessTaskOptions): Promise<ReadinessTaskResult> {
   const log: Logger = options.log ?? ((line: string) => console.log(line));
-  const ctx = await taskRunContext({ ...options, log });
+  const ctx = await taskRunContext({ ...options, readOnly: true, log });
   return 'error' in ctx ? ctx : readinessInContext(ctx, options, log);
 }
 

@@ -216,4 +216,25 @@ describe('HttpClient', () => {
     await expect(http.getJson('not a url', { registry })).rejects.toThrow(/`not a url` is not an http\(s\) URL/);
     expect(waits).toEqual([]);
   });
+
+  it('memoize (read-only runs): one request per URL and headers, concurrent asks included; a refused connection is asked again', async () => {
+    let n = 0;
+    stub.route('GET', '/pkg', () => ({ body: { n: ++n } }));
+    const { http } = client({ memoize: true });
+    const answers = await Promise.all([1, 2, 3].map(() => http.getJson<{ n: number }>(`${stub.url}/pkg`, { registry })));
+    expect(answers.map((a) => a.found && a.json.n)).toEqual([1, 1, 1]);
+    await http.getJson(`${stub.url}/pkg`, { registry, headers: { accept: 'application/vnd.npm.install-v1+json' } });
+    expect(stub.requests).toHaveLength(2);
+
+    const { http: plain } = client();
+    await plain.getJson(`${stub.url}/pkg`, { registry });
+    await plain.getJson(`${stub.url}/pkg`, { registry });
+    expect(stub.requests).toHaveLength(4);
+
+    const { http: flaky } = client({ memoize: true, retries: 0 });
+    const down = await refusedPortUrl();
+    await expect(flaky.getJson(`${down}/x`, { registry })).rejects.toThrow();
+    await expect(flaky.getJson(`${down}/x`, { registry })).rejects.toThrow();
+    expect(flaky.stats.requests).toBe(2);
+  });
 });

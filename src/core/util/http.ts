@@ -22,6 +22,11 @@ export interface HttpClientOptions {
   /** Clock for HTTP-date Retry-After values (tests). */
   now?: () => number;
   onRetry?: (info: { url: string; attempt: number; waitMs: number; reason: string }) => void;
+  /**
+   * Answer repeated GETs of the same URL and headers from the first response (in flight or done).
+   * Only for read-only runs (readiness): a publish must see the registry as it is now.
+   */
+  memoize?: boolean;
 }
 
 export interface HttpResponse {
@@ -46,6 +51,7 @@ const RETRYABLE = (status: number) => status === 429 || status >= 500;
 export class HttpClient {
   readonly stats = { requests: 0, retries: 0 };
   private readonly pools = new Map<string, LimitFunction>();
+  private readonly answered = new Map<string, Promise<HttpResponse>>();
   private readonly opts: Required<Omit<HttpClientOptions, 'onRetry' | 'fetch'>> & Pick<HttpClientOptions, 'onRetry' | 'fetch'>;
 
   constructor(options: HttpClientOptions = {}) {
@@ -60,6 +66,7 @@ export class HttpClient {
       sleep: options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms))),
       now: options.now ?? Date.now,
       onRetry: options.onRetry,
+      memoize: options.memoize ?? false,
     };
   }
 
@@ -75,7 +82,16 @@ export class HttpClient {
   /** GET with retries. Returns the final response whatever its status; throws only when no response came. */
   async get(url: string, options: GetOptions): Promise<HttpResponse> {
     const poolKey = options.pool ?? safeHost(url);
-    return this.pool(poolKey)(() => this.getWithRetries(url, options));
+    if (!this.opts.memoize) return this.pool(poolKey)(() => this.getWithRetries(url, options));
+    const key = JSON.stringify([url, options.headers ?? {}]);
+    let answer = this.answered.get(key);
+    if (!answer) {
+      answer = this.pool(poolKey)(() => this.getWithRetries(url, options));
+      this.answered.set(key, answer);
+      // A failure is not remembered: the next ask tries again.
+      answer.catch(() => this.answered.delete(key));
+    }
+    return answer;
   }
 
   private async getWithRetries(url: string, options: GetOptions): Promise<HttpResponse> {
