@@ -22,10 +22,13 @@ describe('runReadinessBatch', () => {
       return versions ? { body: { name: req.path.slice(1), versions: Object.fromEntries(versions.map((v) => [v, {}])) } } : { status: 404, body: {} };
     });
   });
+  const roots: string[] = [];
   afterAll(() => stub.close());
+  afterEach(() => roots.splice(0).forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
 
   function workspace(names: string[], extra: Record<string, string> = {}): string {
     const root = tempDir('mc-readiness-batch-');
+    roots.push(root);
     const files: Record<string, string> = { ...extra };
     const toml = ['[source]\nprovider = "github"\nowner = "acme"\nrepo = "widgets"\n', '[ecosystems.npm.publish]\ntrusted_publishing = false\n'];
     for (const name of names) {

@@ -18,8 +18,15 @@ function npmPackage(root: string, name: string, files: string[]): string {
 
 describe('npm pack file lists (real npm)', () => {
   jest.setTimeout(30_000);
-  it('lists several packages with one npm process, each with its own files, in order', async () => {
+  const roots: string[] = [];
+  const tempRoot = () => {
     const root = tempDir();
+    roots.push(root);
+    return root;
+  };
+  afterEach(() => roots.splice(0).forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
+  it('lists several packages with one npm process, each with its own files, in order', async () => {
+    const root = tempRoot();
     const a = npmPackage(root, 'a', ['dist/a.js', 'src/a.ts']);
     const b = npmPackage(root, 'b', ['dist/b.js', 'dist/b.d.ts']);
     const runner = countingRunner();
@@ -31,7 +38,7 @@ describe('npm pack file lists (real npm)', () => {
   });
 
   it('batch lister: one npm call for the prefetched packages; a broken package is asked again alone and does not hide the others', async () => {
-    const root = tempDir();
+    const root = tempRoot();
     const good = [npmPackage(root, 'a', ['dist/a.js']), npmPackage(root, 'b', ['dist/b.js'])];
     const broken = path.join(root, 'packages', 'broken');
     writeFiles(broken, { 'package.json': '{ not json' });
@@ -49,7 +56,7 @@ describe('npm pack file lists (real npm)', () => {
   });
 
   it('batch lister: a package that was not prefetched is listed on its own, once', async () => {
-    const root = tempDir();
+    const root = tempRoot();
     const dir = npmPackage(root, 'late', ['dist/late.js']);
     const runner = countingRunner();
     const lister = createBatchPackLister(runner, root);
