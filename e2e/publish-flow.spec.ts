@@ -54,6 +54,8 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
     expect(types).toEqual(['cargo', 'cargo', 'dart', 'deno', 'go', 'npm', 'npm', 'python']);
     const nxJson = JSON.parse(ws.read('nx.json'));
     expect(nxJson.plugins.filter((p: unknown) => p === '@monochange/nx' || (p as { plugin?: string }).plugin === '@monochange/nx')).toHaveLength(1);
+    // What Nx's package.json inference builds npm projects' nx-release-publish target from.
+    expect(nxJson.targetDefaults['nx-release-publish']).toEqual({ executor: '@monochange/nx:publish' });
   });
 
   it('the trusted-publishing generator configures every ecosystem and writes hardened workflows', async () => {

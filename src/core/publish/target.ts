@@ -33,9 +33,15 @@ export function findPackage(config: MonochangeConfig, by: { packageId?: string; 
   const root = normalise(by.projectRoot ?? '');
   const pkg = config.packages.find((p) => normalise(p.path) === root);
   if (!pkg) {
-    throw new MonochangeError(`project \`${by.projectName ?? root}\` (root \`${root || '.'}\`) is not declared in monochange.toml`, {
+    const project = by.projectName ?? root;
+    throw new MonochangeError(`project \`${project}\` (root \`${root || '.'}\`) is not declared in monochange.toml, so @monochange/nx does not know how to publish it`, {
+      code: 'publish.undeclared-project',
       file: config.file,
-      fix: `add [package.<id>] with path = "${root || '.'}" and its type, or remove the target from this project`,
+      fix:
+        `declare it with a [package.<id>] table: path = "${root || '.'}" and its type (add publish.enabled = false to that table to skip publishing it). ` +
+        `If this is the \`nx-release-publish\` target Nx infers for an npm package (nx.json targetDefaults["nx-release-publish"] hands it to @monochange/nx), ` +
+        `you can instead leave the package out of nx.json release.projects, set "private": true in its package.json, or give it its own target there ` +
+        `("nx": { "targets": { "nx-release-publish": { "executor": "@nx/js:release-publish" } } }); a target you added yourself: remove it from the project`,
     });
   }
   return pkg;

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readNxJson, updateNxJson } from '@nx/devkit';
+import { logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { FsTree } from 'nx/src/generators/tree';
 import { parse } from 'smol-toml';
@@ -102,6 +102,147 @@ describe('init generator', () => {
     } finally {
       info.mockRestore();
     }
+  });
+});
+
+describe('init generator: nx-release-publish target default', () => {
+  const KEY = 'nx-release-publish';
+  const OURS = { executor: '@monochange/nx:publish' };
+
+  /** Runs init with the given nx.json fields and returns nx.json text and what it printed. */
+  async function init(tree: Tree, fields: Record<string, unknown> = {}) {
+    if (Object.keys(fields).length) updateNxJson(tree, { ...readNxJson(tree)!, ...fields });
+    const callback = await initGenerator(tree, { skipFormat: true });
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      await callback();
+      return {
+        text: tree.read('nx.json', 'utf-8')!,
+        info: info.mock.calls.map((c) => String(c[0])),
+        warnings: warn.mock.calls.map((c) => String(c[0])),
+      };
+    } finally {
+      info.mockRestore();
+      warn.mockRestore();
+    }
+  }
+  const targetDefaults = (tree: Tree) => readNxJson(tree)!.targetDefaults as Record<string, unknown>;
+
+  it('adds the default to a fresh nx.json and keeps the other target defaults', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const { info, warnings } = await init(tree);
+    expect(targetDefaults(tree)).toEqual({ build: { cache: true }, lint: { cache: true }, [KEY]: OURS });
+    expect(info).toContain('Set nx.json targetDefaults["nx-release-publish"].executor to @monochange/nx:publish, so `nx release publish` publishes npm packages with @monochange/nx too.');
+    expect(warnings).toEqual([]);
+  });
+
+  it('creates targetDefaults when nx.json has none', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('nx.json', '{ "plugins": ["@monochange/nx"] }\n');
+    await init(tree);
+    expect(readNxJson(tree)).toEqual({ plugins: ['@monochange/nx'], targetDefaults: { [KEY]: OURS } });
+  });
+
+  it('is idempotent: a second run leaves nx.json byte for byte and prints nothing about it', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const first = await init(tree);
+    const second = await init(tree);
+    expect(second.text).toBe(first.text);
+    expect(second.info.join('\n')).not.toContain('targetDefaults');
+    expect(second.warnings).toEqual([]);
+  });
+
+  it('adds the executor to a default the user has without one, keeping their fields', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await init(tree, { targetDefaults: { [KEY]: { dependsOn: ['build'], options: { access: 'public' } } } });
+    expect(targetDefaults(tree)[KEY]).toEqual({ ...OURS, dependsOn: ['build'], options: { access: 'public' } });
+  });
+
+  it("keeps the user's own executor and warns naming the key and the fix", async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const mine = { executor: '@nx/js:release-publish', options: { packageRoot: 'dist/{projectRoot}' } };
+    const before = (await init(tree, { targetDefaults: { [KEY]: mine } }), tree.read('nx.json', 'utf-8'));
+    const { text, info, warnings } = await init(tree);
+    expect(text).toBe(before);
+    expect(targetDefaults(tree)[KEY]).toEqual(mine);
+    expect(info.join('\n')).not.toContain('targetDefaults');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('nx.json targetDefaults["nx-release-publish"] sets executor "@nx/js:release-publish"');
+    expect(warnings[0]).toContain('set its "executor" to "@monochange/nx:publish"');
+    expect(warnings[0]).toContain('`nx run-many -t publish`');
+  });
+
+  it('keeps a command default and says to remove it', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const { warnings } = await init(tree, { targetDefaults: { [KEY]: { command: 'npm publish' } } });
+    expect(targetDefaults(tree)[KEY]).toEqual({ command: 'npm publish' });
+    expect(warnings[0]).toContain('sets command "npm publish"');
+    expect(warnings[0]).toContain('and remove "command"');
+  });
+
+  it.each([
+    ['false', false],
+    ['another target name', 'mc-release-publish'],
+  ])('adds nothing when releasePublishTargetName is %s', async (_, releasePublishTargetName) => {
+    const tree = createTreeWithEmptyWorkspace();
+    const { info, warnings } = await init(tree, { plugins: [{ plugin: '@monochange/nx', options: { releasePublishTargetName } }] });
+    expect(targetDefaults(tree)).toEqual({ build: { cache: true }, lint: { cache: true } });
+    expect([...info, ...warnings].join('\n')).not.toContain('targetDefaults');
+  });
+
+  it('adds it when any registration of the plugin handles nx-release-publish', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    await init(tree, {
+      plugins: [
+        { plugin: '@monochange/nx', include: ['a/**'], options: { releasePublishTargetName: false } },
+        { plugin: '@monochange/nx', include: ['b/**'], options: { releasePublishTargetName: 'nx-release-publish' } },
+      ],
+    });
+    expect(targetDefaults(tree)[KEY]).toEqual(OURS);
+  });
+
+  describe('array form of the value', () => {
+    it('puts the executor on the unfiltered entry, keeping filtered ones', async () => {
+      const tree = createTreeWithEmptyWorkspace();
+      const filtered = { filter: { projects: ['tag:legacy'] }, executor: '@nx/js:release-publish' };
+      await init(tree, { targetDefaults: { [KEY]: [filtered, { dependsOn: ['build'] }] } });
+      expect(targetDefaults(tree)[KEY]).toEqual([filtered, { ...OURS, dependsOn: ['build'] }]);
+      const again = tree.read('nx.json', 'utf-8');
+      await init(tree);
+      expect(tree.read('nx.json', 'utf-8')).toBe(again);
+    });
+
+    it('appends an unfiltered entry when there is none', async () => {
+      const tree = createTreeWithEmptyWorkspace();
+      const filtered = { filter: { plugin: '@nx/docker' }, options: { quiet: true } };
+      await init(tree, { targetDefaults: { [KEY]: [filtered] } });
+      expect(targetDefaults(tree)[KEY]).toEqual([filtered, OURS]);
+    });
+
+    it("keeps an entry's own executor that applies to npm packages, with a warning", async () => {
+      const tree = createTreeWithEmptyWorkspace();
+      const value = [{ cache: false }, { filter: { executor: '@nx/js:release-publish' }, executor: '@acme/nx:publish' }];
+      const { warnings } = await init(tree, { targetDefaults: { [KEY]: value } });
+      expect(targetDefaults(tree)[KEY]).toEqual(value);
+      expect(warnings[0]).toContain('nx.json targetDefaults["nx-release-publish"] sets executor "@acme/nx:publish" in one of its entries');
+    });
+  });
+
+  it('warns that an @nx/js:release-publish executor default shadows the target-name key', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const { warnings } = await init(tree, { targetDefaults: { '@nx/js:release-publish': { options: { packageRoot: 'dist/{projectRoot}' } } } });
+    expect(targetDefaults(tree)[KEY]).toEqual(OURS);
+    expect(warnings).toEqual([expect.stringContaining('targetDefaults["@nx/js:release-publish"] takes precedence over targetDefaults["nx-release-publish"]')]);
+    expect(warnings[0]).toContain('remove targetDefaults["@nx/js:release-publish"]');
+  });
+
+  it('skips with the manual step when targetDefaults is not an object', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('nx.json', '{ "plugins": ["@monochange/nx"], "targetDefaults": [{ "target": "build", "cache": true }] }\n');
+    const { warnings } = await init(tree);
+    expect(readNxJson(tree)!.targetDefaults).toEqual([{ target: 'build', cache: true }]);
+    expect(warnings).toEqual([expect.stringContaining('add `"nx-release-publish": { "executor": "@monochange/nx:publish" }` to nx.json targetDefaults yourself')]);
   });
 });
 

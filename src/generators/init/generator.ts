@@ -3,17 +3,21 @@ import { CONFIG_FILE_NAME } from '../../core/config/types';
 import { addPluginToNxJson, PLUGIN_NAME } from './add-plugin';
 import { detectPackages } from './detect-packages';
 import { detectSource } from './git-remote';
+import { addReleasePublishTargetDefault } from './release-publish-default';
 import { renderInitialConfig } from './render-config';
 import type { InitGeneratorSchema } from './schema';
 
 /**
- * `nx add @monochange/nx`: registers the plugin in nx.json and, when the workspace has no
- * monochange.toml yet, creates one declaring the publishable packages it finds. Running it again
- * changes nothing.
+ * `nx add @monochange/nx`: registers the plugin in nx.json, points nx.json
+ * `targetDefaults["nx-release-publish"]` at the publish executor (so `nx release publish` uses it
+ * for npm packages too) and, when the workspace has no monochange.toml yet, creates one declaring
+ * the publishable packages it finds. Running it again changes nothing.
  */
 export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {}): Promise<GeneratorCallback> {
   const messages: string[] = [];
   if (addPluginToNxJson(tree)) messages.push(`Registered ${PLUGIN_NAME} in nx.json plugins.`);
+  const releasePublish = addReleasePublishTargetDefault(tree);
+  messages.push(...releasePublish.info);
 
   if (!tree.exists(CONFIG_FILE_NAME)) {
     const packages = detectPackages(tree);
@@ -30,6 +34,7 @@ export async function initGenerator(tree: Tree, options: InitGeneratorSchema = {
   if (!options.skipFormat) await formatFiles(tree);
   return () => {
     for (const message of messages) logger.info(message);
+    for (const warning of releasePublish.warnings) logger.warn(warning);
   };
 }
 
