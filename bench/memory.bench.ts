@@ -34,7 +34,7 @@ export const memoryBench: Benchmark = {
       ws.write('monochange.toml', monochangeToml({ source: world.sourceToml(), npm: packages, trustedPublishing: true }));
       await ws.nxOk(['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
       initGitRepo(ws.root, world.go.originUrl);
-      await seedNpmVersions(world.npm.verdaccio.url, [{ name: target.name, version: '0.0.1' }]);
+      await seedNpmVersions(world.npm.verdaccio.url, packages.map((p) => ({ name: p.name, version: '0.0.1' })));
       const executor = path.join(toolchain.dir, 'node_modules', '@monochange', 'nx', 'dist', 'executors', 'publish', 'executor.js');
       let patch = 0;
       const bump = () => {
@@ -73,6 +73,19 @@ export const memoryBench: Benchmark = {
           expectUploaded(version);
         }
       }
+      // The whole run in one batch process: every package of the workspace, 4 uploads at a time.
+      const batch: Array<{ task?: number; npm?: number; ms: number }> = [];
+      for (let rep = 0; rep < Math.min(reps, 2); rep++) {
+        const version = `2.0.${rep}`;
+        for (const p of packages) ws.write(`${p.dir}/package.json`, npmPackageJson(p, version));
+        execFileSync('git', ['commit', '-q', '-am', `release ${version}`], { cwd: ws.root, stdio: 'ignore' });
+        const start = Date.now();
+        const r = await runSampled(process.execPath, [toolchain.nxBin, 'run-many', '-t', 'publish', '--parallel=4', '--output-style=static'], { cwd: ws.root, env: nxEnv(world.ciEnv()) });
+        if (r.code !== 0) throw new Error(`nx run-many -t publish exited ${r.code}:\n${tail(r.output, 40)}`);
+        const peaks = classify(r.processes);
+        batch.push({ task: peaks.task, npm: peaks.npm, ms: Date.now() - start });
+        ctx.log(`rep ${rep + 1} nx run-many (${count} packages): batch process ${peaks.task ? mib(peaks.task) : 'n/a'}, npm ${peaks.npm ? mib(peaks.npm) : 'n/a'}`);
+      }
       const med = (values: Array<number | undefined>) => {
         const v = values.filter((x): x is number => typeof x === 'number');
         return v.length ? mib(median(v)) : 'n/a';
@@ -85,6 +98,8 @@ export const memoryBench: Benchmark = {
         ['`nx run <pkg>:publish`: the nx process itself', String(nx.length), med(nx.map((n) => n.nx))],
         ['`nx run <pkg>:publish`: largest `npm publish` child', String(nx.length), med(nx.map((n) => n.npm))],
         ['`nx run <pkg>:publish`: largest Nx plugin worker (project graph)', String(nx.length), med(nx.map((n) => n.workers))],
+        [`\`nx run-many -t publish --parallel=4\`, all ${count} packages: the one batch process`, String(batch.length), med(batch.map((b) => b.task))],
+        [`\`nx run-many -t publish --parallel=4\`, all ${count} packages: largest \`npm publish\` child`, String(batch.length), med(batch.map((b) => b.npm))],
       ];
       return {
         title: `5. Peak memory of one publish task (simulated GitHub Actions job, ${count}-package workspace)`,
@@ -93,6 +108,7 @@ export const memoryBench: Benchmark = {
           [
             `Each repetition publishes a new version of ${target.name} (really uploaded through the OIDC proxy) once through the driver and once through Nx, alternating which goes first.`,
             'The driver (bench/drivers/run-executor.ts) requires the installed plugin\'s dist/executors/publish/executor.js and calls it with a fake ExecutorContext (root, project name, project roots) in its own Node process: its maxRSS is the task process\'s peak, without Nx\'s task-runner code.',
+            `The run-many rows publish a new version of all ${count} packages in one \`nx run-many\` (Nx batch mode, the default: one process runs every publish task, 4 uploads at a time); the batch process is the parent of the \`npm publish\` processes.`,
             'Under Nx the task runs in a process Nx forks (recognised as the parent of `npm publish`); its peak is read from /proc/<pid>/status VmHWM of every process in the `nx` tree, sampled every 25 ms (the last sample before exit is the peak up to then). npm publish runs as a child of the task process and is counted separately.',
           ].join('\n'),
         ],
