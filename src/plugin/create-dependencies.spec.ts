@@ -1,5 +1,9 @@
 import { DependencyType, type CreateDependenciesContext, type ProjectConfiguration } from '@nx/devkit';
-import { createDependencies } from './create-dependencies';
+import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { PackageConfig } from '../core/config/types';
+import { createDependencies, dependenciesFrom, edgeSources } from './create-dependencies';
+import { readDeclaredWorkspace } from './read-declared';
 import { createNodes } from './create-nodes';
 import { findExistingProject } from '../core/publish/existing-project';
 import { FIXTURE_WORKSPACE, listFiles, tempWorkspace } from './testing/fixture-workspace';
@@ -97,6 +101,55 @@ describe('createDependencies', () => {
       expect(text).toContain('go-app -> go-lib (static, go/app/go.mod)');
       // py-core's name is unknown now, so py-cli's requirement matches nothing.
       expect(text.some((t) => t.startsWith('py-cli'))).toBe(false);
+    } finally {
+      ws.dispose();
+    }
+  });
+});
+
+/** What `fn` reads from disk under `root` (workspace-relative). */
+async function withReads<T>(root: string, fn: () => T | Promise<T>): Promise<{ result: T; read: string[] }> {
+  const fs = require('node:fs') as typeof import('node:fs'); // the module itself, which a spy reaches
+  const real = fs.readFileSync;
+  const read: string[] = [];
+  const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: unknown, ...rest: unknown[]) => {
+    if (typeof file === 'string' && file.startsWith(root)) read.push(relative(root, file));
+    return (real as (...args: unknown[]) => unknown)(file, ...rest);
+  }) as typeof fs.readFileSync);
+  try {
+    return { result: await fn(), read };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('createDependencies reads only the manifests that can give an edge', () => {
+  const pkg = (id: string, type: PackageConfig['type']) => ({ id, type }) as PackageConfig;
+
+  it('skips npm manifests (npm → npm edges are Nx\'s own) unless a deno package could import an npm one', () => {
+    const crateAndNpm = [pkg('a', 'npm'), pkg('b', 'cargo'), pkg('c', 'python')];
+    expect(edgeSources(crateAndNpm).map((p) => p.id)).toEqual(['b', 'c']);
+    const withDeno = [...crateAndNpm, pkg('d', 'deno')];
+    expect(edgeSources(withDeno)).toEqual(withDeno);
+  });
+
+  it('gives the same edges as reading every manifest, with and without a deno package', async () => {
+    const ws = tempWorkspace();
+    try {
+      for (const root of [FIXTURE_WORKSPACE, ws.root]) {
+        if (root === ws.root) {
+          // No deno package: the npm manifests are not read at all.
+          ws.write('monochange.toml', readFileSync(join(root, 'monochange.toml'), 'utf8').replace(/\[package\.deno-[a-z]+\][^[]*/g, ''));
+          expect(edgeSources(readDeclaredWorkspace(root).config.packages).some((p) => p.type === 'npm')).toBe(false);
+        }
+        const context = await graphContext(root);
+        const all = dependenciesFrom(readDeclaredWorkspace(root), context);
+        const { result: selected, read } = await withReads(root, () => createDependencies({}, context));
+        expect(asText(selected)).toEqual(asText(all));
+        expect(selected.length).toBeGreaterThan(0);
+        expect(read.some((f) => f.endsWith('package.json'))).toBe(root === FIXTURE_WORKSPACE);
+        expect(read).toContain('crates/cli/Cargo.toml');
+      }
     } finally {
       ws.dispose();
     }

@@ -1,7 +1,10 @@
 import type { CreateNodesContext, CreateNodesResult } from '@nx/devkit';
 import { AggregateCreateNodesError, logger } from '@nx/devkit';
+import type * as Fs from 'node:fs';
+import { relative } from 'node:path';
 import * as entry from '../index';
-import { createNodes, createNodesV2 } from './create-nodes';
+import { memoFileReader } from '../core/manifests/file-reader';
+import { createNodes, createNodesV2, nodesFromConfig } from './create-nodes';
 import { FIXTURE_WORKSPACE, tempWorkspace } from './testing/fixture-workspace';
 import type { MonochangePluginOptions } from './options';
 
@@ -277,5 +280,37 @@ describe('createNodes errors', () => {
     const error = await aggregateOf(run(ws.root, { manifestErrors: 'error' }));
     expect(error.errors[0][1].message).toMatch(/packages `std-jsr` and `std-npm` share the path "deno\/std"/);
     expect(error.partialResults[0][1].projects!['deno/std'].tags).toEqual(['monochange', 'monochange:deno']);
+  });
+});
+
+describe('createNodes file reads', () => {
+  it('reads each file once: the Cargo workspace root once for all crates, a package.json once for manifest and project name', async () => {
+    const ws = tempWorkspace();
+    const reads = new Map<string, number>();
+    // The module object itself (an `import * as` namespace is a copy a spy would not reach).
+    const fs = require('node:fs') as typeof Fs;
+    const real = fs.readFileSync;
+    const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: Fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+      if (typeof file === 'string' && file.startsWith(ws.root)) reads.set(relative(ws.root, file), (reads.get(relative(ws.root, file)) ?? 0) + 1);
+      return (real as (...args: unknown[]) => unknown)(file, ...rest);
+    }) as typeof fs.readFileSync);
+    try {
+      const results = await run(ws.root);
+      expect(Object.keys(results[0][1].projects!)).toHaveLength(15);
+    } finally {
+      spy.mockRestore();
+      ws.dispose();
+    }
+    expect(reads.get('monochange.toml')).toBe(1);
+    expect(reads.get('Cargo.toml')).toBe(1); // four member crates inherit from it
+    expect(reads.get('packages/js-app/package.json')).toBe(1); // the manifest, and the Nx project name
+    expect(reads.get('packages/js-app/project.json')).toBe(1);
+    expect(reads.get('crates/cli/Cargo.toml')).toBe(1);
+    expect([...reads].filter(([, n]) => n !== 1)).toEqual([]);
+  });
+
+  it('gives the same projects through an explicit reader as through createNodes', async () => {
+    const viaReader = nodesFromConfig('monochange.toml', {}, { workspaceRoot: FIXTURE_WORKSPACE }, memoFileReader());
+    expect(viaReader).toEqual((await run(FIXTURE_WORKSPACE))[0][1]);
   });
 });

@@ -12,18 +12,12 @@
  *   message); `manifestErrors: "error"` makes it Nx's per-file plugin error instead. A bad
  *   monochange.toml is always that per-file error.
  */
-import {
-  AggregateCreateNodesError,
-  createNodesFromFiles,
-  logger,
-  type CreateNodes,
-  type CreateNodesContext,
-  type CreateNodesResult,
-  type CreateNodesResultArray,
-} from '@nx/devkit';
+import type { CreateNodes, CreateNodesContext, CreateNodesResult, CreateNodesResultArray } from '@nx/devkit';
 import { formatError, MonochangeError } from '../core/errors';
 import { CONFIG_FILE_NAME } from '../core/config/types';
+import { memoFileReader, type FileReader } from '../core/manifests/file-reader';
 import { findExistingProject } from '../core/publish/existing-project';
+import { nxApi } from './nx-api';
 import { resolveManifestErrors, resolveTargetNames, type MonochangePluginOptions } from './options';
 import { findPublishCycles, formatCycle, publishPrerequisites } from './publish-order';
 import { buildTargets } from './project-targets';
@@ -45,20 +39,22 @@ class PartialNodes extends Error {
   }
 }
 
-function nodesFromConfig(
+/** One graph computation's projects. `reader` is shared by every file read of this call (each file once). */
+export function nodesFromConfig(
   configFile: string,
   options: MonochangePluginOptions | undefined,
-  context: CreateNodesContext,
+  context: Pick<CreateNodesContext, 'workspaceRoot'>,
+  reader: FileReader = memoFileReader(),
 ): CreateNodesResult {
   const names = resolveTargetNames(options);
   const manifestErrors = resolveManifestErrors(options);
   const root = context.workspaceRoot;
-  const { config, manifests, edges, errors: unreadable } = readDeclaredWorkspace(root);
+  const { config, manifests, edges, errors: unreadable } = readDeclaredWorkspace(root, { reader });
   const manifestErrorOf = new Map(unreadable.map(({ id, error }) => [id, formatError(error)]));
   const errors: Array<[string, unknown]> = unreadable.map(({ file, error }) => [file, error]);
   const ids = config.packages.map((p) => p.id);
 
-  const existing = new Map(config.packages.map((p) => [p.id, findExistingProject(root, projectRootOf(p.path))]));
+  const existing = new Map(config.packages.map((p) => [p.id, findExistingProject(root, projectRootOf(p.path), reader)]));
   const projectName = (id: string) => existing.get(id)?.name ?? id;
   const prerequisites = publishPrerequisites(ids, edges);
   const cycleOf = new Map<string, string>();
@@ -102,14 +98,19 @@ function nodesFromConfig(
   if (errors.length > 0 && manifestErrors === 'error') throw new PartialNodes(result, errors);
   // Nx fails the whole project graph on a plugin error, hiding every project; a warning keeps the
   // workspace usable while the broken package's own tasks fail with the same message.
-  for (const [, error] of errors) logger.warn(`@monochange/nx: ${formatError(error)}`);
+  if (errors.length > 0) {
+    const { logger } = nxApi();
+    for (const [, error] of errors) logger.warn(`@monochange/nx: ${formatError(error)}`);
+  }
   return result;
 }
 
-function isAggregate(error: unknown): error is AggregateCreateNodesError {
-  return error instanceof AggregateCreateNodesError || (error as Error)?.name === 'AggregateCreateNodesError';
-}
-
+/**
+ * What `createNodesFromFiles` does (a result per file, the per-file errors thrown together with the
+ * partial results as an AggregateCreateNodesError), without loading Nx's devkit unless something
+ * failed. A package's unreadable manifest under `manifestErrors: "error"` is reported under its
+ * own file, with the projects of every other package kept.
+ */
 async function createNodesInternal(
   configFiles: readonly string[],
   options: MonochangePluginOptions | undefined,
@@ -117,22 +118,22 @@ async function createNodesInternal(
 ): Promise<CreateNodesResultArray> {
   // Only the workspace's own config declares packages; nested monochange.toml files are ignored.
   const rootConfigs = configFiles.filter((file) => file === CONFIG_FILE_NAME);
-  try {
-    return await createNodesFromFiles(nodesFromConfig, rootConfigs, options ?? {}, context);
-  } catch (error) {
-    if (!isAggregate(error)) throw forNx(error);
-    const errors: Array<[string | null, Error]> = [];
-    const partial: Array<readonly [string, CreateNodesResult]> = [...error.partialResults];
-    for (const [file, cause] of error.errors) {
+  const results: Array<readonly [string, CreateNodesResult]> = [];
+  const errors: Array<[string | null, Error]> = [];
+  for (const file of rootConfigs) {
+    try {
+      results.push([file, nodesFromConfig(file, options, context)]);
+    } catch (cause) {
       if (cause instanceof PartialNodes) {
-        partial.push([file ?? CONFIG_FILE_NAME, cause.result]);
+        results.push([file, cause.result]);
         for (const [f, e] of cause.errors) errors.push([f, forNx(e) as Error]);
       } else {
         errors.push([file, forNx(cause) as Error]);
       }
     }
-    throw new AggregateCreateNodesError(errors, partial);
   }
+  if (errors.length > 0) throw new (nxApi().AggregateCreateNodesError)(errors, results);
+  return results;
 }
 
 /** Nx 22+ (v2 signature): projects and targets from the root `monochange.toml`. */

@@ -89,8 +89,10 @@ function resolvePackage(
 
 function checkedPath(id: string, value: string, context: PackageContext, problems: ConfigProblem[]): string | undefined {
   const keyPath = ['package', id, 'path'];
-  const key = formatKeyPath(keyPath);
   const normalized = normalizeRelativePath(value, context.root);
+  const kind = normalized.ok && context.checkPaths ? pathKind(context.root, normalized.value) : undefined;
+  if (normalized.ok && (kind === undefined || kind === 'directory')) return normalized.value; // no message to build
+  const key = formatKeyPath(keyPath);
   if (!normalized.ok) {
     problems.push(
       normalized.reason === 'absolute'
@@ -113,9 +115,6 @@ function checkedPath(id: string, value: string, context: PackageContext, problem
     );
     return undefined;
   }
-  if (!context.checkPaths) return normalized.value;
-  const kind = pathKind(context.root, normalized.value);
-  if (kind === 'directory') return normalized.value;
   const parent = path.posix.dirname(normalized.value);
   problems.push({
     code: 'config.package-path-missing',

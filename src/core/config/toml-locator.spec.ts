@@ -1,3 +1,4 @@
+import { parseConfig } from './parse-config';
 import { TomlKeyLocator } from './toml-locator';
 
 const text = [
@@ -61,5 +62,34 @@ describe('TomlKeyLocator', () => {
     const l = new TomlKeyLocator('[package.web.publish]\nenabled = true\n[package.web]\npath = "x"\n');
     expect(l.locate(['package', 'web'])).toEqual({ line: 3, column: 2 });
     expect(l.locate(['package'])).toEqual({ line: 1, column: 2 });
+  });
+});
+
+describe('TomlKeyLocator in parseConfig', () => {
+  // `scan` is private; spying on it is the only way to see whether positions were computed.
+  const scan = () => jest.spyOn(TomlKeyLocator.prototype as unknown as { scan(lines: string[]): void }, 'scan');
+  const options = { file: 'monochange.toml', root: '/work', checkPaths: false };
+
+  it('does not scan a valid config for key positions (every graph computation parses one)', () => {
+    const spy = scan();
+    try {
+      const config = parseConfig('[package.web]\npath = "packages/web"\ntype = "npm"\n', options);
+      expect(config.packages.map((p) => p.id)).toEqual(['web']);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('scans once when a problem needs its position', () => {
+    const spy = scan();
+    try {
+      expect(() => parseConfig('[package.web]\npath = "packages/web"\ntype = "npm"\nbogus = 1\n', options)).toThrow(
+        /^monochange\.toml:4:1: /,
+      );
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

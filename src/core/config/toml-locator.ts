@@ -15,25 +15,38 @@ interface Entry extends KeyLocation {
  * A light scanner of TOML table headers and keys, so that errors found after parsing (schema and
  * semantic checks) can still point at a line. It does not validate anything: smol-toml has already
  * parsed the text (or reported the syntax error), so on odd input it just knows less.
+ *
+ * The text is scanned on the first question, not on construction: a valid config (every project
+ * graph computation) never asks, so it never pays for the scan.
  */
 export class TomlKeyLocator {
   private readonly entries = new Map<string, Entry>();
   /** Per line (index = line number): the key defined there, or the table in effect. */
   private readonly lineKeys: (string[] | undefined)[] = [];
+  private text: string | undefined;
 
   constructor(text: string) {
+    this.text = text;
+  }
+
+  private scanned(): this {
+    if (this.text === undefined) return this;
+    const text = this.text;
+    this.text = undefined;
     try {
       this.scan(text.replace(/^\uFEFF/, '').split(/\r?\n/));
     } catch {
       // Best effort only: a confused scan just locates fewer keys.
     }
+    return this;
   }
 
   /** Location of `path`, or of its nearest written ancestor (e.g. the table missing a key). */
   locate(path: KeyPath): KeyLocation | undefined {
+    const { entries } = this.scanned();
     const parts = path.map(String);
     for (let n = parts.length; n > 0; n--) {
-      const entry = this.entries.get(pathId(parts.slice(0, n)));
+      const entry = entries.get(pathId(parts.slice(0, n)));
       if (entry) return { line: entry.line, column: entry.column };
     }
     return undefined;
@@ -41,12 +54,12 @@ export class TomlKeyLocator {
 
   /** True when `path` itself (not an ancestor) was found in the text. */
   has(path: KeyPath): boolean {
-    return this.entries.has(pathId(path.map(String)));
+    return this.scanned().entries.has(pathId(path.map(String)));
   }
 
   /** The key defined on `line`, or the table in effect there. */
   pathAtLine(line: number): string[] | undefined {
-    return this.lineKeys[line];
+    return this.scanned().lineKeys[line];
   }
 
   private register(path: string[], location: KeyLocation, explicit: boolean): void {

@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MonochangeError } from '../errors';
 import { displayPath, fieldError, forPackage, isRecord, readManifestText, type ManifestSource } from './source';
@@ -54,12 +53,15 @@ export function findCargoWorkspace(
   });
 }
 
+/** The crates of one workspace share its root: with a memoising reader it is read and parsed once. */
 function loadWorkspace(src: ManifestSource, dir: string): CargoWorkspace | undefined {
   const file = path.join(dir, 'Cargo.toml');
-  if (!fs.existsSync(file)) return undefined;
-  const displayFile = displayPath(src.root, file);
-  const toml = parseToml(src, readManifestText({ ...src, file, displayFile }), displayFile);
-  return isRecord(toml.workspace) ? { file, displayFile, dir, workspace: toml.workspace } : undefined;
+  return src.reader.memo(`cargo-workspace\0${src.root}\0${file}`, () => {
+    if (!src.reader.exists(file)) return undefined;
+    const displayFile = displayPath(src.root, file);
+    const toml = parseToml(src, readManifestText({ ...src, file, displayFile }), displayFile);
+    return isRecord(toml.workspace) ? { file, displayFile, dir, workspace: toml.workspace } : undefined;
+  });
 }
 
 /** `[workspace.<table>].<key>`, or an error naming the workspace file and the key. */

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { MonochangeError } from '../errors';
 import { findCargoWorkspace, workspaceValue, type CargoWorkspace } from './cargo-workspace';
+import type { FileReader } from './file-reader';
 import {
   fieldError,
   forPackage,
@@ -26,8 +27,8 @@ const DEPENDENCY_TABLES: ReadonlyArray<[string, string, DependencyKind]> = [
 ];
 
 /** Reads `<dir>/Cargo.toml`, resolving `workspace = true` fields against the workspace root. */
-export function readCargoManifest(root: string, dir: string, id?: string): Manifest {
-  const src = makeSource(root, dir, 'Cargo.toml', 'cargo', id);
+export function readCargoManifest(root: string, dir: string, id?: string, reader?: FileReader): Manifest {
+  const src = makeSource(root, dir, 'Cargo.toml', 'cargo', id, reader);
   const toml = parseToml(src, readManifestText(src));
   const pkg = toml.package;
   if (!isRecord(pkg)) throw missingPackage(src, toml);

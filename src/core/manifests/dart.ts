@@ -1,5 +1,5 @@
-import { parseDocument } from 'yaml';
 import type { Ecosystem } from '../types';
+import type { FileReader } from './file-reader';
 import {
   fieldError,
   isRecord,
@@ -22,8 +22,14 @@ const DEPENDENCY_FIELDS: ReadonlyArray<[string, DependencyKind]> = [
  * Reads `<dir>/pubspec.yaml`. The result's ecosystem is `flutter` when the pubspec has a top-level
  * `flutter:` key (or the package was declared as flutter), else `dart`.
  */
-export function readDartManifest(root: string, dir: string, id?: string, declared: Ecosystem = 'dart'): Manifest {
-  const src = makeSource(root, dir, 'pubspec.yaml', declared, id);
+export function readDartManifest(
+  root: string,
+  dir: string,
+  id?: string,
+  declared: Ecosystem = 'dart',
+  reader?: FileReader,
+): Manifest {
+  const src = makeSource(root, dir, 'pubspec.yaml', declared, id, reader);
   const yaml = parseYaml(src, readManifestText(src));
   const name = requiredString(src, yaml.name, 'name', 'add `name: my_package` to pubspec.yaml');
   const version = optionalSemver(src, yaml.version, 'version');
@@ -55,6 +61,8 @@ export function readDartManifest(root: string, dir: string, id?: string, declare
 }
 
 function parseYaml(src: ManifestSource, text: string): Record<string, unknown> {
+  // Loaded on first use: only workspaces with Dart packages pay for the YAML parser.
+  const { parseDocument } = require('yaml') as typeof import('yaml');
   const doc = parseDocument(text);
   const [first] = doc.errors;
   if (first) {

@@ -1,20 +1,20 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { diskReader, type FileReader } from './file-reader';
 import { parseJsonObject } from './json-text';
 import { fieldError, isRecord, makeSource, optionalSemver, readManifestText, requiredString, type ManifestSource } from './source';
 import { MANIFEST_FILES, type Manifest, type ManifestDependency } from './types';
 
 /** The deno manifest that would be read: the first of deno.json, deno.jsonc, jsr.json that exists (deno.json if none). */
-export function denoManifestFile(dir: string): string {
+export function denoManifestFile(dir: string, reader: FileReader = diskReader): string {
   const names = MANIFEST_FILES.deno;
-  return names.find((n) => fs.existsSync(path.join(dir, n))) ?? names[0];
+  return names.find((n) => reader.exists(path.join(dir, n))) ?? names[0];
 }
 
 /** Reads deno.json / deno.jsonc / jsr.json; dependencies are the `jsr:` entries of `imports`. */
-export function readDenoManifest(root: string, dir: string, id?: string): Manifest {
+export function readDenoManifest(root: string, dir: string, id?: string, reader?: FileReader): Manifest {
   const absDir = path.resolve(root, dir);
-  const fileName = denoManifestFile(absDir);
-  const src = makeSource(root, dir, fileName, 'deno', id);
+  const fileName = denoManifestFile(absDir, reader);
+  const src = makeSource(root, dir, fileName, 'deno', id, reader);
   const json = parseJsonObject(src, readManifestText(src, MANIFEST_FILES.deno.join(', ')), fileName.endsWith('.jsonc'));
   const name = requiredString(src, json.name, 'name', `add "name": "@scope/pkg" to ${fileName} (JSR needs a scoped name)`);
   const version = optionalSemver(src, json.version, 'version');

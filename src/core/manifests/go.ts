@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { MonochangeError } from '../errors';
+import type { FileReader } from './file-reader';
 import { forPackage, makeSource, missingFieldError, readManifestText, toPosix, type ManifestSource } from './source';
 import type { Manifest, ManifestDependency } from './types';
 
@@ -11,8 +12,8 @@ interface Directive {
 }
 
 /** Reads `<dir>/go.mod`. The name is the full module path; Go modules carry no version in go.mod. */
-export function readGoManifest(root: string, dir: string, id?: string): Manifest {
-  const src = makeSource(root, dir, 'go.mod', 'go', id);
+export function readGoManifest(root: string, dir: string, id?: string, reader?: FileReader): Manifest {
+  const src = makeSource(root, dir, 'go.mod', 'go', id, reader);
   const directives = parseGoMod(src, readManifestText(src));
 
   const moduleLines = directives.filter((d) => d.verb === 'module');

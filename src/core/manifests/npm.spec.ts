@@ -50,6 +50,21 @@ describe('readNpmManifest', () => {
     expect(m.npm?.json.name).toBe('@fixture/web');
   });
 
+  it('detects the package manager once, when first asked: reading the manifest alone does not look for lock files', () => {
+    const root = workspace({ 'package.json': '{"private":true}', 'packages/a/package.json': '{"name":"a","version":"1.0.0"}' });
+    const m = readNpmManifest(root, 'packages/a');
+    fs.writeFileSync(path.join(root, 'yarn.lock'), ''); // appears after the read, before the first question
+    expect(m.npm?.manager).toBe('yarn');
+    fs.writeFileSync(path.join(root, 'bun.lock'), '');
+    expect(m.npm?.manager).toBe('yarn'); // remembered
+    // A plain value wherever the manifest is copied, compared or serialised.
+    expect({ ...m.npm }.manager).toBe('yarn');
+    expect(JSON.parse(JSON.stringify(m)).npm.manager).toBe('yarn');
+    expect(m.npm).toEqual(expect.objectContaining({ manager: 'yarn' }));
+    m.npm!.manager = 'pnpm';
+    expect(m.npm?.manager).toBe('pnpm');
+  });
+
   it('keeps catalog: ranges verbatim, reads peer deps, repository.url and publishConfig', () => {
     const m = readNpmManifest(FIXTURE, 'packages/ui');
     expect(m.dependencies).toEqual([

@@ -1,3 +1,4 @@
+import type { FileReader } from './file-reader';
 import { parseJsonObject } from './json-text';
 import { detectPackageManager } from './npm-manager';
 import {
@@ -9,7 +10,7 @@ import {
   requiredString,
   type ManifestSource,
 } from './source';
-import type { DependencyKind, Manifest, ManifestDependency } from './types';
+import type { DependencyKind, Manifest, ManifestDependency, NpmData } from './types';
 
 const DEPENDENCY_FIELDS: ReadonlyArray<[string, DependencyKind]> = [
   ['dependencies', 'normal'],
@@ -19,12 +20,13 @@ const DEPENDENCY_FIELDS: ReadonlyArray<[string, DependencyKind]> = [
 ];
 
 /** Reads `<dir>/package.json` (`dir` absolute or relative to `root`). */
-export function readNpmManifest(root: string, dir: string, id?: string): Manifest {
-  const src = makeSource(root, dir, 'package.json', 'npm', id);
+export function readNpmManifest(root: string, dir: string, id?: string, reader?: FileReader): Manifest {
+  const src = makeSource(root, dir, 'package.json', 'npm', id, reader);
   const json = parseJsonObject(src, readManifestText(src));
   const name = requiredString(src, json.name, 'name', 'add a "name" field (e.g. "@scope/pkg") to package.json');
   const version = optionalSemver(src, json.version, 'version');
   const isPrivate = json.private === true;
+  let manager: NpmData['manager'] | undefined;
   return {
     ecosystem: 'npm',
     file: src.file,
@@ -35,7 +37,13 @@ export function readNpmManifest(root: string, dir: string, id?: string): Manifes
     privateReason: isPrivate ? 'package.json sets "private": true' : undefined,
     dependencies: readDependencies(src, json),
     npm: {
-      manager: detectPackageManager(src.root, src.dir),
+      // Detected when first asked for: the project graph never needs it, and it walks up the tree.
+      get manager() {
+        return (manager ??= detectPackageManager(src.root, src.dir));
+      },
+      set manager(value) {
+        manager = value;
+      },
       repositoryUrl: repositoryUrl(json.repository),
       publishConfig: isRecord(json.publishConfig) ? json.publishConfig : undefined,
       json,

@@ -1,4 +1,6 @@
-import semver from 'semver';
+// The one function needed: `semver/functions/valid` loads a few files instead of all of semver.
+import validSemver from 'semver/functions/valid';
+import type { FileReader } from './file-reader';
 import { normalizePythonName, parsePep508 } from './pep508';
 import { fieldError, isRecord, makeSource, missingFieldError, optionalString, readManifestText, type ManifestSource } from './source';
 import { parseToml } from './toml-text';
@@ -9,8 +11,8 @@ const PEP440 =
   /^v?(?:\d+!)?\d+(?:\.\d+)*(?:[-_.]?(?:a|b|c|rc|alpha|beta|pre|preview)[-_.]?\d*)?(?:-\d+|[-_.]?(?:post|rev|r)[-_.]?\d*)?(?:[-_.]?dev[-_.]?\d*)?(?:\+[a-z0-9]+(?:[-_.][a-z0-9]+)*)?$/i;
 
 /** Reads `<dir>/pyproject.toml`: PEP 621 `[project]` first, else Poetry's `[tool.poetry]`. */
-export function readPythonManifest(root: string, dir: string, id?: string): Manifest {
-  const src = makeSource(root, dir, 'pyproject.toml', 'python', id);
+export function readPythonManifest(root: string, dir: string, id?: string, reader?: FileReader): Manifest {
+  const src = makeSource(root, dir, 'pyproject.toml', 'python', id, reader);
   const toml = parseToml(src, readManifestText(src));
   const project = isRecord(toml.project) ? toml.project : undefined;
   const tool = isRecord(toml.tool) ? toml.tool : {};
@@ -65,7 +67,7 @@ function readName(src: ManifestSource, value: unknown, prefix: string): string {
 function readVersion(src: ManifestSource, value: unknown, key: string): string | undefined {
   const text = optionalString(src, value, key)?.trim();
   if (text === undefined) return undefined;
-  if (semver.valid(text) !== null && !/^[v=]/.test(text)) return text;
+  if (validSemver(text) !== null && !/^[v=]/.test(text)) return text;
   if (/^\d+\.\d+$/.test(text)) return `${text}.0`;
   if (PEP440.test(text)) return text;
   throw fieldError(src, key, `\`${key}\` is not a valid version`, {

@@ -1,8 +1,9 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import semver from 'semver';
+// The one function needed: `semver/functions/valid` loads a few files instead of all of semver.
+import validSemver from 'semver/functions/valid';
 import { MonochangeError } from '../errors';
 import type { Ecosystem } from '../types';
+import { diskReader, type FileReader } from './file-reader';
 
 /** Where a manifest is and which package asked for it; threaded through every reader for error messages. */
 export interface ManifestSource {
@@ -17,10 +18,12 @@ export interface ManifestSource {
   ecosystem: Ecosystem;
   /** `[package.<id>]` key when known. */
   id?: string;
+  /** Where files are read from (memoised per graph computation by the plugin). */
+  reader: FileReader;
 }
 
 export function toPosix(p: string): string {
-  return p.split(path.sep).join('/');
+  return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
 /** `file` relative to `root` (posix), or the absolute path when it lies outside the root. */
@@ -30,11 +33,18 @@ export function displayPath(root: string, file: string): string {
   return toPosix(rel);
 }
 
-export function makeSource(root: string, dir: string, fileName: string, ecosystem: Ecosystem, id?: string): ManifestSource {
+export function makeSource(
+  root: string,
+  dir: string,
+  fileName: string,
+  ecosystem: Ecosystem,
+  id?: string,
+  reader: FileReader = diskReader,
+): ManifestSource {
   const absRoot = path.resolve(root);
   const absDir = path.resolve(absRoot, dir);
   const file = path.join(absDir, fileName);
-  return { root: absRoot, dir: absDir, file, displayFile: displayPath(absRoot, file), ecosystem, id };
+  return { root: absRoot, dir: absDir, file, displayFile: displayPath(absRoot, file), ecosystem, id, reader };
 }
 
 /** ` (package `id`)` when the package id is known, for the end of a problem sentence. */
@@ -45,7 +55,7 @@ export function forPackage(src: ManifestSource): string {
 /** Reads the manifest text, or throws a MonochangeError saying which file is missing and how to fix it. */
 export function readManifestText(src: ManifestSource, expected: string = path.basename(src.file)): string {
   try {
-    return fs.readFileSync(src.file, 'utf8');
+    return src.reader.readText(src.file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
@@ -150,7 +160,7 @@ export function optionalSemver(src: ManifestSource, value: unknown, key: string,
   const text = optionalString(src, value, key, file);
   if (text === undefined) return undefined;
   const trimmed = text.trim();
-  if (semver.valid(trimmed) === null || trimmed.startsWith('v') || trimmed.startsWith('=')) {
+  if (validSemver(trimmed) === null || trimmed.startsWith('v') || trimmed.startsWith('=')) {
     throw fieldError(src, key, `\`${key}\` is not a valid semantic version`, {
       found: text,
       fix: `set \`${key}\` to a version like "1.2.3" (MAJOR.MINOR.PATCH, optional -prerelease)`,

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { diskReader, type FileReader } from '../manifests/file-reader';
 
 /** A project another Nx plugin (project.json or package.json inference) already creates at a root. */
 export interface ExistingProject {
@@ -8,10 +8,12 @@ export interface ExistingProject {
   name?: string;
 }
 
-function readJsonObject(file: string): Record<string, unknown> | undefined {
+function readJsonObject(file: string, reader: Pick<FileReader, 'readText' | 'exists'>): Record<string, unknown> | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    // Most package directories have no project.json: asking first is cheaper than a failed read.
+    if (!reader.exists(file)) return undefined;
+    text = reader.readText(file);
   } catch {
     return undefined;
   }
@@ -32,12 +34,17 @@ function stringField(obj: unknown, key: string): string | undefined {
 
 /**
  * The project Nx infers at `<workspaceRoot>/<projectRoot>`, if any. Name precedence follows Nx:
- * project.json `name`, then package.json `nx.name`, then package.json `name`.
+ * project.json `name`, then package.json `nx.name`, then package.json `name`. `reader` (default:
+ * the disk) lets the plugin share the package.json it already read for the manifest.
  */
-export function findExistingProject(workspaceRoot: string, projectRoot: string): ExistingProject | undefined {
+export function findExistingProject(
+  workspaceRoot: string,
+  projectRoot: string,
+  reader: Pick<FileReader, 'readText' | 'exists'> = diskReader,
+): ExistingProject | undefined {
   const dir = join(workspaceRoot, projectRoot);
-  const projectJson = readJsonObject(join(dir, 'project.json'));
-  const packageJson = readJsonObject(join(dir, 'package.json'));
+  const projectJson = readJsonObject(join(dir, 'project.json'), reader);
+  const packageJson = readJsonObject(join(dir, 'package.json'), reader);
   const name =
     stringField(projectJson, 'name') ?? stringField(packageJson?.nx, 'name') ?? stringField(packageJson, 'name');
   if (projectJson) return { source: 'project.json', name };

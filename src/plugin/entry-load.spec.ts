@@ -1,0 +1,49 @@
+/**
+ * Nx loads the plugin entry in its plugin worker for every graph computation and every task run
+ * (the task hooks), so importing it must not load the config validator, the parsers or Nx's
+ * devkit: those are loaded by the first createNodes/createDependencies call that needs them.
+ */
+const HEAVY = ['zod', 'smol-toml', 'yaml', 'semver', 'semver/functions/valid', '@nx/devkit', 'nx/src/devkit-exports'];
+
+describe('importing the plugin entry', () => {
+  it('loads none of zod, smol-toml, yaml, semver or the Nx devkit', () => {
+    const loaded: string[] = [];
+    jest.isolateModules(() => {
+      for (const name of HEAVY) {
+        jest.doMock(name, () => {
+          loaded.push(name);
+          return {};
+        });
+      }
+      const entry = require('../index') as typeof import('../index');
+      expect(typeof entry.createDependencies).toBe('function');
+      expect(entry.createNodes[0]).toBe('monochange.toml');
+    });
+    for (const name of HEAVY) jest.dontMock(name);
+    expect(loaded).toEqual([]);
+  });
+
+  it('still loads them when a graph is computed (the check above can see a load)', async () => {
+    const loaded: string[] = [];
+    const { FIXTURE_WORKSPACE } = require('./testing/fixture-workspace') as typeof import('./testing/fixture-workspace');
+    const watched = ['zod', 'smol-toml'];
+    for (const name of watched) {
+      jest.doMock(name, () => {
+        loaded.push(name);
+        return jest.requireActual(name);
+      });
+    }
+    try {
+      let entry: typeof import('../index') | undefined;
+      jest.isolateModules(() => {
+        entry = require('../index') as typeof import('../index');
+      });
+      expect(loaded).toEqual([]);
+      const results = await entry!.createNodes[1](['monochange.toml'], {}, { nxJsonConfiguration: {}, workspaceRoot: FIXTURE_WORKSPACE });
+      expect(Object.keys(results[0][1].projects!)).toHaveLength(15);
+      expect(loaded.sort()).toEqual(['smol-toml', 'zod']);
+    } finally {
+      for (const name of watched) jest.dontMock(name);
+    }
+  });
+});
