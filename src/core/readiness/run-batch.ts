@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { formatError } from '../errors';
 import { coalescingMerger, mergeReadinessEntries, type ReadinessEntry } from '../publish/artifacts';
 import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from '../publish/batch';
 import { artifactIdentity } from '../publish/identity';
 import { createRunContext, type RunContextOptions } from '../publish/run-context';
-import { findPackage } from '../publish/target';
+import { findPackage, resolveTarget } from '../publish/target';
 import { entryPoints } from './checks/npm-entry-points';
 import { createBatchPackLister } from './checks/npm-pack-list';
 import { readinessInContext, type ReadinessTaskOptions } from './run-task';
@@ -32,19 +30,29 @@ export async function* runReadinessBatch(
     return;
   }
   const lister = createBatchPackLister(ctx.runner, ctx.root);
-  // Only packages whose package.json names entry points are ever listed (npm.entry-points).
-  const npmDirs = tasks.flatMap((t) => {
+  // npm.entry-points lists what npm would ship only for packages that name entry points and whose
+  // version is not on the registry yet: look those up first (the answers are memoised, so the
+  // registry-state check reuses them), then ask npm once for the rest.
+  const candidates = tasks.flatMap((t) => {
     try {
       const pkg = findPackage(ctx.config, { packageId: t.options.packageId, projectRoot: t.projectRoot, projectName: t.projectName });
       if (pkg.type !== 'npm') return [];
-      const dir = path.resolve(ctx.root, pkg.path);
-      const json = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
-      return entryPoints(json).length ? [dir] : [];
+      const target = resolveTarget(ctx.config, pkg, t.projectName, { releaseVersion: t.options.releaseVersion, optionVersion: t.options.version });
+      return target.adapter && entryPoints(target.manifest.npm?.json ?? {}).length ? [target] : [];
     } catch {
       return [];
     }
   });
-  lister.prefetch(npmDirs);
+  lister.plan(
+    Promise.all(
+      candidates.map((t) =>
+        t.adapter!.versionExists(t.manifest, t.version, { env: ctx.env, http: ctx.http }).then(
+          (exists) => (exists ? [] : [t.manifest.dir]),
+          () => [t.manifest.dir],
+        ),
+      ),
+    ).then((dirs) => dirs.flat()),
+  );
   // Entries are written in coalesced batches without holding a task's slot; the last write is
   // awaited before the batch ends (readiness is read-only: an entry lost to a crash costs a re-run).
   const mergers = new Map<string, (entry: ReadinessEntry) => Promise<void>>();

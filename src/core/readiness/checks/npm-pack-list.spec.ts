@@ -65,4 +65,20 @@ describe('npm pack file lists (real npm)', () => {
     expect(runner.calls).toHaveLength(1);
     expect(runner.calls[0].cwd).toBe(dir);
   });
+
+  it('batch lister: packFiles waits for a planned prefetch instead of asking npm alone', async () => {
+    const root = tempRoot();
+    const dirs = [npmPackage(root, 'a', ['dist/a.js']), npmPackage(root, 'b', ['dist/b.js'])];
+    const runner = countingRunner();
+    const lister = createBatchPackLister(runner, root);
+    let release!: (d: string[]) => void;
+    lister.plan(new Promise<string[]>((r) => (release = r)));
+    const early = lister.packFiles(dirs[0]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(runner.calls).toHaveLength(0);
+    release(dirs);
+    expect(await early).toEqual({ files: new Set(['dist/a.js', 'package.json']) });
+    expect(await lister.packFiles(dirs[1])).toEqual({ files: new Set(['dist/b.js', 'package.json']) });
+    expect(runner.calls).toHaveLength(1);
+  });
 });

@@ -41,7 +41,15 @@ export async function listPackedFiles(runner: CommandRunner, dirs: readonly stri
 export function createBatchPackLister(runner: CommandRunner, cwd: string) {
   const known = new Map<string, Promise<PackedFiles>>();
   const single = (dir: string) => listPackedFiles(runner, [dir], dir).then((r) => r[0]);
-  return {
+  let planned: Promise<void> = Promise.resolve();
+  const lister = {
+    /** Prefetch the folders `dirs` resolves to; until then, `packFiles` waits instead of asking npm alone. */
+    plan(dirs: Promise<readonly string[]>): void {
+      planned = dirs.then(
+        (list) => lister.prefetch(list),
+        () => undefined,
+      );
+    },
     prefetch(dirs: readonly string[]): void {
       const fresh = [...new Set(dirs.map((d) => path.resolve(d)))].filter((d) => !known.has(d));
       // One npm at a time, in the order given: the first packages' lists are ready first, and the
@@ -54,7 +62,8 @@ export function createBatchPackLister(runner: CommandRunner, cwd: string) {
         chunk.forEach((dir, j) => known.set(dir, listed.then((all) => ('error' in all[j] && chunk.length > 1 ? single(dir) : all[j]))));
       }
     },
-    packFiles(dir: string): Promise<PackedFiles> {
+    async packFiles(dir: string): Promise<PackedFiles> {
+      await planned;
       const key = path.resolve(dir);
       let pending = known.get(key);
       if (!pending) {
@@ -64,4 +73,5 @@ export function createBatchPackLister(runner: CommandRunner, cwd: string) {
       return pending;
     },
   };
+  return lister;
 }
