@@ -5,7 +5,7 @@ import { CONFIG_FILE_NAME, type PackageConfig } from '../core/config/types';
 import { nxApi, type NxApi } from './nx-api';
 import type { MonochangePluginOptions } from './options';
 import { projectRootOf } from './create-nodes';
-import { ordersPublishing } from './publish-order';
+import { ordersPublishing } from '../core/publish/publish-order';
 import { readDeclaredWorkspace, type DeclaredWorkspace } from './read-declared';
 
 /**

@@ -19,7 +19,7 @@ import { memoFileReader, type FileReader } from '../core/manifests/file-reader';
 import { findExistingProject } from '../core/publish/existing-project';
 import { nxApi } from './nx-api';
 import { resolveManifestErrors, resolveTargetNames, type MonochangePluginOptions } from './options';
-import { findPublishCycles, formatCycle, publishPrerequisites } from './publish-order';
+import { findPublishCycles, formatCycle, publishPrerequisites } from '../core/publish/publish-order';
 import { buildTargets } from './project-targets';
 import { readDeclaredWorkspace } from './read-declared';
 import { forNx } from './user-error';

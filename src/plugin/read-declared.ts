@@ -3,7 +3,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE_NAME, type MonochangeConfig, type PackageConfig } from '../core/config/types';
 import { memoFileReader, type FileReader } from '../core/manifests/file-reader';
 import { MANIFEST_FILES, type Manifest } from '../core/manifests/types';
-import { collectPackageEdges, type PackageEdge } from './package-edges';
+import { collectPackageEdges, type PackageEdge } from '../core/publish/package-edges';
 
 /** Everything the plugin knows about the declared packages, read once per graph computation. */
 export interface DeclaredWorkspace {

@@ -9,8 +9,8 @@ import type { Manifest } from '../manifests/types';
 import { isBuiltinRegistry, type Env, type RegistryId } from '../types';
 import type { HttpClient } from '../util/http';
 // Pure, Nx-free modules (they import nothing from Nx): the same edges the plugin turns into `dependsOn`.
-import { collectPackageEdges } from '../../plugin/package-edges';
-import { publishPrerequisites } from '../../plugin/publish-order';
+import { collectPackageEdges } from './package-edges';
+import { publishPrerequisites } from './publish-order';
 import { writeJsonAtomic } from './artifacts';
 import {
   decideRateLimit,

@@ -1,4 +1,4 @@
-import type { DependencyKind } from '../core/manifests/types';
+import type { DependencyKind } from '../manifests/types';
 
 /** Publish ordering between declared packages. Pure: no file system, no Nx. */
 

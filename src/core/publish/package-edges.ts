@@ -1,7 +1,7 @@
 import { relative, resolve, sep } from 'node:path';
-import type { PackageConfig } from '../core/config/types';
-import type { DependencyKind, Manifest, ManifestDependency } from '../core/manifests/types';
-import type { Ecosystem } from '../core/types';
+import type { PackageConfig } from '../config/types';
+import type { DependencyKind, Manifest, ManifestDependency } from '../manifests/types';
+import type { Ecosystem } from '../types';
 
 /** A dependency of one declared package on another, read from the dependent's manifest. */
 export interface PackageEdge {

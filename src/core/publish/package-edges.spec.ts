@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { PackageConfig } from '../core/config/types';
-import type { Manifest, ManifestDependency } from '../core/manifests/types';
-import type { Ecosystem } from '../core/types';
+import type { PackageConfig } from '../config/types';
+import type { Manifest, ManifestDependency } from '../manifests/types';
+import type { Ecosystem } from '../types';
 import { collectPackageEdges, parseDenoSpecifier } from './package-edges';
 
 const ROOT = '/ws';
