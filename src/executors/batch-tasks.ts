@@ -16,9 +16,18 @@ export function batchTasks<O>(taskGraph: TaskGraph, inputs: Record<string, O>, c
       projectName,
       projectRoot: context.projectsConfigurations?.projects[projectName]?.root ?? '',
       options: inputs[task.id],
-      dependsOn: (taskGraph.dependencies[task.id] ?? []).filter((id) => id in taskGraph.tasks),
+      dependsOn: taskDependencyIds(taskGraph, task.id).filter((id) => id in taskGraph.tasks),
     };
   });
+}
+
+/**
+ * A task's dependencies in the batch graph: task ids in Nx 23, edge objects `{ id, … }` in Nx 24.
+ * Missing them would publish a package before its dependency.
+ */
+export function taskDependencyIds(taskGraph: TaskGraph, taskId: string): string[] {
+  const deps = (taskGraph.dependencies[taskId] ?? []) as unknown[];
+  return deps.map((d) => (typeof d === 'string' ? d : (d as { id?: unknown })?.id)).filter((id): id is string => typeof id === 'string');
 }
 
 /** The core's outcomes → Nx's per-task results, streamed as each task finishes. */
