@@ -1,13 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { nxEnv } from '../e2e/support/nx-workspace';
-import { initGitRepo, startRegistryWorld } from '../test-utils/registry-world';
-import { createBenchWorkspace, tail } from './support/bench-workspace';
+import { tail } from './support/bench-workspace';
 import type { Benchmark } from './support/context';
 import { hasGnuTime, runExecutorDriver } from './support/executor-driver';
-import { monochangeToml, npmPackageFiles, npmPackageJson, npmPackages } from './support/generate';
+import { npmPackages } from './support/generate';
 import { median } from './support/measure';
-import { seedNpmVersions } from './support/npm-seed';
+import { bumpVersions, startNpmBenchWorld } from './support/npm-bench-world';
 import { runSampled, type ProcessPeak } from './support/proc-sampler';
 import { markdownTable } from './support/report';
 
@@ -28,19 +26,13 @@ export const memoryBench: Benchmark = {
     const toolchain = await ctx.toolchain();
     const packages = npmPackages(count, { prefix: 'm', layers: 3 });
     const target = packages[0];
-    const ws = createBenchWorkspace(toolchain, { name: 'mc-bench-memory', files: npmPackageFiles(packages), plugins: ['@monochange/nx'] });
-    const world = await startRegistryWorld({ workspaceRoot: ws.root });
+    const { ws, world, stop } = await startNpmBenchWorld(toolchain, { name: 'mc-bench-memory', packages, seedVersion: () => '0.0.1' });
     try {
-      ws.write('monochange.toml', monochangeToml({ source: world.sourceToml(), npm: packages, trustedPublishing: true }));
-      await ws.nxOk(['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
-      initGitRepo(ws.root, world.go.originUrl);
-      await seedNpmVersions(world.npm.verdaccio.url, packages.map((p) => ({ name: p.name, version: '0.0.1' })));
       const executor = path.join(toolchain.dir, 'node_modules', '@monochange', 'nx', 'dist', 'executors', 'publish', 'executor.js');
       let patch = 0;
       const bump = () => {
         const version = `1.0.${++patch}`;
-        ws.write(`${target.dir}/package.json`, npmPackageJson(target, version));
-        execFileSync('git', ['commit', '-q', '-am', `release ${version}`], { cwd: ws.root, stdio: 'ignore' });
+        bumpVersions(ws, [target], version);
         return version;
       };
       const expectUploaded = (version: string) => {
@@ -77,8 +69,7 @@ export const memoryBench: Benchmark = {
       const batch: Array<{ task?: number; npm?: number; ms: number }> = [];
       for (let rep = 0; rep < Math.min(reps, 2); rep++) {
         const version = `2.0.${rep}`;
-        for (const p of packages) ws.write(`${p.dir}/package.json`, npmPackageJson(p, version));
-        execFileSync('git', ['commit', '-q', '-am', `release ${version}`], { cwd: ws.root, stdio: 'ignore' });
+        bumpVersions(ws, packages, version);
         const start = Date.now();
         const r = await runSampled(process.execPath, [toolchain.nxBin, 'run-many', '-t', 'publish', '--parallel=4', '--output-style=static'], { cwd: ws.root, env: nxEnv(world.ciEnv()) });
         if (r.code !== 0) throw new Error(`nx run-many -t publish exited ${r.code}:\n${tail(r.output, 40)}`);
@@ -114,8 +105,7 @@ export const memoryBench: Benchmark = {
         ],
       };
     } finally {
-      await world.stop();
-      ws.remove();
+      await stop();
     }
   },
 };

@@ -1,12 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { nxEnv } from '../e2e/support/nx-workspace';
-import { initGitRepo, startRegistryWorld, type RegistryWorld } from '../test-utils/registry-world';
-import { createBenchWorkspace, setPlugins, type BenchWorkspace, type PluginEntry } from './support/bench-workspace';
+import type { RegistryWorld } from '../test-utils/registry-world';
+import { setPlugins, type PluginEntry } from './support/bench-workspace';
 import type { Benchmark } from './support/context';
-import { monochangeToml, npmPackageFiles, npmPackageJson, npmPackages, type GeneratedNpmPackage } from './support/generate';
+import { npmPackages, type GeneratedNpmPackage } from './support/generate';
 import { sideBySide, type Contender } from './support/measure';
+import { bumpVersions, startNpmBenchWorld } from './support/npm-bench-world';
 import { npmPublishPool } from './support/npm-cli';
-import { seedNpmVersions } from './support/npm-seed';
 import { timingTable } from './support/report';
 
 /**
@@ -24,15 +23,9 @@ export const publishBench: Benchmark = {
     const reps = ctx.reps(3);
     const toolchain = await ctx.toolchain();
     const packages = npmPackages(count, { prefix: 'p', layers: 3 });
-    const ws = createBenchWorkspace(toolchain, { name: 'mc-bench-publish', files: npmPackageFiles(packages), plugins: ['@monochange/nx'] });
-    const world = await startRegistryWorld({ workspaceRoot: ws.root });
+    // Every package exists already (as trusted publishing on npm requires); runs add versions.
+    const { ws, world, stop } = await startNpmBenchWorld(toolchain, { name: 'mc-bench-publish', packages, seedVersion: () => '0.0.1' });
     try {
-      ws.write('monochange.toml', monochangeToml({ source: world.sourceToml(), npm: packages, trustedPublishing: true }));
-      await ws.nxOk(['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
-      initGitRepo(ws.root, world.go.originUrl);
-      // Every package exists already (as trusted publishing on npm requires); runs add versions.
-      await seedNpmVersions(world.npm.verdaccio.url, packages.map((p) => ({ name: p.name, version: '0.0.1' })));
-
       let patch = 0;
       let version = '';
       let env: NodeJS.ProcessEnv = {};
@@ -91,18 +84,10 @@ export const publishBench: Benchmark = {
         ],
       };
     } finally {
-      await world.stop();
-      ws.remove();
+      await stop();
     }
   },
 };
-
-function bumpVersions(ws: BenchWorkspace, packages: GeneratedNpmPackage[], version: string): void {
-  for (const p of packages) ws.write(`${p.dir}/package.json`, npmPackageJson(p, version));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.root, stdio: 'ignore' });
-  git('add', '-A');
-  git('commit', '-q', '-m', `release ${version}`);
-}
 
 function expectUploads(world: RegistryWorld, packages: GeneratedNpmPackage[], version: string): void {
   const ok = new Set(world.npm.proxy.uploads.filter((u) => u.status >= 200 && u.status < 300 && (u.version ?? '').split(',').includes(version)).map((u) => u.name));

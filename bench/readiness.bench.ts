@@ -7,13 +7,11 @@ import type { ReadinessContext } from '../src/core/readiness/types';
 import { npmRegistry } from '../src/core/registries/npm';
 import { resolveTarget, type PackageTarget } from '../src/core/publish/target';
 import { HttpClient } from '../src/core/util/http';
-import { initGitRepo, startRegistryWorld } from '../test-utils/registry-world';
-import { createBenchWorkspace } from './support/bench-workspace';
 import type { Benchmark } from './support/context';
-import { monochangeToml, npmPackageFiles, npmPackages } from './support/generate';
+import { npmPackages } from './support/generate';
 import { formatMs, median, sideBySide, type Contender } from './support/measure';
+import { startNpmBenchWorld } from './support/npm-bench-world';
 import { npmViewLoop } from './support/npm-cli';
-import { seedNpmVersions } from './support/npm-seed';
 import { markdownTable, timingTable } from './support/report';
 
 interface ReadinessArtifact {
@@ -35,14 +33,9 @@ export const readinessBench: Benchmark = {
     const reps = ctx.reps(3);
     const toolchain = await ctx.toolchain();
     const packages = npmPackages(count, { prefix: 'r' });
-    const ws = createBenchWorkspace(toolchain, { name: 'mc-bench-readiness', files: npmPackageFiles(packages), plugins: ['@monochange/nx'] });
-    const world = await startRegistryWorld({ workspaceRoot: ws.root });
+    // Even-numbered packages are on the registry at their version; the others only at 0.9.0.
+    const { ws, world, stop } = await startNpmBenchWorld(toolchain, { name: 'mc-bench-readiness', packages, seedVersion: (p, i) => (i % 2 === 0 ? p.version : '0.9.0') });
     try {
-      ws.write('monochange.toml', monochangeToml({ source: world.sourceToml(), npm: packages, trustedPublishing: true }));
-      await ws.nxOk(['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
-      initGitRepo(ws.root, world.go.originUrl);
-      // Even-numbered packages are on the registry at their version; the others only at 0.9.0.
-      await seedNpmVersions(world.npm.verdaccio.url, packages.map((p, i) => ({ name: p.name, version: i % 2 === 0 ? p.version : '0.9.0' })));
       const published = Math.ceil(count / 2);
       const ci = nxEnv(world.ciEnv());
       const artifact = path.join(ws.root, '.monochange', 'readiness.json');
@@ -142,8 +135,7 @@ export const readinessBench: Benchmark = {
         ],
       };
     } finally {
-      await world.stop();
-      ws.remove();
+      await stop();
     }
   },
 };
