@@ -1,5 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import type { BatchTask, BatchTaskOutcome } from '../core/publish/batch';
+import { batchConcurrency, runPublishBatch, type PublishBatchOptions } from '../core/publish/run-batch';
 
 /** One task's result as a batch executor streams it (Nx's `BatchExecutorTaskResult`, not exported by @nx/devkit). */
 export interface BatchTaskResult {
@@ -38,4 +39,17 @@ export async function* toNxResults(outcomes: AsyncIterable<BatchTaskOutcome>): A
       result: { success: o.status === 'success', status: o.status, terminalOutput: o.terminalOutput, ...(o.startTime ? { startTime: o.startTime, endTime: o.endTime } : {}) },
     };
   }
+}
+
+/** The publish and placeholder batch executors: the run's tasks in one process, `--parallel` at a time. */
+export function publishBatch<O>(
+  mode: 'release' | 'placeholder',
+  taskGraph: TaskGraph,
+  inputs: Record<string, O>,
+  context: ExecutorContext,
+  toOptions: (options: O, projectName: string) => PublishBatchOptions,
+): AsyncGenerator<BatchTaskResult> {
+  const tasks = batchTasks(taskGraph, inputs, context).map((t) => ({ ...t, options: toOptions(t.options, t.projectName) }));
+  const concurrency = batchConcurrency(process.env, context.nxJsonConfiguration?.parallel);
+  return toNxResults(runPublishBatch({ root: context.root, concurrency, mode }, tasks));
 }

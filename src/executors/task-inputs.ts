@@ -8,6 +8,11 @@ export function taskInputs(context: ExecutorContext, dryRunOption?: boolean) {
     root: context.root,
     projectName,
     projectRoot,
-    dryRun: process.env.NX_DRY_RUN === 'true' || dryRunOption === true,
+    dryRun: isDryRun(dryRunOption),
   };
+}
+
+/** A dry run: the task's `dryRun` option, or `NX_DRY_RUN=true` (set by `nx release publish --dry-run`). */
+export function isDryRun(dryRunOption?: boolean): boolean {
+  return process.env.NX_DRY_RUN === 'true' || dryRunOption === true;
 }

@@ -68,18 +68,18 @@ async function recordWaitingDependents(ctx: RunContext, mode: Mode, tasks: Batch
     }
     return undefined;
   };
-  const packageIdOf = (task: BatchTask<PublishBatchOptions>) => findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName }).id;
+  const packageOf = (task: BatchTask<PublishBatchOptions>) => findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
   const byFile = new Map<string, { dryRun: boolean; entries: SkippedDependent[] }>();
   for (const task of tasks) {
     if (started.has(task.id)) continue;
     const blocker = culprit(task.id);
     if (!blocker) continue;
     try {
-      const pkg = findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
+      const pkg = packageOf(task);
       const target = resolveTarget(ctx.config, pkg, task.projectName, { releaseVersion: task.options.releaseVersion, optionVersion: task.options.version });
       const file = artifactPath(ctx.root, mode === 'release' ? DEFAULT_PUBLISH_RESULT_PATH : DEFAULT_PLACEHOLDER_RESULT_PATH, task.options.output, task.options.dryRun);
       const group = byFile.get(file) ?? { dryRun: task.options.dryRun, entries: [] };
-      group.entries.push({ packageId: pkg.id, project: task.projectName, ecosystem: target.manifest.ecosystem, registry: pkg.publish.registry, name: target.name, version: target.version, blockedBy: packageIdOf(byId.get(blocker)!) });
+      group.entries.push({ packageId: pkg.id, project: task.projectName, ecosystem: target.manifest.ecosystem, registry: pkg.publish.registry, name: target.name, version: target.version, blockedBy: packageOf(byId.get(blocker)!).id });
       byFile.set(file, group);
     } catch {
       // A package that cannot even be read is reported by the next run's own task.

@@ -1,6 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { batchConcurrency, runPublishBatch } from '../../core/publish/run-batch';
-import { batchTasks, toNxResults, type BatchTaskResult } from '../batch-tasks';
+import { publishBatch, type BatchTaskResult } from '../batch-tasks';
+import { isDryRun } from '../task-inputs';
 import type { PlaceholderPublishExecutorSchema } from './schema';
 
 /** Nx batch mode (the default for this executor): the run's placeholder tasks in one process. */
@@ -10,11 +10,10 @@ export default async function placeholderPublishBatchExecutor(
   _overrides: PlaceholderPublishExecutorSchema,
   context: ExecutorContext,
 ): Promise<AsyncIterableIterator<BatchTaskResult>> {
-  const dryRunEnv = process.env.NX_DRY_RUN === 'true';
-  const tasks = batchTasks(taskGraph, inputs, context).map((t) => ({
-    ...t,
-    options: { packageId: t.options.package, output: t.options.output, configureTrust: t.options.configureTrust, dryRun: dryRunEnv || t.options.dryRun === true },
+  return publishBatch('placeholder', taskGraph, inputs, context, (options) => ({
+    packageId: options.package,
+    output: options.output,
+    configureTrust: options.configureTrust,
+    dryRun: isDryRun(options.dryRun),
   }));
-  const concurrency = batchConcurrency(process.env, context.nxJsonConfiguration?.parallel);
-  return toNxResults(runPublishBatch({ root: context.root, concurrency, mode: 'placeholder' }, tasks));
 }

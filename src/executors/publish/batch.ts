@@ -1,6 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { batchConcurrency, runPublishBatch } from '../../core/publish/run-batch';
-import { batchTasks, toNxResults, type BatchTaskResult } from '../batch-tasks';
+import { publishBatch, type BatchTaskResult } from '../batch-tasks';
+import { isDryRun } from '../task-inputs';
 import type { PublishExecutorSchema } from './schema';
 
 /**
@@ -13,17 +13,11 @@ export default async function publishBatchExecutor(
   _overrides: PublishExecutorSchema,
   context: ExecutorContext,
 ): Promise<AsyncIterableIterator<BatchTaskResult>> {
-  const dryRunEnv = process.env.NX_DRY_RUN === 'true';
-  const tasks = batchTasks(taskGraph, inputs, context).map((t) => ({
-    ...t,
-    options: {
-      packageId: t.options.package,
-      version: t.options.version,
-      releaseVersion: t.options.nxReleaseVersionData?.[t.projectName]?.newVersion,
-      output: t.options.output,
-      dryRun: dryRunEnv || t.options.dryRun === true,
-    },
+  return publishBatch('release', taskGraph, inputs, context, (options, projectName) => ({
+    packageId: options.package,
+    version: options.version,
+    releaseVersion: options.nxReleaseVersionData?.[projectName]?.newVersion,
+    output: options.output,
+    dryRun: isDryRun(options.dryRun),
   }));
-  const concurrency = batchConcurrency(process.env, context.nxJsonConfiguration?.parallel);
-  return toNxResults(runPublishBatch({ root: context.root, concurrency, mode: 'release' }, tasks));
 }
