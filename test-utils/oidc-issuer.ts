@@ -24,8 +24,15 @@ export interface MintOptions {
   header?: Record<string, unknown>;
 }
 
-/** What the token endpoint answers. Default: a token minted from `githubEnv()`'s claims. */
-export type TokenEndpointAnswer = { claims: Claims } | { token: string } | { status: number; body: string; contentType?: string };
+/**
+ * What the token endpoint answers. Default: a token minted from `githubEnv()`'s claims. Like
+ * GitHub, each minted token gets a new `jti` (`sameJti` keeps the claims' own, for replay cases)
+ * and, with `refreshTimes`, `iat`/`nbf`/`exp` moved to the time of the request.
+ */
+export type TokenEndpointAnswer =
+  | { claims: Claims; sameJti?: boolean; refreshTimes?: boolean }
+  | { token: string }
+  | { status: number; body: string; contentType?: string };
 
 export interface RecordedRequest {
   method: string;
@@ -106,10 +113,24 @@ export async function startOidcIssuer(): Promise<LoopbackOidcIssuer> {
       environment: 'release',
       runner_environment: 'github-hosted',
       run_id: '4242',
+      run_attempt: '1',
       actor: 'octocat',
     };
     const out = { ...base, ...overrides };
     for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+    return out;
+  }
+
+  function fresh(a: { claims: Claims; sameJti?: boolean; refreshTimes?: boolean }): Claims {
+    const out: Claims = { ...a.claims };
+    if (!a.sameJti) out.jti = randomUUID();
+    if (a.refreshTimes && typeof out.iat === 'number' && typeof out.exp === 'number') {
+      const now = Math.floor(Date.now() / 1000);
+      const shift = now - 5 - out.iat;
+      out.iat = now - 5;
+      out.exp += shift;
+      if (typeof out.nbf === 'number') out.nbf += shift;
+    }
     return out;
   }
 
@@ -146,7 +167,7 @@ export async function startOidcIssuer(): Promise<LoopbackOidcIssuer> {
           return res.end(a.body);
         }
         if ('token' in a) return json(200, { count: 1, value: a.token });
-        return json(200, { count: 1, value: await mint({ ...a.claims, aud: audience }) });
+        return json(200, { count: 1, value: await mint({ ...fresh(a), aud: audience }) });
       }
       json(404, { message: 'not found' });
     } catch (error) {
@@ -184,6 +205,7 @@ export async function startOidcIssuer(): Promise<LoopbackOidcIssuer> {
         ['GITHUB_WORKFLOW_REF', 'workflow_ref'],
         ['GITHUB_EVENT_NAME', 'event_name'],
         ['GITHUB_RUN_ID', 'run_id'],
+        ['GITHUB_RUN_ATTEMPT', 'run_attempt'],
         ['RUNNER_ENVIRONMENT', 'runner_environment'],
       ];
       for (const [variable, claim] of pairs) if (typeof c[claim] === 'string') env[variable] = c[claim] as string;

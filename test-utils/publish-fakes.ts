@@ -1,3 +1,4 @@
+import { REGISTRIES } from '../src/core/registries';
 import { defaultPublishSettings } from '../src/core/config/resolve-publish';
 import type { PackageConfig } from '../src/core/config/types';
 import type { Manifest } from '../src/core/manifests/types';
@@ -34,6 +35,7 @@ export function fakeRegistry(script: { lookups?: LookupAnswer[]; uploads?: Uploa
     lookups: [],
     uploads: [],
     baseUrl: () => 'http://127.0.0.1:9',
+    trust: REGISTRIES[script.id ?? 'npm'].trust,
     registryName: (m) => m.name,
     async versionExists(_m, version) {
       registry.lookups.push(version);

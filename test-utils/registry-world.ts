@@ -38,6 +38,8 @@ export interface CiEnvOverrides {
   claims?: Claims;
   /** Change only environment variables (`undefined` deletes one). */
   env?: Record<string, string | undefined>;
+  /** Mint every token with the claims' own `jti` (a replay), instead of a new one each time. */
+  sameJti?: boolean;
 }
 
 /** One real upload, wherever it went. Go versions are given without their `v`; PyPI names PEP 503-normalized. */
@@ -182,7 +184,7 @@ export async function startRegistryWorld(options: RegistryWorldOptions = {}): Pr
       const sha = current.sha ?? headSha(options.workspaceRoot) ?? 'a'.repeat(40);
       const claims: Claims = { ...jobClaims(issuer, current, sha), ...overrides.claims };
       for (const [k, v] of Object.entries(claims)) if (v === undefined) delete claims[k];
-      issuer.serve({ claims });
+      issuer.serve({ claims, refreshTimes: true, sameJti: overrides.sameJti });
       const out: Record<string, string> = {
         ...env,
         ...jobEnv(issuer, current, sha),

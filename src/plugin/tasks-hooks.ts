@@ -11,6 +11,7 @@ export async function preTasksExecution(options: MonochangePluginOptions | undef
   const names = resolveTargetNames(options);
   const publishTargets = [names.publish, names.releasePublish].filter((n): n is string => typeof n === 'string');
   const { preflightPublishRun } = await import('../core/publish/preflight');
+  const { handOffOidcToken } = await import('../core/publish/oidc-handoff');
   const { parseNxArgv } = await import('../core/publish/run-argv');
   // Batch executors run every task of the run in one process and pace their uploads by this
   // (Nx hands them no --parallel); Nx copies what this hook sets in process.env to the tasks.
@@ -18,6 +19,8 @@ export async function preTasksExecution(options: MonochangePluginOptions | undef
   if (parallel) process.env.MONOCHANGE_NX_PARALLEL = String(parallel);
   else delete process.env.MONOCHANGE_NX_PARALLEL;
   try {
+    const ours = [...publishTargets, names.placeholderPublish, names.readiness].filter((n): n is string => typeof n === 'string');
+    await handOffOidcToken({ root: context.workspaceRoot, argv: context.argv, env: process.env, targets: ours });
     await preflightPublishRun({ root: context.workspaceRoot, argv: context.argv, env: process.env, publishTargets, log: (line) => console.log(line) });
   } catch (error) {
     throw forNx(error);

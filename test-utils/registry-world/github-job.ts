@@ -40,8 +40,8 @@ export const DEFAULT_JOB: GithubJob = {
   visibility: 'public',
 };
 
-/** Minted tokens carry fixed `iat`/`exp`; an hour covers a whole e2e run or demo. */
-const TOKEN_LIFETIME_SECONDS = 3600;
+/** As long as GitHub's tokens live; the loopback issuer moves `iat`/`exp` to each request. */
+const TOKEN_LIFETIME_SECONDS = 300;
 
 export function jobClaims(issuer: LoopbackOidcIssuer, job: GithubJob, sha: string): Claims {
   const repository = `${job.owner}/${job.repo}`;
@@ -66,6 +66,7 @@ export function jobClaims(issuer: LoopbackOidcIssuer, job: GithubJob, sha: strin
     environment: job.environment ?? undefined,
     runner_environment: job.runnerEnvironment,
     run_id: job.runId,
+    run_attempt: '1',
   });
 }
 

@@ -36,3 +36,21 @@ export function pathKind(root: string, relative: string): PathKind {
     return 'missing';
   }
 }
+
+/**
+ * The real directory `relative` resolves to (symlinks followed) when that lies outside the real
+ * workspace root; `undefined` when it stays inside or cannot be resolved.
+ */
+export function realPathOutside(root: string, relative: string): string | undefined {
+  let realRoot: string;
+  let realDir: string;
+  try {
+    realRoot = fs.realpathSync(root);
+    realDir = fs.realpathSync(path.join(root, relative));
+  } catch {
+    return undefined;
+  }
+  const inside = path.relative(realRoot, realDir);
+  const escapes = inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
+  return escapes ? realDir : undefined;
+}

@@ -4,7 +4,7 @@ import type { ConfigProblem } from './config-problem';
 import { describeFound } from './describe-value';
 import { formatKeyPath, formatSegment } from './key-path';
 import { guessPackageType } from './manifest-hint';
-import { normalizeRelativePath, pathKind } from './relative-path';
+import { normalizeRelativePath, pathKind, realPathOutside } from './relative-path';
 import { applyPublish, publishTableProblems, registryOverrideProblem } from './resolve-publish';
 import { PACKAGE_ID_PATTERN, type RawConfig, type RawPackage } from './schema';
 import type { PackageConfig, PublishSettings } from './types';
@@ -91,7 +91,13 @@ function checkedPath(id: string, value: string, context: PackageContext, problem
   const keyPath = ['package', id, 'path'];
   const normalized = normalizeRelativePath(value, context.root);
   const kind = normalized.ok && context.checkPaths ? pathKind(context.root, normalized.value) : undefined;
-  if (normalized.ok && (kind === undefined || kind === 'directory')) return normalized.value; // no message to build
+  if (normalized.ok && kind === 'directory') {
+    const outside = symlinkOutsideProblem(id, value, normalized.value, context.root);
+    if (!outside) return normalized.value;
+    problems.push(outside);
+    return undefined;
+  }
+  if (normalized.ok && kind === undefined) return normalized.value; // no message to build
   const key = formatKeyPath(keyPath);
   if (!normalized.ok) {
     problems.push(
@@ -130,6 +136,19 @@ function checkedPath(id: string, value: string, context: PackageContext, problem
         : `point \`path\` at the directory holding the manifest: \`path = "${parent}"\``,
   });
   return undefined;
+}
+
+/** A package directory that exists in the workspace but is (or lies under) a symlink to a directory outside it. */
+function symlinkOutsideProblem(id: string, value: string, relative: string, root: string): ConfigProblem | undefined {
+  const target = realPathOutside(root, relative);
+  if (target === undefined) return undefined;
+  return {
+    code: 'config.invalid-path',
+    path: ['package', id, 'path'],
+    problem: `\`[${formatKeyPath(['package', id])}] path\` = "${relative}" resolves through a symlink to ${target}, outside the workspace root ${root}`,
+    found: describeFound(value),
+    fix: `packages must live inside the workspace root: replace the symlink with the package directory itself (or a symlink to a directory inside ${root}), or move monochange.toml up to a directory that contains ${target}`,
+  };
 }
 
 function missingTypeProblem(id: string, relative: string | undefined, context: PackageContext): ConfigProblem {

@@ -1,6 +1,5 @@
-import { checkClaimsForPackage } from '../ci/oidc';
+import { checkClaimsForPackage, customRegistryClaimRules } from '../ci/oidc';
 import type { MonochangeConfig } from '../config/types';
-import { goTagFor } from '../registries/go-proxy';
 import { npmTrustCommandFor } from '../registries/npm';
 import { checkProvenance, configuredOrManualOutcome, disabledOutcome, enforceTrust, plannedOutcome } from '../trust';
 import type { Env, TrustOutcome } from '../types';
@@ -23,30 +22,29 @@ export function createTrustGate(config: MonochangeConfig, resolution: IdentityRe
         if (resolution.oidc.status === 'refused') {
           return { allowed: false, code: resolution.oidc.code, reason: `\`${pkg.id}\` refused: ${resolution.oidc.reason}` };
         }
-        const verdict = enforceTrust({ pkg, registry, identity, env, config });
+        const unverifiedReason = 'reason' in resolution.oidc ? resolution.oidc.reason : undefined;
+        const dirs = { root: config.root, packageDir: target.manifest.dir };
+        const verdict = enforceTrust({ pkg, registry, identity, env, config, unverifiedReason, dirs });
         if (!verdict.allowed) return { allowed: false, code: verdict.code, reason: verdict.reason };
-        if (identity.provider === 'github_actions') {
-          if (resolution.oidc.status !== 'verified') {
-            const why = 'reason' in resolution.oidc ? resolution.oidc.reason : 'no OIDC token was verified';
-            return { allowed: false, code: 'oidc.unverified', reason: `\`${pkg.id}\` requires an identity confirmed by the signed OIDC token, but ${why}` };
-          }
-          const context = verdict.context;
-          const claims = checkClaimsForPackage({
-            identity,
-            registry,
-            expected: {
-              repository: context?.repository ?? pkg.publish.trustedPublishing.repository ?? '',
-              workflow: context?.workflow ?? pkg.publish.trustedPublishing.workflow ?? '',
-              environment: context?.environment,
-              repositoryId: pkg.publish.trustedPublishing.repositoryId,
-              repositoryOwnerId: pkg.publish.trustedPublishing.repositoryOwnerId,
-              tag: expectedTag(target, identity.refName),
-              provenance: pkg.publish.attestations.requireRegistryProvenance,
-            },
-          });
-          if (!claims.ok) return { allowed: false, code: claims.code, reason: `\`${pkg.id}\` refused: ${claims.reason}` };
-          warnings.push(...(claims.warnings ?? []));
-        }
+        warnings.push(...(verdict.warnings ?? []));
+        const context = verdict.context;
+        const rules = target.adapter?.trust.claims ?? customRegistryClaimRules(registry);
+        const claims = checkClaimsForPackage({
+          identity,
+          rules,
+          expected: {
+            repository: context?.repository ?? pkg.publish.trustedPublishing.repository ?? '',
+            workflow: context?.workflow ?? pkg.publish.trustedPublishing.workflow ?? '',
+            // Only a configured environment is an expectation; the job's own would check nothing.
+            environment: context?.sources.environment === 'config' ? context.environment : undefined,
+            repositoryId: pkg.publish.trustedPublishing.repositoryId,
+            repositoryOwnerId: pkg.publish.trustedPublishing.repositoryOwnerId,
+            tags: target.adapter?.trust.releaseTags?.(target.manifest, target.version),
+            provenance: pkg.publish.attestations.requireRegistryProvenance,
+          },
+        });
+        if (!claims.ok) return { allowed: false, code: claims.code, reason: `\`${pkg.id}\` refused: ${claims.reason}` };
+        warnings.push(...claims.warnings);
       }
       const provenance = checkProvenance({ pkg, registry, identity });
       if (!provenance.ok) return { allowed: false, code: provenance.code, reason: provenance.reason };
@@ -69,16 +67,4 @@ export function createTrustGate(config: MonochangeConfig, resolution: IdentityRe
       return phase === 'planned' ? plannedOutcome(input) : configuredOrManualOutcome(input);
     },
   };
-}
-
-/** Tag-bound registries (pub.dev, Go) must run from the tag of the version being published. */
-function expectedTag(target: PackageTarget, refName: string | undefined): string | undefined {
-  const registry = target.pkg.publish.registry;
-  if (registry === 'go_proxy') return goTagFor(target.manifest, target.version);
-  if (registry === 'pub_dev') {
-    const v = target.version.replace(/[.+]/g, '\\$&');
-    if (refName && new RegExp(`(^|-)v?${v}$`).test(refName)) return refName;
-    return `${target.name}-v${target.version}`;
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -9,11 +9,14 @@ import { packageConfig, placeholderRequest, publishRequest } from '../../../test
 import { isMonochangeError } from '../errors';
 import type { CargoData, Manifest } from '../manifests/types';
 import type { Env } from '../types';
-import { createExecaRunner } from '../util/command';
+import { createExecaRunner, type CommandRunner, type CommandSpec } from '../util/command';
 import { HttpClient } from '../util/http';
 import { cargoReadinessBlockers, cratesIoRegistry, sparseIndexPath } from './crates-io';
 
 const http = new HttpClient({ retries: 0 });
+
+// Real cargo builds on a slow two-core machine.
+jest.setTimeout(120_000);
 
 function crateManifest(dir: string, name: string, version: string, cargo: Partial<CargoData> = {}): Manifest {
   return {
@@ -189,7 +192,9 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
     const { dir, manifest, pkg } = await crate('tiny-dry');
     const attempt = await cratesIoRegistry.publish(publishRequest(tmp, pkg, manifest, '0.1.0', registry.env(), { dryRun: true }), runner);
     expect(attempt.status).toBe('planned');
-    expect(attempt.command).toBe(`cargo publish --locked --manifest-path ${path.join(dir, 'Cargo.toml')} --index sparse+${registry.indexUrl}/ --dry-run`);
+    expect(attempt.command).toBe(
+      `CARGO_REGISTRIES_MONOCHANGE_OVERRIDE_INDEX=sparse+${registry.indexUrl}/ cargo publish --locked --manifest-path ${path.join(dir, 'Cargo.toml')} --registry monochange-override --dry-run`,
+    );
     expect(attempt.stderr).toContain('aborting upload due to dry run');
     expect(registry.putCount()).toBe(0);
     expect(registry.stub.requests.some((r) => r.path === '/index/config.json')).toBe(true);
@@ -200,7 +205,8 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
     const env = { ...registry.env(), CARGO_REGISTRY_TOKEN: TOKEN };
     const attempt = await cratesIoRegistry.publish(publishRequest(tmp, pkg, manifest, '0.1.0', env), runner);
     expect(attempt).toMatchObject({ status: 'published', message: 'published tiny-real 0.1.0 to crates.io' });
-    expect(attempt.command).toContain('--token ***');
+    expect(attempt.command).toMatch(/ cargo publish --locked .* --dry-run && CARGO_REGISTRIES_MONOCHANGE_OVERRIDE_INDEX=\S+ cargo publish --no-verify --locked /);
+    expect(attempt.command).not.toContain('--token');
     expect(attempt.command).not.toContain(TOKEN);
     expect(`${attempt.stdout}${attempt.stderr}`).not.toContain(TOKEN);
     expect(registry.putCount()).toBe(1);
@@ -215,12 +221,61 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
     expect(registry.putCount()).toBe(1);
   });
 
+  it('runs build.rs without the token or OIDC variables, and uploads with the token by environment only', async () => {
+    const name = 'tiny-buildrs';
+    const dir = path.join(tmp, name);
+    await writeCrate(dir, name, '0.1.0');
+    const seen = path.join(tmp, 'buildrs-seen.txt');
+    const variables = ['CARGO_REGISTRY_TOKEN', 'CARGO_REGISTRIES_MONOCHANGE_OVERRIDE_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN'];
+    await writeFile(
+      path.join(dir, 'build.rs'),
+      [
+        'use std::io::Write;',
+        'fn main() {',
+        '    println!("cargo:rerun-if-changed=build.rs");',
+        `    let mut out = std::fs::OpenOptions::new().create(true).append(true).open(${JSON.stringify(seen)}).unwrap();`,
+        `    for key in [${variables.map((v) => JSON.stringify(v)).join(', ')}] {`,
+        '        write!(out, "{}={} ", key, std::env::var(key).unwrap_or_else(|_| "absent".to_string())).unwrap();',
+        '    }',
+        '    writeln!(out).unwrap();',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const jobEnv: Env = {
+      ...process.env,
+      CARGO_HOME: cargoHome,
+      CARGO_TERM_COLOR: 'never',
+      ...registry.env(),
+      CARGO_REGISTRY_TOKEN: TOKEN,
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-actions-request-token',
+    };
+    const calls: CommandSpec[] = [];
+    const real = createExecaRunner(jobEnv);
+    const recording: CommandRunner = { run: (spec, options) => (calls.push(spec), real.run(spec, options)) };
+    const attempt = await cratesIoRegistry.publish(publishRequest(tmp, packageConfig(name, name, 'cargo', 'crates_io'), crateManifest(dir, name, '0.1.0'), '0.1.0', jobEnv), recording);
+
+    expect(attempt).toMatchObject({ status: 'published', message: 'published tiny-buildrs 0.1.0 to crates.io' });
+    // build.rs ran once, in the verification build, and saw none of the credentials.
+    expect((await readFile(seen, 'utf8')).trim().split('\n')).toEqual([variables.map((v) => `${v}=absent`).join(' ')]);
+    expect(registry.uploads.find((u) => u.name === name)).toMatchObject({ vers: '0.1.0', authorization: TOKEN });
+    expect(calls.map((c) => [c.args.includes('--dry-run') ? 'verify' : 'upload', c.credentials])).toEqual([
+      ['verify', undefined],
+      ['upload', ['CARGO_REGISTRIES_MONOCHANGE_OVERRIDE_TOKEN']],
+    ]);
+    expect(calls.flatMap((c) => c.args).some((arg) => arg.includes(TOKEN) || arg.startsWith('--token'))).toBe(false);
+    expect(JSON.stringify(attempt)).not.toContain(TOKEN);
+  });
+
   it('refuses a real upload to an overridden index without a token, before running cargo', async () => {
     const { manifest, pkg } = await crate('tiny-notoken');
+    const puts = registry.putCount();
     const attempt = await cratesIoRegistry.publish(publishRequest(tmp, pkg, manifest, '0.1.0', registry.env()), runner);
     expect(attempt).toMatchObject({ status: 'failed', authFailure: true });
     expect(attempt.message).toContain('set CARGO_REGISTRY_TOKEN');
-    expect(registry.putCount()).toBe(1);
+    expect(attempt.message).toContain('CARGO_REGISTRIES_MONOCHANGE_OVERRIDE_TOKEN, never on the command line');
+    expect(registry.putCount()).toBe(puts);
   });
 
   it('flags an upload the registry rejects with 403 as an auth failure with a fix', async () => {
@@ -313,6 +368,15 @@ describe('crates.io adapter details', () => {
     const m = crateManifest('/work/crates/core', 'core', '1.2.3');
     const attempt = await cratesIoRegistry.publish(publishRequest('/work', packageConfig('core', 'crates/core', 'cargo', 'crates_io'), m, '1.2.3', {}), recording);
     expect(attempt.status).toBe('published');
-    expect(seen).toEqual([{ command: 'cargo', args: ['publish', '--locked', '--manifest-path', '/work/crates/core/Cargo.toml'], cwd: '/work/crates/core' }]);
+    expect(seen).toEqual([
+      { command: 'cargo', args: ['publish', '--locked', '--manifest-path', '/work/crates/core/Cargo.toml', '--dry-run'], cwd: '/work/crates/core', env: {} },
+      {
+        command: 'cargo',
+        args: ['publish', '--no-verify', '--locked', '--manifest-path', '/work/crates/core/Cargo.toml'],
+        cwd: '/work/crates/core',
+        env: {},
+        credentials: ['CARGO_REGISTRY_TOKEN'],
+      },
+    ]);
   });
 });

@@ -1,14 +1,16 @@
 import path from 'node:path';
 import type { Manifest } from '../manifests/types';
+import type { Env } from '../types';
 import type { CommandRunner, CommandSpec } from '../util/command';
-import type { FailureRules } from './support/command-step';
+import type { FailureRules, StepResult } from './support/command-step';
 import { describeCommand, failedAttempt, isSuccess, outputFields, outputSummary, runStep } from './support/command-step';
 import { withTempDir } from './support/temp-dir';
 import type { PlaceholderRequest, PublishAttempt, PublishRequest, RegistryAdapter } from './types';
 import { crateVersionExists } from './crates-io/lookup';
 import { writeCargoPlaceholder } from './crates-io/placeholder-manifest';
-import { cargoTarget, type CargoTarget } from './crates-io/publish-target';
+import { cargoTarget, describeTargetEnv, type CargoTarget } from './crates-io/publish-target';
 import { CRATES_IO_API_ENV, DEFAULT_CRATES_IO_API, cratesApiUrl } from './crates-io/urls';
+import { cratesIoTrustRules } from './crates-io/trust-rules';
 
 export { cargoReadinessBlockers } from './crates-io/readiness';
 export { sparseIndexPath } from './crates-io/sparse-index';
@@ -39,49 +41,89 @@ function missingTokenAttempt(target: Extract<CargoTarget, { kind: 'index' }>, co
     status: 'failed',
     authFailure: true,
     command,
-    message: `publishing to the overridden crate index ${target.index} needs a token, and cargo only takes one on the command line with --index. Fix: set CARGO_REGISTRY_TOKEN for this run`,
+    message: `publishing to the overridden crate index ${target.index} needs a token. Fix: set CARGO_REGISTRY_TOKEN for this run (cargo receives it as ${target.tokenVariable}, never on the command line)`,
   };
 }
 
-async function runCargo(spec: CommandSpec, target: CargoTarget, req: PublishRequest | PlaceholderRequest, runner: CommandRunner, what: { name: string; version: string; placeholder: boolean }): Promise<PublishAttempt> {
-  const thing = `${what.placeholder ? 'placeholder ' : ''}${what.name} ${what.version}`;
-  if (target.kind === 'index' && target.tokenMissing) return missingTokenAttempt(target, describeCommand(spec, req.env));
-  const step = await runStep(runner, spec, req.env);
+/** One crate to publish: `publish` with the crate's own arguments, and where to. */
+interface CargoPublish {
+  args: string[];
+  cwd: string;
+  target: CargoTarget;
+  what: { name: string; version: string; placeholder: boolean };
+}
+
+function describeCrate(what: CargoPublish['what']): string {
+  return `${what.placeholder ? 'placeholder ' : ''}${what.name} ${what.version}`;
+}
+
+/** `cargo publish --dry-run`: packages and verify-builds the crate (build.rs runs), uploads nothing, is granted no credential. */
+function verifySpec(p: CargoPublish): CommandSpec {
+  return { command: 'cargo', args: [...p.args, ...p.target.args, '--dry-run'], cwd: p.cwd, env: p.target.env };
+}
+
+/** `cargo publish --no-verify`: packages again without building and uploads; the only step granted the token (by environment). */
+function uploadSpec(p: CargoPublish): CommandSpec {
+  const [subcommand, ...rest] = p.args;
+  return {
+    command: 'cargo',
+    args: [subcommand, '--no-verify', ...rest, ...p.target.args],
+    cwd: p.cwd,
+    env: { ...p.target.env, ...p.target.uploadEnv },
+    credentials: [p.target.tokenVariable],
+  };
+}
+
+async function runCargoStep(runner: CommandRunner, spec: CommandSpec, p: CargoPublish, env: Env): Promise<StepResult> {
+  const step = await runStep(runner, spec, env);
+  return { ...step, command: `${describeTargetEnv(p.target)}${step.command}` };
+}
+
+async function dryRunCargo(p: CargoPublish, req: PublishRequest | PlaceholderRequest, runner: CommandRunner): Promise<PublishAttempt> {
+  const step = await runCargoStep(runner, verifySpec(p), p, req.env);
   const fields = outputFields([step]);
-  if (isSuccess(step)) {
-    return req.dryRun
-      ? { status: 'planned', message: `would publish ${thing} to ${LABEL} (\`cargo publish --dry-run\` passed)`, ...fields }
-      : { status: 'published', message: `published ${thing} to ${LABEL}`, ...fields };
-  }
+  const thing = describeCrate(p.what);
+  if (isSuccess(step)) return { status: 'planned', message: `would publish ${thing} to ${LABEL} (\`cargo publish --dry-run\` passed)`, ...fields };
   // A release dry run fails when a crate depends on a version that this same run would publish
   // first, so it stays planned with the problem shown (reference §8.3). A placeholder has no such
   // dependencies: its dry-run failure is real.
-  if (req.dryRun && !what.placeholder && !step.spawnError) {
+  if (!p.what.placeholder && !step.spawnError) {
     return { status: 'planned', message: `would publish ${thing} to ${LABEL}; the dry run reported: ${outputSummary(step)}`, ...fields };
   }
-  return failedAttempt([step], failureRules(req.manifest), req.dryRun ? 'dry run' : '');
+  return failedAttempt([step], failureRules(req.manifest), 'dry run');
+}
+
+/** Verify without credentials, then upload with the token only: build.rs never runs beside the token. */
+async function publishCargo(p: CargoPublish, req: PublishRequest | PlaceholderRequest, runner: CommandRunner): Promise<PublishAttempt> {
+  if (req.dryRun) return dryRunCargo(p, req, runner);
+  if (p.target.kind === 'index' && p.target.tokenMissing) {
+    return missingTokenAttempt(p.target, `${describeTargetEnv(p.target)}${describeCommand(uploadSpec(p), req.env)}`);
+  }
+  const verified = await runCargoStep(runner, verifySpec(p), p, req.env);
+  if (!isSuccess(verified)) return failedAttempt([verified], failureRules(req.manifest), 'verify');
+  const uploaded = await runCargoStep(runner, uploadSpec(p), p, req.env);
+  if (!isSuccess(uploaded)) return failedAttempt([verified, uploaded], failureRules(req.manifest));
+  return { status: 'published', message: `published ${describeCrate(p.what)} to ${LABEL}`, ...outputFields([verified, uploaded]) };
 }
 
 async function publish(req: PublishRequest, runner: CommandRunner): Promise<PublishAttempt> {
   const target = cargoTarget(req.env, req.dryRun, req.pkg.id);
-  const args = ['publish', '--locked', '--manifest-path', path.resolve(req.manifest.file), ...target.args];
-  if (req.dryRun) args.push('--dry-run');
-  return runCargo({ command: 'cargo', args, cwd: req.manifest.dir }, target, req, runner, { name: req.manifest.name, version: req.version, placeholder: false });
+  const args = ['publish', '--locked', '--manifest-path', path.resolve(req.manifest.file)];
+  return publishCargo({ args, cwd: req.manifest.dir, target, what: { name: req.manifest.name, version: req.version, placeholder: false } }, req, runner);
 }
 
 async function publishPlaceholder(req: PlaceholderRequest, runner: CommandRunner): Promise<PublishAttempt> {
   const target = cargoTarget(req.env, req.dryRun, req.pkg.id);
   return withTempDir('cargo-placeholder', async (dir) => {
     await writeCargoPlaceholder(dir, req);
-    // `cargo publish --dry-run` packages, builds and checks the index without uploading: side-effect free.
-    const args = ['publish', '--allow-dirty', '--manifest-path', path.join(dir, 'Cargo.toml'), ...target.args];
-    if (req.dryRun) args.push('--dry-run');
-    return runCargo({ command: 'cargo', args, cwd: req.manifest.dir }, target, req, runner, { name: req.manifest.name, version: '0.0.0', placeholder: true });
+    const args = ['publish', '--allow-dirty', '--manifest-path', path.join(dir, 'Cargo.toml')];
+    return publishCargo({ args, cwd: req.manifest.dir, target, what: { name: req.manifest.name, version: '0.0.0', placeholder: true } }, req, runner);
   });
 }
 
 export const cratesIoRegistry: RegistryAdapter = {
   id: 'crates_io',
+  trust: cratesIoTrustRules,
   label: LABEL,
   baseUrlEnv: CRATES_IO_API_ENV,
   defaultBaseUrl: DEFAULT_CRATES_IO_API,

@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { buildGoProxyFolder, serveGoProxyFolder } from '../../../test-utils/go-proxy';
 import { refusedPortUrl, startHttpStub, type HttpStub } from '../../../test-utils/http-stub';
 import { packageConfig, placeholderRequest, publishRequest } from '../../../test-utils/registry-request';
+import { MonochangeError } from '../errors';
 import type { Manifest } from '../manifests/types';
 import type { Env } from '../types';
 import { createExecaRunner, type CommandRunner } from '../util/command';
@@ -59,6 +60,7 @@ describe('Go publishing with real git', () => {
   let origin: string;
   let proxy: HttpStub;
   let runner: CommandRunner;
+  let runnerEnv: Env;
   let gitEnv: Record<string, string>;
   const rootManifest = () => goManifest(repo, ROOT_MODULE, '');
   const apiManifest = () => goManifest(repo, API_MODULE, 'sub/Api');
@@ -88,9 +90,9 @@ describe('Go publishing with real git', () => {
     git(repo, 'remote', 'add', 'origin', origin);
     git(repo, 'push', '-q', 'origin', 'main');
     proxy = await startHttpStub();
-    const childEnv: Env = { ...process.env, ...gitEnv };
-    for (const key of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) delete childEnv[key];
-    runner = createExecaRunner(childEnv);
+    runnerEnv = { ...process.env, ...gitEnv };
+    for (const key of ['GIT_AUTHOR_NAME', 'GIT_AUTHOR_EMAIL', 'GIT_COMMITTER_NAME', 'GIT_COMMITTER_EMAIL']) delete runnerEnv[key];
+    runner = createExecaRunner(runnerEnv);
   });
   afterAll(async () => {
     await proxy.close();
@@ -101,7 +103,7 @@ describe('Go publishing with real git', () => {
     const before = { local: localTags(), origin: originTags() };
     const attempt = await goProxyRegistry.publish(publishRequest(repo, apiPkg, apiManifest(), '1.2.0', env(), { dryRun: true }), runner);
     expect(attempt.status).toBe('planned');
-    expect(attempt.command).toBe(`git tag -a sub/Api/v1.2.0 -m '${API_MODULE} sub/Api/v1.2.0' && git push origin refs/tags/sub/Api/v1.2.0`);
+    expect(attempt.command).toBe(`git tag -a -m '${API_MODULE} sub/Api/v1.2.0' -- sub/Api/v1.2.0 && git push -- origin refs/tags/sub/Api/v1.2.0`);
     expect(localTags()).toEqual(before.local);
     expect(originTags()).toEqual(before.origin);
     expect(proxy.requests).toEqual([]);
@@ -112,7 +114,7 @@ describe('Go publishing with real git', () => {
     const attempt = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.0.0', env()), runner);
     expect(attempt.status).toBe('published');
     expect(attempt.message).toBe(`tagged v1.0.0 and pushed it to \`origin\`; the Go proxy serves ${ROOT_MODULE} v1.0.0`);
-    expect(attempt.command).toBe(`git tag -a v1.0.0 -m '${ROOT_MODULE} v1.0.0' && git push origin refs/tags/v1.0.0`);
+    expect(attempt.command).toBe(`git tag -a -m '${ROOT_MODULE} v1.0.0' -- v1.0.0 && git push -- origin refs/tags/v1.0.0`);
     expect(originTags()).toContain('refs/tags/v1.0.0');
     expect(git(repo, 'cat-file', '-t', 'v1.0.0')).toBe('tag');
     expect(git(repo, 'rev-parse', 'v1.0.0^{commit}')).toBe(git(repo, 'rev-parse', 'HEAD'));
@@ -205,7 +207,7 @@ describe('Go publishing with real git', () => {
     const attempt = await goProxyRegistry.publishPlaceholder(placeholderRequest(repo, apiPkg, apiManifest(), env(), { dryRun: true }), runner);
     expect(attempt.status).toBe('planned');
     expect(attempt.message).toContain('would tag sub/Api/v0.0.0 on a new commit holding only sub/Api/go.mod and sub/Api/README.md');
-    expect(attempt.command).toBe(`git tag -a sub/Api/v0.0.0 -m '${API_MODULE} sub/Api/v0.0.0 placeholder' <placeholder-commit> && git push origin refs/tags/sub/Api/v0.0.0`);
+    expect(attempt.command).toBe(`git tag -a -m '${API_MODULE} sub/Api/v0.0.0 placeholder' -- sub/Api/v0.0.0 <placeholder-commit> && git push -- origin refs/tags/sub/Api/v0.0.0`);
     expect(localTags()).toEqual(before.local);
     expect(originTags()).toEqual(before.origin);
   });
@@ -232,6 +234,116 @@ describe('Go publishing with real git', () => {
     expect(attempt.status).toBe('published');
     expect(git(repo, 'ls-tree', '-r', '--name-only', 'v0.0.0').split('\n')).toEqual(['README.md', 'go.mod']);
     expect(originTags()).toContain('refs/tags/v0.0.0');
+  });
+
+  describe('MONOCHANGE_GO_REMOTE is checked before git runs', () => {
+    const SPAWN_TIMEOUT_MS = 30_000;
+    const GIT_TEST_TIMEOUT_MS = 60_000;
+    const marker = (name: string) => path.join(tmp, `${name}-${process.pid}-${Date.now()}`);
+
+    /** Records every command and gives each one a deadline. */
+    function recordingRunner(inner: CommandRunner): { runner: CommandRunner; calls: string[][] } {
+      const calls: string[][] = [];
+      return { calls, runner: { run: (spec) => (calls.push([spec.command, ...spec.args]), inner.run(spec, { signal: AbortSignal.timeout(SPAWN_TIMEOUT_MS) })) } };
+    }
+
+    /** Release publish, dry run and placeholder with `remote`: each must throw a MonochangeError. */
+    async function refusals(remote: string, inner: CommandRunner): Promise<{ errors: unknown[]; calls: string[][] }> {
+      const rec = recordingRunner(inner);
+      const e = env({ MONOCHANGE_GO_REMOTE: remote });
+      const errors = [
+        await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.4.0', e), rec.runner).catch((error: unknown) => error),
+        await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.4.0', e, { dryRun: true }), rec.runner).catch((error: unknown) => error),
+        await goProxyRegistry.publishPlaceholder(placeholderRequest(repo, apiPkg, apiManifest(), e), rec.runner).catch((error: unknown) => error),
+      ];
+      return { errors, calls: rec.calls };
+    }
+
+    it(
+      'refuses `--upload-pack=…`: no git command runs, the command it names is not run, no tag is made',
+      async () => {
+        const file = marker('upload-pack');
+        const remote = `--upload-pack=touch ${file};:`;
+        const { errors, calls } = await refusals(remote, runner);
+        for (const error of errors) {
+          expect(error).toBeInstanceOf(MonochangeError);
+          expect((error as MonochangeError).message).toBe(
+            `MONOCHANGE_GO_REMOTE is "${remote}", which starts with "-", so git would read it as an option, not a remote. Fix: set MONOCHANGE_GO_REMOTE to a remote name such as origin, or an https://, ssh://, git@host:path or file:// URL`,
+          );
+        }
+        expect(calls).toEqual([]);
+        expect(existsSync(file)).toBe(false);
+        expect(localTags()).not.toContain('v1.4.0');
+      },
+      GIT_TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'refuses `ext::` even where git itself would run it',
+      async () => {
+        const extEnv: Env = { ...runnerEnv, GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'protocol.ext.allow', GIT_CONFIG_VALUE_0: 'always' };
+        // Control: this git, so configured, does run the program an ext:: remote names.
+        const control = marker('ext-control');
+        try {
+          execFileSync('git', ['ls-remote', `ext::sh -c touch% ${control}`], { cwd: repo, env: extEnv as NodeJS.ProcessEnv, stdio: 'ignore', timeout: SPAWN_TIMEOUT_MS });
+        } catch {
+          // `touch` is no git server: ls-remote fails after running it.
+        }
+        expect(existsSync(control)).toBe(true);
+
+        const file = marker('ext');
+        const { errors, calls } = await refusals(`ext::sh -c touch% ${file}`, createExecaRunner(extEnv));
+        for (const error of errors) {
+          expect(error).toBeInstanceOf(MonochangeError);
+          expect((error as MonochangeError).details).toMatchObject({ code: 'argv.git-transport', key: 'MONOCHANGE_GO_REMOTE' });
+        }
+        expect(calls).toEqual([]);
+        expect(existsSync(file)).toBe(false);
+      },
+      GIT_TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'a file:// URL of the bare origin works, passed after `--`',
+      async () => {
+        const rec = recordingRunner(runner);
+        const remote = `file://${origin}`;
+        const attempt = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.4.0', env({ MONOCHANGE_GO_REMOTE: remote })), rec.runner);
+        expect(attempt.status).toBe('published');
+        expect(attempt.command).toBe(`git tag -a -m '${ROOT_MODULE} v1.4.0' -- v1.4.0 && git push -- ${remote} refs/tags/v1.4.0`);
+        expect(rec.calls).toContainEqual(['git', 'ls-remote', '--tags', '--', remote, 'refs/tags/v1.4.0']);
+        expect(originTags()).toContain('refs/tags/v1.4.0');
+      },
+      GIT_TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'a named remote works, passed after `--`',
+      async () => {
+        git(repo, 'remote', 'add', 'upstream', origin);
+        const attempt = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.5.0', env({ MONOCHANGE_GO_REMOTE: 'upstream' })), runner);
+        expect(attempt.status).toBe('published');
+        expect(attempt.command).toBe(`git tag -a -m '${ROOT_MODULE} v1.5.0' -- v1.5.0 && git push -- upstream refs/tags/v1.5.0`);
+        expect(originTags()).toContain('refs/tags/v1.5.0');
+      },
+      GIT_TEST_TIMEOUT_MS,
+    );
+
+    it(
+      'messages name a remote URL without its credentials',
+      async () => {
+        const closed = await refusedPortUrl();
+        const remote = closed.replace('http://', 'http://bot:s3cret-pass@') + '/repo.git';
+        const masked = `'http://***@${closed.slice('http://'.length)}/repo.git'`;
+        const real = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.6.0', env({ MONOCHANGE_GO_REMOTE: remote })), runner);
+        const dry = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.6.0', env({ MONOCHANGE_GO_REMOTE: remote }), { dryRun: true }), runner);
+        expect(real).toMatchObject({ status: 'failed', message: expect.stringContaining(`could not check \`${closed}/repo.git\` for tag v1.6.0: \`git ls-remote --tags -- ${masked} refs/tags/v1.6.0\` failed`) });
+        expect(dry).toMatchObject({ status: 'planned', message: expect.stringContaining(`push it to \`${closed}/repo.git\``), command: expect.stringContaining(`git push -- ${masked} refs/tags/v1.6.0`) });
+        for (const attempt of [real, dry]) expect(JSON.stringify(attempt)).not.toMatch(/s3cret-pass|bot[:@]/);
+        expect(localTags()).not.toContain('v1.6.0');
+      },
+      GIT_TEST_TIMEOUT_MS,
+    );
   });
 
   describe('lookups against a GOPROXY folder built from the real tags', () => {

@@ -1,16 +1,18 @@
 import type { Manifest } from '../manifests/types';
 import type { Env } from '../types';
+import { assertSafeArg, stripUserinfo } from '../util/argv-guard';
 import type { CommandRunner } from '../util/command';
 import type { FailureRules } from './support/command-step';
 import { describeCommand, failedAttempt, isSuccess, outputFields, outputSummary } from './support/command-step';
 import { withTempDir } from './support/temp-dir';
 import type { PlaceholderRequest, PublishAttempt, PublishRequest, RegistryAdapter } from './types';
-import { git, GitSession } from './go-proxy/git';
+import { annotatedTagArgs, deleteTagArgs, git, GitSession, pushTagArgs } from './go-proxy/git';
 import { goVersionExists, infoUrl } from './go-proxy/lookup';
 import { assertPublishableGoVersion, goTagFor, goVersion, modulePathOf, tagPrefixOf } from './go-proxy/module-path';
 import { buildPlaceholderCommit } from './go-proxy/placeholder-commit';
 import { DEFAULT_GO_PROXY, GO_PROXY_ENV, goProxyUrl, goRemote } from './go-proxy/urls';
 import { warmUpProxy } from './go-proxy/warm-up';
+import { goTrustRules } from './go-proxy/trust-rules';
 
 export { escapeModulePath, goTagFor, goVersion } from './go-proxy/module-path';
 export { DEFAULT_GO_PROXY, GO_PROXY_ENV, GO_REMOTE_ENV } from './go-proxy/urls';
@@ -36,19 +38,25 @@ interface TagContext {
   modulePath: string;
   version: string;
   tag: string;
+  /** As given to git. */
   remote: string;
+  /** For messages: a remote URL without its userinfo. */
+  shownRemote: string;
   session: GitSession;
   env: Env;
   dryRun: boolean;
 }
 
+/** Throws before any git command runs when the remote or the tag could be read as a git option. */
 function context(req: PublishRequest | PlaceholderRequest, version: string, runner: CommandRunner): TagContext {
+  const remote = goRemote(req.env);
   return {
     manifest: req.manifest,
     modulePath: modulePathOf(req.manifest),
     version: goVersion(version),
-    tag: goTagFor(req.manifest, version),
-    remote: goRemote(req.env),
+    tag: assertSafeArg(goTagFor(req.manifest, version), { source: `[package.${req.pkg.id}] path`, what: 'the git tag', tool: 'git' }),
+    remote,
+    shownRemote: stripUserinfo(remote),
     session: new GitSession(runner, req.manifest.dir, req.env),
     env: req.env,
     dryRun: req.dryRun,
@@ -61,7 +69,7 @@ function context(req: PublishRequest | PlaceholderRequest, version: string, runn
  * the checksum database remember them). Returns a failed attempt, or notes for the message.
  */
 async function preflight(c: TagContext): Promise<PublishAttempt | string[]> {
-  const rules = failureRules(c.remote, c.tag);
+  const rules = failureRules(c.shownRemote, c.tag);
   const where = await c.session.repoPrefix();
   if (where.prefix === undefined) return failedAttempt([where.step], rules, `${c.manifest.dir} is not usable as a git working tree`);
   const expected = tagPrefixOf(c.manifest);
@@ -76,7 +84,7 @@ async function preflight(c: TagContext): Promise<PublishAttempt | string[]> {
     return {
       status: 'failed',
       alreadyExists: true,
-      message: `tag ${c.tag} already exists in this repository; Go module tags are permanent, so it is neither moved nor re-created. Fix: if ${c.modulePath} ${c.version} is meant to be that commit, push it (\`git push ${c.remote} refs/tags/${c.tag}\`); otherwise release a new version`,
+      message: `tag ${c.tag} already exists in this repository; Go module tags are permanent, so it is neither moved nor re-created. Fix: if ${c.modulePath} ${c.version} is meant to be that commit, push it (\`git push ${c.shownRemote} refs/tags/${c.tag}\`); otherwise release a new version`,
     };
   }
   const remote = await c.session.remoteTag(c.remote, c.tag);
@@ -84,30 +92,30 @@ async function preflight(c: TagContext): Promise<PublishAttempt | string[]> {
     return {
       status: 'failed',
       alreadyExists: true,
-      message: `tag ${c.tag} already exists on \`${c.remote}\`; Go module tags are permanent, so it is not pushed again. Fix: the Go proxy may simply not have fetched it yet: request ${infoUrl(c.env, c.modulePath, c.version)} or wait, then re-run`,
+      message: `tag ${c.tag} already exists on \`${c.shownRemote}\`; Go module tags are permanent, so it is not pushed again. Fix: the Go proxy may simply not have fetched it yet: request ${infoUrl(c.env, c.modulePath, c.version)} or wait, then re-run`,
     };
   }
   if (!isSuccess(remote.step)) {
-    if (!c.dryRun) return failedAttempt([remote.step], rules, `could not check \`${c.remote}\` for tag ${c.tag}`);
-    return [`could not check \`${c.remote}\` for tag ${c.tag}: ${outputSummary(remote.step)}`];
+    if (!c.dryRun) return failedAttempt([remote.step], rules, `could not check \`${c.shownRemote}\` for tag ${c.tag}`);
+    return [`could not check \`${c.shownRemote}\` for tag ${c.tag}: ${outputSummary(remote.step)}`];
   }
   return [];
 }
 
 /** Creates the annotated tag, pushes it (removing it again when the push fails), warms the proxy up. */
 async function tagAndPush(c: TagContext, tagArgs: string[], identity: Env): Promise<PublishAttempt> {
-  const rules = failureRules(c.remote, c.tag);
+  const rules = failureRules(c.shownRemote, c.tag);
   const tagStep = await c.session.run(tagArgs, identity);
   if (!isSuccess(tagStep)) return failedAttempt([tagStep], rules, `creating tag ${c.tag}`);
-  const pushStep = await c.session.run(['push', c.remote, `refs/tags/${c.tag}`]);
+  const pushStep = await c.session.run(pushTagArgs(c.remote, c.tag));
   if (!isSuccess(pushStep)) {
-    const cleanup = await c.session.run(['tag', '-d', c.tag]);
-    const attempt = failedAttempt([tagStep, pushStep], rules, `pushing tag ${c.tag} to \`${c.remote}\``);
+    const cleanup = await c.session.run(deleteTagArgs(c.tag));
+    const attempt = failedAttempt([tagStep, pushStep], rules, `pushing tag ${c.tag} to \`${c.shownRemote}\``);
     const undo = isSuccess(cleanup) ? 'the local tag was removed again, so a re-run starts clean' : `the local tag could not be removed (${outputSummary(cleanup)}); delete it with \`git tag -d ${c.tag}\` before re-running`;
     return { ...attempt, message: `${attempt.message} (${undo})` };
   }
   const warm = await warmUpProxy(c.env, c.modulePath, c.version);
-  return { status: 'published', message: `tagged ${c.tag} and pushed it to \`${c.remote}\`; ${warm.note}`, ...outputFields([tagStep, pushStep]) };
+  return { status: 'published', message: `tagged ${c.tag} and pushed it to \`${c.shownRemote}\`; ${warm.note}`, ...outputFields([tagStep, pushStep]) };
 }
 
 const withNotes = (message: string, notes: string[]) => (notes.length ? `${message} (${notes.join('; ')})` : message);
@@ -124,14 +132,14 @@ async function publishExistingTagAtHead(c: TagContext): Promise<PublishAttempt |
   const remote = await c.session.remoteTagCommit(c.remote, c.tag);
   if (local !== head && remote !== head) return undefined;
   if (c.dryRun) {
-    return { status: 'planned', message: `tag ${c.tag} is at HEAD; would ${remote === head ? '' : `push it to \`${c.remote}\` and `}ask the Go proxy for ${c.modulePath} ${c.version}` };
+    return { status: 'planned', message: `tag ${c.tag} is at HEAD; would ${remote === head ? '' : `push it to \`${c.shownRemote}\` and `}ask the Go proxy for ${c.modulePath} ${c.version}` };
   }
   if (remote !== head) {
-    const push = await c.session.run(['push', c.remote, `refs/tags/${c.tag}`]);
-    if (!isSuccess(push)) return failedAttempt([push], failureRules(c.remote, c.tag), `pushing tag ${c.tag} to \`${c.remote}\``);
+    const push = await c.session.run(pushTagArgs(c.remote, c.tag));
+    if (!isSuccess(push)) return failedAttempt([push], failureRules(c.shownRemote, c.tag), `pushing tag ${c.tag} to \`${c.shownRemote}\``);
   }
   const warm = await warmUpProxy(c.env, c.modulePath, c.version);
-  return { status: 'published', message: `tag ${c.tag} is at HEAD and on \`${c.remote}\`; ${warm.note}` };
+  return { status: 'published', message: `tag ${c.tag} is at HEAD and on \`${c.shownRemote}\`; ${warm.note}` };
 }
 
 async function publish(req: PublishRequest, runner: CommandRunner): Promise<PublishAttempt> {
@@ -141,12 +149,12 @@ async function publish(req: PublishRequest, runner: CommandRunner): Promise<Publ
   if (atHead) return atHead;
   const pre = await preflight(c);
   if (!Array.isArray(pre)) return pre;
-  const tagArgs = ['tag', '-a', c.tag, '-m', `${c.modulePath} ${c.tag}`];
+  const tagArgs = annotatedTagArgs(c.tag, `${c.modulePath} ${c.tag}`);
   if (req.dryRun) {
     return {
       status: 'planned',
-      message: withNotes(`would tag ${c.tag} at HEAD and push it to \`${c.remote}\` so the Go proxy serves ${c.modulePath} ${c.version}`, pre),
-      command: [git(c.manifest.dir, tagArgs), git(c.manifest.dir, ['push', c.remote, `refs/tags/${c.tag}`])].map((s) => describeCommand(s, req.env)).join(' && '),
+      message: withNotes(`would tag ${c.tag} at HEAD and push it to \`${c.shownRemote}\` so the Go proxy serves ${c.modulePath} ${c.version}`, pre),
+      command: [git(c.manifest.dir, tagArgs), git(c.manifest.dir, pushTagArgs(c.remote, c.tag))].map((s) => describeCommand(s, req.env)).join(' && '),
     };
   }
   return tagAndPush(c, tagArgs, await c.session.identityEnv());
@@ -164,11 +172,11 @@ async function publishPlaceholder(req: PlaceholderRequest, runner: CommandRunner
   const message = `${c.modulePath} ${c.tag} placeholder`;
   const files = prefix ? `${prefix}/go.mod and ${prefix}/README.md` : 'go.mod and README.md';
   if (req.dryRun) {
-    const tag = describeCommand(git(c.manifest.dir, ['tag', '-a', c.tag, '-m', message, 'PLACEHOLDER_COMMIT']), req.env).replace('PLACEHOLDER_COMMIT', '<placeholder-commit>');
+    const tag = describeCommand(git(c.manifest.dir, annotatedTagArgs(c.tag, message, 'PLACEHOLDER_COMMIT')), req.env).replace('PLACEHOLDER_COMMIT', '<placeholder-commit>');
     return {
       status: 'planned',
-      message: withNotes(`would tag ${c.tag} on a new commit holding only ${files} (on no branch; the working tree is not touched) and push it to \`${c.remote}\``, pre),
-      command: `${tag} && ${describeCommand(git(c.manifest.dir, ['push', c.remote, `refs/tags/${c.tag}`]), req.env)}`,
+      message: withNotes(`would tag ${c.tag} on a new commit holding only ${files} (on no branch; the working tree is not touched) and push it to \`${c.shownRemote}\``, pre),
+      command: `${tag} && ${describeCommand(git(c.manifest.dir, pushTagArgs(c.remote, c.tag)), req.env)}`,
     };
   }
   const identity = await c.session.identityEnv();
@@ -180,13 +188,14 @@ async function publishPlaceholder(req: PlaceholderRequest, runner: CommandRunner
       message,
       identity,
     });
-    if (!built.commit) return failedAttempt(built.steps, failureRules(c.remote, c.tag), 'building the placeholder commit');
-    return tagAndPush(c, ['tag', '-a', c.tag, '-m', message, built.commit], identity);
+    if (!built.commit) return failedAttempt(built.steps, failureRules(c.shownRemote, c.tag), 'building the placeholder commit');
+    return tagAndPush(c, annotatedTagArgs(c.tag, message, built.commit), identity);
   });
 }
 
 export const goProxyRegistry: RegistryAdapter = {
   id: 'go_proxy',
+  trust: goTrustRules,
   label: LABEL,
   baseUrlEnv: GO_PROXY_ENV,
   defaultBaseUrl: DEFAULT_GO_PROXY,

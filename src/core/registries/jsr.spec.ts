@@ -9,6 +9,7 @@ import type { Manifest } from '../manifests/types';
 import type { Env } from '../types';
 import { createExecaRunner, type CommandResult, type CommandRunner, type CommandSpec } from '../util/command';
 import { HttpClient } from '../util/http';
+import { grant } from '../util/secret-env';
 import { jsrRegistry, resolveDenoBinary } from './jsr';
 import type { PlaceholderRequest, PublishRequest } from './types';
 
@@ -202,6 +203,17 @@ describe('JSR registry adapter', () => {
       const attempt2 = await jsrRegistry.publish(publishRequest(root, m, { dryRun: false, env: { MONOCHANGE_JSR_BASE_URL: 'http://127.0.0.1:7/' } }), overridden.runner);
       expect(overridden.calls[0].env?.JSR_URL).toBe('http://127.0.0.1:7/');
       expect(attempt2.command).toBe('JSR_URL=http://127.0.0.1:7/ deno publish');
+    });
+
+    it('grants deno publish the GitHub OIDC request variables (deno exchanges them itself), a dry run nothing', async () => {
+      const m = denoManifest('/w/pkg', '@acme/grant', '1.0.0');
+      const { runner, calls } = recordingRunner(undefined, { stdout: 'Successfully published @acme/grant@1.0.0' });
+      await jsrRegistry.publish(publishRequest('/w', m, { dryRun: false }), runner);
+      await jsrRegistry.publish(publishRequest('/w', m, { dryRun: true }), runner);
+      expect(calls.map((c) => [c.args.join(' '), c.credentials])).toEqual([
+        ['publish', grant('jsr-oidc')],
+        ['publish --dry-run --allow-dirty', undefined],
+      ]);
     });
 
     it('reads deno skipping an existing version (exit 0) as already existing, not published', async () => {

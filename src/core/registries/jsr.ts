@@ -3,12 +3,14 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '../types';
 import { renderCommand, type CommandRunner, type CommandSpec } from '../util/command';
+import { grant } from '../util/secret-env';
 import { attemptFromResult } from './command-attempt';
 import { jsrPackageName } from './jsr/name';
 import { findPlaceholderLicense } from './jsr/placeholder-license';
 import { resolveBaseUrl } from './support/base-url';
 import { withTempDir } from './support/temp-dir';
 import type { PublishAttempt, PublishRequest, RegistryAdapter } from './types';
+import { jsrTrustRules } from './jsr/trust-rules';
 
 export { jsrPackageName } from './jsr/name';
 
@@ -41,6 +43,7 @@ interface JsrMeta {
 
 export const jsrRegistry: RegistryAdapter = {
   id: 'jsr',
+  trust: jsrTrustRules,
   label: 'JSR',
   baseUrlEnv: JSR_BASE_URL_ENV,
   defaultBaseUrl: DEFAULT_JSR_BASE_URL,
@@ -100,7 +103,8 @@ export function denoPublishSpec(root: string, cwd: string, env: Env, dryRun: boo
   // deno publishes to JSR_URL (its API at `${JSR_URL}/api/`), so a base URL override must reach it.
   const base = jsrBaseUrl(env);
   if (base !== DEFAULT_JSR_BASE_URL) childEnv.JSR_URL = `${base}/`;
-  return { command: resolveDenoBinary(root), args, cwd, env: childEnv };
+  // deno exchanges the GitHub ID token itself; a dry run needs no credential.
+  return { command: resolveDenoBinary(root), args, cwd, env: childEnv, ...(dryRun ? {} : { credentials: grant('jsr-oidc') }) };
 }
 
 async function runDenoPublish(

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { refusedPortUrl, startHttpStub, type HttpStub } from '../../../test-utils/http-stub';
+import { startNpmOidcProxy, type NpmOidcProxy } from '../../../test-utils/npm-oidc-proxy';
+import { startOidcIssuer, type LoopbackOidcIssuer } from '../../../test-utils/oidc-issuer';
 import { startVerdaccio, type VerdaccioServer } from '../../../test-utils/verdaccio';
 import type { PackageConfig, SourceConfig } from '../config/types';
 import { MonochangeError } from '../errors';
@@ -9,6 +11,7 @@ import type { Manifest, NpmData } from '../manifests/types';
 import type { Env } from '../types';
 import { createExecaRunner, type CommandResult, type CommandRunner, type CommandSpec } from '../util/command';
 import { HttpClient } from '../util/http';
+import { grant } from '../util/secret-env';
 import { npmRegistry } from './npm';
 import type { PlaceholderRequest, PublishRequest } from './types';
 
@@ -100,6 +103,19 @@ function recordingRunner(inner?: CommandRunner, answer?: (spec: CommandSpec) => 
   return { runner, calls };
 }
 
+/** A recording runner whose pack steps leave `<name>-<version>.tgz` in their destination. */
+function packingRunner(answer?: (spec: CommandSpec) => Partial<CommandResult>) {
+  return recordingRunner(undefined, (spec) => {
+    if (spec.args[0] === 'pack') fs.writeFileSync(path.join(spec.args[spec.args.indexOf('--pack-destination') + 1], 'x-1.0.0.tgz'), 'not really a tarball');
+    return spec.args[0] === 'pack' ? {} : (answer?.(spec) ?? {});
+  });
+}
+
+/** Replaces the random temp dir of a pack/publish flow with `<tmp>`. */
+function tmpless(arg: string): string {
+  return arg.replace(/^.*monochange-(npm|pnpm|yarn|bun)-pack-[^/]+/, '<tmp>');
+}
+
 async function packument(url: string, name: string): Promise<Record<string, any>> {
   const res = await fetch(`${url}/${name.replace('/', '%2F')}`);
   expect(res.status).toBe(200);
@@ -175,20 +191,35 @@ describe('npm registry adapter', () => {
     });
   });
 
-  describe('with a real Verdaccio', () => {
+  describe('with a real Verdaccio behind the OIDC token exchange', () => {
     let vd: VerdaccioServer;
+    let issuer: LoopbackOidcIssuer;
+    let proxy: NpmOidcProxy;
     let runner: CommandRunner;
+    /** A GitHub Actions job: npm authenticates by the OIDC exchange only (the npmrc has no token for the proxy). */
     let env: Env;
+    let url: string;
     const http = new HttpClient({ retries: 0 });
+    const OWNER_TOKEN = 'fake-owner-token-for-npm-spec';
     let root: string;
 
     beforeAll(async () => {
       vd = await startVerdaccio({ packages: { '@locked/*': { access: '$all', publish: '$authenticated' } } });
-      env = { ...process.env, ...vd.env };
+      issuer = await startOidcIssuer();
+      proxy = await startNpmOidcProxy({ upstream: vd.url, issuer: issuer.url, ownerTokens: [OWNER_TOKEN] });
+      proxy.trust.set('*', { repository: 'acme/widgets', workflow: 'publish.yml', environment: 'release' });
+      url = proxy.url;
+      // Claims valid for an hour: a slow machine must not see them expire mid-suite.
+      const claims = issuer.claims({ exp: Math.floor(Date.now() / 1000) + 3600 });
+      env = { ...process.env, ...vd.env, MONOCHANGE_NPM_REGISTRY_URL: url, ...issuer.githubEnv(claims) };
       runner = createExecaRunner(env);
       root = tempDir('monochange-npm-spec-');
     });
-    afterAll(() => vd?.stop());
+    afterAll(async () => {
+      await proxy?.close();
+      await issuer?.close();
+      await vd?.stop();
+    });
 
     it('publishes an unscoped package and then finds it (exact and any version)', async () => {
       const dir = path.join(root, 'plain');
@@ -202,9 +233,23 @@ describe('npm registry adapter', () => {
       const { runner: rec, calls } = recordingRunner(runner);
       const attempt = await npmRegistry.publish(publishRequest(root, m, env), rec);
       expect(attempt).toMatchObject({ status: 'published', message: 'published plain-widget 1.0.0 to npm' });
-      expect(calls).toHaveLength(1);
-      expect(calls[0]).toMatchObject({ command: 'npm', args: ['publish', '--access', 'public', '--registry', vd.url], cwd: dir });
-      expect(attempt.command).toBe(`npm publish --access public --registry ${vd.url}`);
+      expect(calls.map((c) => [c.command, ...c.args.map(tmpless)])).toEqual([
+        ['npm', 'pack', '--pack-destination', '<tmp>'],
+        ['npm', 'publish', '<tmp>/plain-widget-1.0.0.tgz', '--ignore-scripts', '--access', 'public', '--registry', url],
+      ]);
+      expect(calls[0].cwd).toBe(dir);
+      expect(calls[0].credentials).toBeUndefined();
+      // The upload runs from the temp dir (no project .npmrc) with empty user and global npmrc files.
+      expect(calls[1].cwd).toBe(path.dirname(calls[1].args[1]));
+      expect(calls[1].credentials).toEqual(grant('npm-oidc'));
+      expect(calls[1].env).toEqual({
+        npm_config_fetch_retries: '0',
+        npm_config_userconfig: path.join(calls[1].cwd, 'empty-user-npmrc'),
+        npm_config_globalconfig: path.join(calls[1].cwd, 'empty-global-npmrc'),
+      });
+      expect(fs.existsSync(calls[1].cwd)).toBe(false);
+      expect(attempt.command).toBe(`npm pack --pack-destination ${calls[1].cwd} && npm publish ${calls[1].args[1]} --ignore-scripts --access public --registry ${url}`);
+      expect(proxy.exchanges).toContainEqual({ name: 'plain-widget', ok: true });
 
       await expect(npmRegistry.versionExists(m, '1.0.0', ctx)).resolves.toBe(true);
       await expect(npmRegistry.versionExists(m, '2.0.0', ctx)).resolves.toBe(false);
@@ -228,7 +273,7 @@ describe('npm registry adapter', () => {
       expect(again.status).toBe('failed');
       expect(again.alreadyExists).toBe(true);
       expect(again.authFailure).toBeUndefined();
-      expect(again.message).toMatch(/^`npm publish --access public --registry http:\/\/127\.0\.0\.1:\d+` failed: /);
+      expect(again.message).toMatch(/^`npm pack --pack-destination \S+ && npm publish \S+acme-scoped-1\.0\.0\.tgz --ignore-scripts --access public --registry http:\/\/127\.0\.0\.1:\d+` failed: /);
       expect(again.message).toContain('previously published');
       expect(again.message).not.toContain('complete log');
       expect(npmRegistry.isAlreadyPublishedOutput(`${again.stderr}`)).toBe(true);
@@ -243,7 +288,9 @@ describe('npm registry adapter', () => {
       const { runner: rec, calls } = recordingRunner(runner);
       const attempt = await npmRegistry.publish(publishRequest(root, m, env, { dryRun: true }), rec);
       expect(attempt).toMatchObject({ status: 'planned', message: 'would publish @acme/dry 3.1.0 to npm' });
-      expect(calls[0].args).toEqual(['publish', '--access', 'public', '--registry', vd.url, '--dry-run']);
+      expect(calls).toHaveLength(1);
+      expect(calls[0].args).toEqual(['publish', '--access', 'public', '--registry', url, '--dry-run']);
+      expect(calls[0].credentials).toBeUndefined();
       expect(vd.storageListing()).toEqual(before);
       await expect(npmRegistry.versionExists(m, null, { env, http })).resolves.toBe(false);
     });
@@ -278,11 +325,12 @@ describe('npm registry adapter', () => {
       expect(attempt).toMatchObject({ status: 'published', message: 'published placeholder @acme/ph 0.0.0 to npm' });
       expect(calls).toHaveLength(1);
       const tempTarget = calls[0].args[1];
-      expect(calls[0]).toMatchObject({ command: 'npm', cwd: dir, args: ['publish', tempTarget, '--access', 'public', '--registry', vd.url] });
+      expect(calls[0]).toMatchObject({ command: 'npm', cwd: dir, args: ['publish', tempTarget, '--ignore-scripts', '--access', 'public', '--registry', url] });
+      expect(calls[0].credentials).toEqual(grant('npm-oidc'));
       expect(tempTarget.startsWith(os.tmpdir())).toBe(true);
       expect(fs.existsSync(tempTarget)).toBe(false);
 
-      const doc = await packument(vd.url, '@acme/ph');
+      const doc = await packument(url, '@acme/ph');
       expect(Object.keys(doc.versions)).toEqual(['0.0.0']);
       expect(doc.versions['0.0.0']).toMatchObject({
         description: 'Placeholder package for @acme/ph',
@@ -298,7 +346,7 @@ describe('npm registry adapter', () => {
       writePackage(dir, json);
       const attempt = await npmRegistry.publishPlaceholder(placeholderRequest(root, npmManifest(dir, json), env), runner);
       expect(attempt.status).toBe('published');
-      const doc = await packument(vd.url, 'ph-plain');
+      const doc = await packument(url, 'ph-plain');
       expect(doc.versions['0.0.0'].repository).toBeUndefined();
 
       const dir3 = path.join(root, 'ph3');
@@ -312,7 +360,7 @@ describe('npm registry adapter', () => {
         releases: { branches: ['main'], enforceForPublish: false, attestations: { requireGithubArtifactAttestations: false } },
       };
       expect((await npmRegistry.publishPlaceholder(placeholderRequest(root, npmManifest(dir3, json3), env, { source }), runner)).status).toBe('published');
-      expect((await packument(vd.url, 'ph-gitea')).versions['0.0.0'].repository).toEqual({ type: 'git', url: 'git+https://git.example.test/team/tools.git' });
+      expect((await packument(url, 'ph-gitea')).versions['0.0.0'].repository).toEqual({ type: 'git', url: 'git+https://git.example.test/team/tools.git' });
     });
 
     it('plans a placeholder dry run without running anything or touching the registry', async () => {
@@ -326,11 +374,75 @@ describe('npm registry adapter', () => {
       expect(attempt).toMatchObject({
         status: 'planned',
         message: 'would publish placeholder @acme/phdry 0.0.0 to npm',
-        command: `npm publish '<tempdir>' --access public --registry ${vd.url}`,
+        command: `npm publish '<tempdir>' --ignore-scripts --access public --registry ${url}`,
       });
       expect(calls).toHaveLength(0);
       expect(vd.storageListing()).toEqual(before);
       await expect(npmRegistry.versionExists(m, null, { env, http })).resolves.toBe(false);
+    });
+
+    it('runs the lifecycle scripts without the OIDC variables and uploads with them', async () => {
+      const dir = path.join(root, 'scripted');
+      const seen = tempDir('monochange-npm-scripts-seen-');
+      const json = {
+        name: '@acme/scripted',
+        version: '1.0.0',
+        files: ['index.js'],
+        scripts: Object.fromEntries(['prepublishOnly', 'prepack', 'prepare', 'postpack'].map((event) => [event, `node record.js ${event}`])),
+      };
+      writePackage(dir, json);
+      const record = (variable: string) => `${JSON.stringify(variable)}: process.env.${variable} ?? 'absent'`;
+      fs.writeFileSync(
+        path.join(dir, 'record.js'),
+        `require('fs').writeFileSync(require('path').join(${JSON.stringify(seen)}, process.argv[2] + '.json'), JSON.stringify({ ${[
+          'ACTIONS_ID_TOKEN_REQUEST_URL',
+          'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+          'NPM_ID_TOKEN',
+          'CARGO_REGISTRY_TOKEN',
+        ]
+          .map(record)
+          .join(', ')} }));\n`,
+      );
+      // GitLab-style: npm takes NPM_ID_TOKEN as the ID token for the exchange (here one the loopback issuer signed).
+      const idToken = await issuer.mint(issuer.claims({ aud: 'npm:127.0.0.1', exp: Math.floor(Date.now() / 1000) + 3600 }));
+      const jobEnv = { ...env, NPM_ID_TOKEN: idToken, CARGO_REGISTRY_TOKEN: 'fake-cargo-token' };
+      const { runner: rec, calls } = recordingRunner(createExecaRunner(jobEnv));
+      const attempt = await npmRegistry.publish(publishRequest(root, npmManifest(dir, json), jobEnv), rec);
+
+      expect(attempt).toMatchObject({ status: 'published', message: 'published @acme/scripted 1.0.0 to npm' });
+      for (const event of ['prepublishOnly', 'prepack', 'prepare', 'postpack']) {
+        expect([event, JSON.parse(fs.readFileSync(path.join(seen, `${event}.json`), 'utf8'))]).toEqual([
+          event,
+          { ACTIONS_ID_TOKEN_REQUEST_URL: 'absent', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'absent', NPM_ID_TOKEN: 'absent', CARGO_REGISTRY_TOKEN: 'absent' },
+        ]);
+      }
+      expect(calls.map((c) => [c.args[0], c.credentials])).toEqual([
+        ['run', undefined],
+        ['pack', undefined],
+        ['publish', grant('npm-oidc')],
+      ]);
+      // The upload step did get the ID token: the exchange happened and the version is in Verdaccio.
+      expect(proxy.exchanges).toContainEqual({ name: '@acme/scripted', ok: true });
+      expect(Object.keys((await packument(url, '@acme/scripted')).versions)).toEqual(['1.0.0']);
+    });
+
+    it('never falls back to a token in the user or global npmrc; placeholders still use them', async () => {
+      const dir = path.join(root, 'fallback');
+      const json = { name: 'no-fallback', version: '1.0.0' };
+      writePackage(dir, json);
+      const configDir = tempDir('monochange-npmrc-');
+      const [userrc, globalrc] = ['user', 'global'].map((name) => path.join(configDir, `${name}.npmrc`));
+      for (const file of [userrc, globalrc]) fs.writeFileSync(file, `//127.0.0.1:${proxy.port}/:_authToken=${OWNER_TOKEN}\n`);
+      // A laptop (no OIDC variables) with the owner's token in both the user and the global npmrc.
+      const laptop: Env = { ...process.env, ...vd.env, MONOCHANGE_NPM_REGISTRY_URL: url, npm_config_userconfig: userrc, npm_config_globalconfig: globalrc };
+      const attempt = await npmRegistry.publish(publishRequest(root, npmManifest(dir, json), laptop), createExecaRunner(laptop));
+      expect(attempt).toMatchObject({ status: 'failed', authFailure: true });
+      expect(attempt.message).toContain('ENEEDAUTH');
+      expect(proxy.uploads.filter((u) => u.name === 'no-fallback')).toEqual([]);
+
+      const placeholder = await npmRegistry.publishPlaceholder(placeholderRequest(root, npmManifest(dir, json), laptop), createExecaRunner(laptop));
+      expect(placeholder.status).toBe('published');
+      expect(proxy.uploads.filter((u) => u.name === 'no-fallback')).toEqual([expect.objectContaining({ version: '0.0.0', status: 201 })]);
     });
 
     describe('pnpm workspace', () => {
@@ -377,11 +489,12 @@ describe('npm registry adapter', () => {
         const attempt = await npmRegistry.publish(publishRequest('/w', m, { MONOCHANGE_NPM_REGISTRY_URL: 'http://127.0.0.1:9' }, { provenance: true, dryRun: true }), rec);
         expect(calls.map((c) => [c.command, ...c.args.map((a) => a.replace(/^.*monochange-pnpm-pack-[^/]+/, '<tmp>'))])).toEqual([
           ['pnpm', 'pack', '--pack-destination', '<tmp>'],
-          ['npm', 'publish', '<tmp>/acme-b-2.0.0.tgz', '--access', 'public', '--provenance', '--registry', 'http://127.0.0.1:9', '--dry-run'],
+          ['npm', 'publish', '<tmp>/acme-b-2.0.0.tgz', '--ignore-scripts', '--access', 'public', '--provenance', '--registry', 'http://127.0.0.1:9', '--dry-run'],
         ]);
         expect(calls.every((c) => c.cwd === '/w/packages/b')).toBe(true);
+        expect(calls.every((c) => c.credentials === undefined)).toBe(true); // a dry run is granted nothing
         expect(attempt.status).toBe('planned');
-        expect(attempt.command).toMatch(/^pnpm pack --pack-destination \S+ && npm publish \S+acme-b-2\.0\.0\.tgz --access public --provenance/);
+        expect(attempt.command).toMatch(/^pnpm pack --pack-destination \S+ && npm publish \S+acme-b-2\.0\.0\.tgz --ignore-scripts --access public --provenance/);
         expect(fs.existsSync(calls[0].args[2])).toBe(false);
       });
 
@@ -429,7 +542,7 @@ describe('npm registry adapter', () => {
         const attempt = await npmRegistry.publish(publishRequest(ws, m, pnpmEnv), pnpmRunner);
         expect(attempt.message).toBe('published @acme/pn-b 2.0.0 to npm');
         expect(attempt.status).toBe('published');
-        const doc = await packument(vd.url, '@acme/pn-b');
+        const doc = await packument(url, '@acme/pn-b');
         expect(doc.versions['2.0.0'].dependencies).toEqual({ '@acme/pn-a': '^1.2.3' });
       });
     });
@@ -438,7 +551,7 @@ describe('npm registry adapter', () => {
   describe('output handling with a recording runner', () => {
     it('redacts tokens from the output and the message', async () => {
       const secret = 'fake-secret-value-123456';
-      const { runner } = recordingRunner(undefined, () => ({
+      const { runner } = packingRunner(() => ({
         exitCode: 1,
         stdout: `npm notice using //registry/:_authToken=abc123456\nNODE_AUTH_TOKEN=${secret}`,
         stderr: `npm error code E401\nnpm error 401 Unauthorized - PUT https://registry.npmjs.org/x - bad token ${secret} _authToken=abc123456`,
@@ -454,14 +567,55 @@ describe('npm registry adapter', () => {
     });
 
     it('adds --provenance when asked and reports a missing npm clearly', async () => {
-      const { runner, calls } = recordingRunner(undefined, () => ({ exitCode: 127, spawnError: 'spawn npm ENOENT' }));
+      const { runner, calls } = packingRunner(() => ({ exitCode: 127, spawnError: 'spawn npm ENOENT' }));
       const m = npmManifest('/w/p', { name: 'x', version: '1.0.0' });
-      const attempt = await npmRegistry.publish(publishRequest('/w', m, {}, { provenance: true, trustedPublishing: true }), runner);
-      expect(calls[0].args).toEqual(['publish', '--access', 'public', '--provenance', '--registry', 'https://registry.npmjs.org']);
-      expect(calls[0].env).toEqual({ npm_config_fetch_retries: '0' }); // our lookup-guarded retry replaces npm's blind ones
-      expect(calls[0].removeEnv).toBeUndefined();
+      const env = { NODE_AUTH_TOKEN: '', 'npm_config_//registry.npmjs.org/:_authToken': 'fake', NPM_CONFIG_USERCONFIG: '/home/me/.npmrc', PATH: '/bin' };
+      const attempt = await npmRegistry.publish(publishRequest('/w', m, env, { provenance: true, trustedPublishing: true }), runner);
+      expect(calls[0]).toMatchObject({ command: 'npm', args: ['pack', '--pack-destination', expect.any(String)], cwd: '/w/p' });
+      expect(calls[1].args.map(tmpless)).toEqual(['publish', '<tmp>/x-1.0.0.tgz', '--ignore-scripts', '--access', 'public', '--provenance', '--registry', 'https://registry.npmjs.org']);
+      expect(calls[1].env).toMatchObject({ npm_config_fetch_retries: '0' }); // our lookup-guarded retry replaces npm's blind ones
+      // npm credentials from the environment are dropped too: the OIDC exchange is the upload's only credential.
+      expect(calls[1].removeEnv?.sort()).toEqual(['NODE_AUTH_TOKEN', 'npm_config_//registry.npmjs.org/:_authToken']);
       expect(attempt.status).toBe('failed');
       expect(attempt.message).toContain('could not start: spawn npm ENOENT');
+    });
+
+    it('reports a failing pack step without running the upload', async () => {
+      const { runner, calls } = recordingRunner(undefined, () => ({ exitCode: 1, stderr: 'npm error code ELIFECYCLE\nnpm error prepack: build failed' }));
+      const m = npmManifest('/w/p', { name: 'x', version: '1.0.0' });
+      const attempt = await npmRegistry.publish(publishRequest('/w', m, {}), runner);
+      expect(calls).toHaveLength(1);
+      expect(attempt.status).toBe('failed');
+      expect(attempt.message).toMatch(/^`npm pack --pack-destination \S+` failed: code ELIFECYCLE \| prepack: build failed$/);
+    });
+
+    it('runs prepublishOnly (which npm skips for a tarball) before packing, granted nothing', async () => {
+      const { runner, calls } = packingRunner();
+      const m = npmManifest('/w/p', { name: 'x', version: '1.0.0', scripts: { prepublishOnly: 'tsc' } });
+      const attempt = await npmRegistry.publish(publishRequest('/w', m, {}), runner);
+      expect(attempt.status).toBe('published');
+      expect(calls.map((c) => [c.command, ...c.args.slice(0, 2)])).toEqual([
+        ['npm', 'run', 'prepublishOnly'],
+        ['npm', 'pack', '--pack-destination'],
+        ['npm', 'publish', calls[2].args[1]],
+      ]);
+      expect(calls.map((c) => c.credentials)).toEqual([undefined, undefined, grant('npm-oidc')]);
+      expect(attempt.command).toMatch(/^npm run prepublishOnly && npm pack --pack-destination \S+ && npm publish /);
+    });
+
+    it('publishes a pnpm tarball for real from the temp dir with only the OIDC grant', async () => {
+      const { runner, calls } = recordingRunner(undefined, (spec) => {
+        if (spec.command === 'pnpm') fs.writeFileSync(path.join(spec.args[2], 'x-1.0.0.tgz'), 'not really a tarball');
+        return {};
+      });
+      const m = npmManifest('/w/p', { name: 'x', version: '1.0.0', scripts: { prepublishOnly: 'tsc' } }, 'pnpm');
+      const attempt = await npmRegistry.publish(publishRequest('/w', m, {}), runner);
+      expect(attempt.status).toBe('published');
+      expect(calls.map((c) => [c.command, c.args[0], c.credentials])).toEqual([
+        ['pnpm', 'pack', undefined],
+        ['npm', 'publish', grant('npm-oidc')],
+      ]);
+      expect(calls[1].cwd).toBe(calls[0].args[2]);
     });
   });
 });

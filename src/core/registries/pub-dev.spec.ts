@@ -15,6 +15,9 @@ import { pubDevRegistry } from './pub-dev';
 
 const http = new HttpClient({ retries: 0 });
 
+// The publishing tests start stand-in processes: room for a slow two-core machine.
+jest.setTimeout(60_000);
+
 function pubManifest(dir: string, name: string, flutter = false): Manifest {
   return {
     ecosystem: flutter ? 'flutter' : 'dart',
@@ -118,6 +121,27 @@ describe('pub.dev publishing with stand-in dart and flutter', () => {
     const attempt = await pubDevRegistry.publish(publishRequest(tmp, pkg, pubManifest(pkgDir, 'my_pkg'), '1.2.3', override, { dryRun: true }), runner);
     expect(attempt).toMatchObject({ status: 'planned', command: 'dart pub publish --dry-run', stdout: 'Package has 0 warnings.' });
     expect(dart.calls()).toEqual([expect.objectContaining({ argv: ['pub', 'publish', '--dry-run'], env: { PUB_HOSTED_URL: 'http://127.0.0.1:8765' } })]);
+  });
+
+  it('stand-in dart: the upload gets the GitHub OIDC request variables only, a dry run none', async () => {
+    const recorded = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'PUB_ID_TOKEN', 'CARGO_REGISTRY_TOKEN'];
+    dart = await writeStandIn({ binDir: bin, name: 'dart', recordEnv: recorded });
+    const env: Env = {
+      ...process.env,
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-actions-request-token',
+      PUB_ID_TOKEN: 'fake-id-token',
+      CARGO_REGISTRY_TOKEN: 'fake-cargo-token',
+    };
+    const jobRunner = createExecaRunner(env);
+    await pubDevRegistry.publish(publishRequest(tmp, pkg, pubManifest(pkgDir, 'my_pkg'), '1.2.3', env), jobRunner);
+    await pubDevRegistry.publish(publishRequest(tmp, pkg, pubManifest(pkgDir, 'my_pkg'), '1.2.3', env, { dryRun: true }), jobRunner);
+    const none = Object.fromEntries(recorded.map((key) => [key, null]));
+    expect(dart.calls().map((c) => [c.argv[2], c.env])).toEqual([
+      ['--force', { ...none, ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-actions-request-token' }],
+      ['--dry-run', none],
+    ]);
   });
 
   it('stand-in dart: a release dry run that reports a problem stays planned, with the problem in the message', async () => {

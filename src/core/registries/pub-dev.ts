@@ -1,5 +1,6 @@
 import type { Manifest } from '../manifests/types';
 import type { CommandRunner, CommandSpec } from '../util/command';
+import { grant } from '../util/secret-env';
 import type { FailureRules } from './support/command-step';
 import { failedAttempt, isSuccess, outputFields, outputSummary, runStep } from './support/command-step';
 import { withTempDir } from './support/temp-dir';
@@ -7,6 +8,7 @@ import type { PlaceholderRequest, PublishAttempt, PublishRequest, RegistryAdapte
 import { pubVersionExists } from './pub-dev/lookup';
 import { writePubPlaceholder } from './pub-dev/placeholder-pubspec';
 import { DEFAULT_PUB_DEV_API, PUB_DEV_API_ENV, pubCommandEnv, pubDevApiUrl } from './pub-dev/urls';
+import { pubDevTrustRules } from './pub-dev/trust-rules';
 
 export { DEFAULT_PUB_DEV_API, PUB_DEV_API_ENV } from './pub-dev/urls';
 
@@ -37,7 +39,9 @@ function failureRules(manifest: Manifest): FailureRules {
 
 /** `dart|flutter pub publish --force`, or `--dry-run` (side-effect free: validates, uploads nothing). */
 function pubPublish(manifest: Manifest, cwd: string, dryRun: boolean, env: PublishRequest['env']): CommandSpec {
-  return { command: pubTool(manifest), args: ['pub', 'publish', dryRun ? '--dry-run' : '--force'], cwd, env: pubCommandEnv(env) };
+  const spec: CommandSpec = { command: pubTool(manifest), args: ['pub', 'publish', dryRun ? '--dry-run' : '--force'], cwd, env: pubCommandEnv(env) };
+  // pub exchanges the GitHub ID token itself; a dry run needs no credential.
+  return dryRun ? spec : { ...spec, credentials: grant('pub-oidc') };
 }
 
 async function runPub(spec: CommandSpec, req: PublishRequest | PlaceholderRequest, runner: CommandRunner, thing: string, placeholder: boolean): Promise<PublishAttempt> {
@@ -69,6 +73,7 @@ async function publishPlaceholder(req: PlaceholderRequest, runner: CommandRunner
 
 export const pubDevRegistry: RegistryAdapter = {
   id: 'pub_dev',
+  trust: pubDevTrustRules,
   label: LABEL,
   baseUrlEnv: PUB_DEV_API_ENV,
   defaultBaseUrl: DEFAULT_PUB_DEV_API,

@@ -13,6 +13,9 @@ import { pypiRegistry, pypiUploadTarget, pythonModuleName } from './pypi';
 
 const http = new HttpClient({ retries: 0 });
 
+// Every publishing test starts stand-in processes: room for a slow two-core machine.
+jest.setTimeout(60_000);
+
 function pyManifest(dir: string, name: string, version = '1.2.3'): Manifest {
   return { ecosystem: 'python', file: path.join(dir, 'pyproject.toml'), dir, name, version, private: false, dependencies: [], python: { dynamicVersion: false, style: 'pep621' } };
 }
@@ -160,6 +163,42 @@ describe('PyPI publishing with a stand-in uv', () => {
     expect(attempt.authFailure).toBeUndefined();
     expect(JSON.stringify(attempt)).not.toContain(token);
     expect(uv.calls()[1].env.UV_PUBLISH_TOKEN).toBe(token);
+  });
+
+  it('stand-in uv: the build sees no OIDC or token variable; only the trusted-publishing upload gets its grant', async () => {
+    const recorded = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'PYPI_ID_TOKEN', 'NPM_ID_TOKEN', 'MONOCHANGE_OIDC_TOKEN', 'CARGO_REGISTRY_TOKEN'];
+    uv = await writeStandIn({ binDir: bin, name: 'uv', recordEnv: recorded, rules: [buildWrites] });
+    const env: Env = {
+      ...process.env,
+      PATH: `${bin}${path.delimiter}${process.env.PATH}`,
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-actions-request-token',
+      PYPI_ID_TOKEN: 'fake-pypi-id-token',
+      NPM_ID_TOKEN: 'fake-npm-id-token',
+      MONOCHANGE_OIDC_TOKEN: 'fake-monochange-oidc-token',
+      CARGO_REGISTRY_TOKEN: 'fake-cargo-token',
+    };
+    const none = Object.fromEntries(recorded.map((key) => [key, null]));
+    const attempt = await pypiRegistry.publish(publishRequest(tmp, pkg, pyManifest(pkgDir, 'example'), '1.2.3', env), createExecaRunner(env));
+    expect(attempt.status).toBe('published');
+    const [build, upload] = uv.calls();
+    expect(build.argv[0]).toBe('build');
+    expect(build.env).toEqual(none);
+    expect(upload.argv.slice(0, 3)).toEqual(['publish', '--trusted-publishing', 'always']);
+    expect(upload.env).toEqual({
+      ...none,
+      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0',
+      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-actions-request-token',
+      PYPI_ID_TOKEN: 'fake-pypi-id-token',
+    });
+
+    // Without trusted publishing the upload has no use for the OIDC variables either.
+    uv.reset();
+    await pypiRegistry.publish(publishRequest(tmp, pkg, pyManifest(pkgDir, 'example'), '1.2.3', env, { trustedPublishing: false }), createExecaRunner(env));
+    expect(uv.calls().map((c) => [c.argv[0], c.env])).toEqual([
+      ['build', none],
+      ['publish', none],
+    ]);
   });
 
   it('stand-in uv: a 403 is an auth failure with the trusted-publisher page in the fix', async () => {

@@ -10,6 +10,7 @@ import { pypiVersionExists } from './pypi/lookup';
 import { writePythonPlaceholder } from './pypi/placeholder-project';
 import { builtDistributions, uvBuild, uvPublish } from './pypi/uv-commands';
 import { DEFAULT_PYPI_API, PYPI_API_ENV, pypiApiUrl } from './pypi/urls';
+import { pypiTrustRules } from './pypi/trust-rules';
 
 export { pythonModuleName } from './pypi/module-name';
 export { DEFAULT_PYPI_API, PYPI_API_ENV, PYPI_CHECK_ENV, PYPI_UPLOAD_ENV, pypiUploadTarget } from './pypi/urls';
@@ -81,6 +82,7 @@ async function publishPlaceholder(req: PlaceholderRequest, runner: CommandRunner
 
 export const pypiRegistry: RegistryAdapter = {
   id: 'pypi',
+  trust: pypiTrustRules,
   label: LABEL,
   baseUrlEnv: PYPI_API_ENV,
   defaultBaseUrl: DEFAULT_PYPI_API,

@@ -1,3 +1,4 @@
+import type { ProviderId } from '../ci/types';
 import type { PackageConfig, SourceConfig } from '../config/types';
 import type { Manifest } from '../manifests/types';
 import type { Env, RegistryId } from '../types';
@@ -35,6 +36,74 @@ export interface RegistryAdapter {
   isAlreadyPublishedOutput(output: string): boolean;
   /** CLIs the publish command needs, for readiness (`npm`, `cargo`, `deno`, `dart`, `uv`, `git`). */
   requiredTools(manifest: Manifest): string[];
+  /** What this registry's trusted publishing accepts and checks; the trust gate asks only this. */
+  readonly trust: RegistryTrustRules;
+}
+
+/** The trusted-publishing rules of one registry, in one place. */
+export interface RegistryTrustRules {
+  claims: RegistryClaimRules;
+  capabilities: RegistryCapabilities;
+  /**
+   * Tag-bound registries (pub.dev, Go): the exact tags a release of `version` may run from, the
+   * one to push first. Absent: any ref may publish.
+   */
+  releaseTags?(manifest: Manifest, version: string): string[];
+  /**
+   * No registry checks the publisher (Go tags): the expected repository must come from
+   * monochange.toml, never from the running job.
+   */
+  pinnedRepositoryRequired?: boolean;
+  /**
+   * A long-lived credential the registry's CLI would fall back to when the OIDC exchange fails
+   * (environment or config files it loads), named without its value; undefined when none.
+   */
+  credentialRefusal?(input: CredentialScan): { code: string; reason: string } | undefined;
+}
+
+export interface CredentialScan {
+  pkgId: string;
+  env: Env;
+  /** Workspace root and the package's directory (config files are looked up from both). */
+  root: string;
+  packageDir: string;
+}
+
+/** How the registry compares a signed token's claims with its trusted publisher. */
+export interface RegistryClaimRules {
+  label: string;
+  /** Which claim names the workflow file the registry checks. */
+  workflowClaim: 'workflow_ref' | 'job_workflow_ref';
+  repositoryCase: 'exact' | 'insensitive';
+  environmentCase: 'exact' | 'insensitive';
+  /** Caller and called workflow must be the same (the registry does not support reusable workflows). */
+  refuseReusable: boolean;
+  /**
+   * The job's own workflow (job_workflow_ref) must live in the released repository: where no
+   * registry checks the workflow (Go tags, JSR, pub.dev), a third party's reusable workflow
+   * would otherwise publish under our name.
+   */
+  requireLocalJobWorkflow: boolean;
+  /** Only a tag ref equal to one of the release tags may publish. */
+  tagOnly: boolean;
+  /** Narrower than the general publish events, where the registry says so. */
+  allowedEvents?: readonly string[];
+  /** Provenance is generated only on hosted runners of public repositories (warned before upload). */
+  provenanceNeedsPublicHostedRun?: boolean;
+}
+
+/** What a registry supports for trusted publishing. */
+export interface RegistryCapabilities {
+  supportedProviders: ProviderId[];
+  trustedPublishing: boolean;
+  registrySetupVerifiable: boolean;
+  registrySetupAutomation: boolean;
+  registryNativeProvenance: boolean;
+  /** Our built-in publisher can make the upload carry provenance (npm `--provenance`, JSR). */
+  adapterCanRequireProvenance: boolean;
+  /** Registry documentation on trusted publishing (not the per-package setup page). */
+  docsUrl: string | null;
+  notes: string[];
 }
 
 export interface LookupContext {

@@ -37,7 +37,7 @@ const MATRIX: Row[] = [
   ['pypi', 'circleci', F, F, F, F],
   ['pypi', 'google_cloud_build', T, F, T, F],
   ['pypi', 'unknown', F, F, F, F],
-  ['go_proxy', 'github_actions', F, F, F, F],
+  ['go_proxy', 'github_actions', T, F, F, F],
   ['go_proxy', 'gitlab_ci', F, F, F, F],
   ['go_proxy', 'circleci', F, F, F, F],
   ['go_proxy', 'google_cloud_build', F, F, F, F],
@@ -78,7 +78,10 @@ const REGISTRY_NOTES: Record<string, string[]> = {
     'PyPI Trusted Publishers support multiple CI identity providers',
     'PEP 740 digital attestations are separate from trusted-publisher authorization',
   ],
-  go_proxy: ['unknown registry capabilities are treated as unsupported'],
+  go_proxy: [
+    'Go modules are published by pushing a release tag; no registry credential is exchanged',
+    'with trusted publishing on, a tag is pushed only from a job whose signed GitHub identity matches the configured repository',
+  ],
   'my-private-registry': ['custom/private registries have no built-in trusted-publishing contract in monochange'],
 };
 
@@ -118,7 +121,7 @@ describe('registryTrustCapabilities', () => {
     ['jsr', ['github_actions'], 'https://jsr.io/docs/publishing-packages'],
     ['pub_dev', ['github_actions', 'google_cloud_build'], 'https://dart.dev/tools/pub/automated-publishing'],
     ['pypi', ['github_actions', 'gitlab_ci', 'google_cloud_build'], 'https://docs.pypi.org/trusted-publishers/'],
-    ['go_proxy', [], null],
+    ['go_proxy', ['github_actions'], null],
     ['pub.dev', [], null],
   ])('%s', (registry, providers, docsUrl) => {
     const caps = registryTrustCapabilities(registry);
@@ -137,7 +140,7 @@ describe('registryTrustCapabilities', () => {
   it.each([
     ['npm', 'GitHub Actions, GitLab CI/CD'],
     ['pypi', 'GitHub Actions, GitLab CI/CD, Google Cloud Build'],
-    ['go_proxy', 'none'],
+    ['go_proxy', 'GitHub Actions'],
     ['custom', 'none'],
   ])('supportedProvidersList(%s)', (registry, list) => {
     expect(supportedProvidersList(registry)).toBe(list);
@@ -159,9 +162,9 @@ describe('capabilityMessage: the four templates', () => {
     ],
     [
       'unknown provider, registry without providers',
-      'go_proxy',
+      'my-private-registry',
       id('unknown', false),
-      'No supported CI provider identity was detected for go_proxy trusted publishing; supported providers: none.',
+      'No supported CI provider identity was detected for my-private-registry trusted publishing; supported providers: none.',
     ],
     [
       'provider not supported',

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { detectCiIdentity } from '../ci/detect';
+import type { CiIdentity } from '../ci/types';
 import type { SourceConfig } from '../config/types';
 import { isMonochangeError } from '../errors';
 import type { Env } from '../types';
@@ -37,49 +38,40 @@ interface Case {
   src?: SourceConfig;
 }
 
+/**
+ * The identity as the run resolves it: a GitHub job with a well-formed workflow ref stands for one
+ * whose signed token verified (token checks have their own specs); every other one comes from
+ * variables only, as it would in a real run.
+ */
+function identityOf(env: Env): CiIdentity {
+  const detected = detectCiIdentity(env, { root });
+  const verified = detected.provider === 'github_actions' && detected.workflow !== undefined;
+  return { ...detected, verified };
+}
+
 function run({ pkg = {}, registry, env, src }: Case): TrustVerdict {
   const p = makePackage(pkg);
   return enforceTrust({
     pkg: p,
     registry: registry ?? p.publish.registry,
-    identity: detectCiIdentity(env, { root }),
+    identity: identityOf(env),
     env,
     config: { source: src },
   });
 }
 
+const unverifiable = (...mentions: string[]) => ({
+  allowed: false,
+  code: 'trust.identity-unverifiable',
+  reason: expect.stringMatching(new RegExp(mentions.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*'))),
+});
+
 const RUN = 'Run `nx run-many -t publish` from the configured CI workflow or set `publish.trusted_publishing = false` to opt out.';
-const NPM_GH_CAP =
-  'Current CI provider GitHub Actions is supported for npm trusted publishing; monochange can verify registry-side setup; registry-native provenance is available.';
 const mismatch = (reason: string) =>
   `\`web\` requires trusted publishing from the configured GitHub Actions OIDC identity, but the current context does not match: ${reason}. ${RUN}`;
 
 describe('enforceTrust: reference order and messages', () => {
   it.each<[string, Case, string, string]>([
-    [
-      'local shell (no CI variables)',
-      { env: { PATH: '/usr/bin' } },
-      'trust.identity-unverifiable',
-      `\`web\` requires trusted publishing from a verifiable CI/OIDC identity before built-in release publishing can continue; local/manual publishing is not allowed when \`publish.trusted_publishing = true\`. No supported CI provider identity was detected for npm trusted publishing; supported providers: GitHub Actions, GitLab CI/CD. ${RUN}`,
-    ],
-    [
-      'GitHub job without GITHUB_WORKFLOW_REF (display name is not enough)',
-      { env: githubEnv({ GITHUB_WORKFLOW_REF: undefined }) },
-      'trust.identity-unverifiable',
-      `\`web\` requires trusted publishing from a verifiable CI/OIDC identity before built-in release publishing can continue; local/manual publishing is not allowed when \`publish.trusted_publishing = true\`. Current CI provider GitHub Actions is supported for npm trusted publishing, but publish-time environment variables are incomplete; verify the registry publisher configuration manually. ${RUN}`,
-    ],
-    [
-      'CircleCI for npm',
-      { env: circleEnv() },
-      'trust.provider-unsupported',
-      '`web` cannot enforce trusted publishing for npm from CircleCI. Current CI provider CircleCI is not supported for npm trusted publishing; supported providers: GitHub Actions, GitLab CI/CD. Set `publish.trusted_publishing = false` to opt out for unsupported registries/providers.',
-    ],
-    [
-      'GitLab for crates_io',
-      { pkg: { type: 'cargo' }, env: gitlabEnv() },
-      'trust.provider-unsupported',
-      '`web` cannot enforce trusted publishing for crates_io from GitLab CI/CD. Current CI provider GitLab CI/CD is not supported for crates_io trusted publishing; supported providers: GitHub Actions. Set `publish.trusted_publishing = false` to opt out for unsupported registries/providers.',
-    ],
     [
       'custom registry on GitHub',
       { registry: 'my-private-registry', env: githubEnv() },
@@ -126,18 +118,6 @@ describe('enforceTrust: reference order and messages', () => {
       mismatch('expected GitHub workflow `publish.yml`, but detected `publish.yml@evil.yml`'),
     ],
     [
-      'workflow ref without a file name, workflow configured',
-      { pkg: { trustedPublishing: { workflow: 'publish.yml' } }, env: githubEnv({ GITHUB_WORKFLOW_REF: 'bad-value' }) },
-      'trust.workflow-mismatch',
-      mismatch('GitHub Actions did not expose `GITHUB_WORKFLOW_REF` with a workflow filename'),
-    ],
-    [
-      'workflow ref without a file name, nothing configured',
-      { env: githubEnv({ GITHUB_WORKFLOW_REF: 'bad-value' }) },
-      'trust.context-unresolved',
-      `\`web\`: trusted publishing could not determine the GitHub workflow; set \`publish.trusted_publishing.workflow\`. ${NPM_GH_CAP} To fix: set \`workflow = "publish.yml"\` (the file name under .github/workflows/) under [package.web.publish.trusted_publishing] (or the ecosystem's table), or publish from GitHub Actions where GITHUB_WORKFLOW_REF is set.`,
-    ],
-    [
       'environment differs from the job environment in the workflow file',
       { pkg: { trustedPublishing: { environment: 'production' } }, env: githubEnv() },
       'trust.environment-mismatch',
@@ -167,9 +147,19 @@ describe('enforceTrust: reference order and messages', () => {
     expect(run(c)).toEqual({ allowed: false, code, reason });
   });
 
+  it.each<[string, Case, string[]]>([
+    ['local shell (no CI variables)', { env: { PATH: '/usr/bin' } }, ['`web` requires trusted publishing from a CI job whose identity is proven by a signed OIDC token', 'no CI provider was detected', 'supported providers: GitHub Actions, GitLab CI/CD', RUN]],
+    ['GitHub job whose token was not verified', { env: githubEnv({ GITHUB_WORKFLOW_REF: undefined }) }, ["confirmed by the job's signed OIDC token", 'no token was verified', RUN]],
+    ['CircleCI for npm (variables only)', { env: circleEnv() }, ['CircleCI', 'signature-verified', 'nothing is published']],
+    ['GitLab for crates_io (variables only)', { pkg: { type: 'cargo' }, env: gitlabEnv() }, ['GitLab CI/CD', 'signature-verified']],
+  ])('refuses an identity no signed token confirmed: %s', (_label, c, mentions) => {
+    expect(run(c)).toEqual(unverifiable(...mentions));
+  });
+
   it.each<[string, Case, string]>([
     ['unverifiable beats unsupported provider', { pkg: { type: 'cargo' }, env: { GITLAB_CI: 'true' } }, 'trust.identity-unverifiable'],
-    ['unsupported provider beats tokens', { env: circleEnv({ NPM_TOKEN: 'x' }) }, 'trust.provider-unsupported'],
+    ['unverifiable beats tokens', { env: circleEnv({ NPM_TOKEN: 'x' }) }, 'trust.identity-unverifiable'],
+    ['unsupported provider beats tokens', { registry: 'my-private-registry', env: githubEnv({ NPM_TOKEN: 'x' }) }, 'trust.provider-unsupported'],
     [
       'tokens beat context mismatch',
       { pkg: { trustedPublishing: { repository: 'acme/other' } }, env: githubEnv({ NPM_TOKEN: 'x' }) },
@@ -247,96 +237,57 @@ describe('enforceTrust: PyPI token variables (our addition)', () => {
   });
 });
 
-describe('enforceTrust: GitLab and Cloud Build repository comparison (gap 19)', () => {
-  it.each<[string, Case, TrustVerdict]>([
-    ['GitLab npm, nothing configured', { env: gitlabEnv() }, { allowed: true }],
-    ['GitLab npm, configured project matches case-insensitively', { pkg: { trustedPublishing: { repository: 'Acme/Widgets' } }, env: gitlabEnv() }, { allowed: true }],
-    ['GitLab pypi, subgroup project', { pkg: { type: 'python', trustedPublishing: { repository: 'acme/tools/widgets' } }, env: gitlabEnv({ CI_PROJECT_PATH: 'acme/tools/widgets' }) }, { allowed: true }],
-    ['GitLab npm, [source] gitlab matches', { env: gitlabEnv(), src: source('acme', 'widgets', 'gitlab') }, { allowed: true }],
-    ['GitLab npm, [source] github is not a GitLab expectation', { env: gitlabEnv(), src: source('other', 'repo', 'github') }, { allowed: true }],
-    [
-      'GitLab npm, configured project differs',
-      { pkg: { trustedPublishing: { repository: 'acme/other' } }, env: gitlabEnv() },
-      {
-        allowed: false,
-        code: 'trust.repository-mismatch',
-        reason:
-          '`web` requires trusted publishing from the configured GitLab CI/CD identity, but the current context does not match: expected GitLab project `acme/other`, but detected `acme/widgets`. Run `nx run-many -t publish` from the configured CI pipeline, fix `publish.trusted_publishing.repository`, or set `publish.trusted_publishing = false` to opt out.',
-      },
-    ],
-    [
-      'GitLab npm, [source] gitlab differs',
-      { env: gitlabEnv(), src: source('acme', 'fork', 'gitlab') },
-      {
-        allowed: false,
-        code: 'trust.repository-mismatch',
-        reason:
-          '`web` requires trusted publishing from the configured GitLab CI/CD identity, but the current context does not match: expected GitLab project `acme/fork`, but detected `acme/widgets`. Run `nx run-many -t publish` from the configured CI pipeline, fix `publish.trusted_publishing.repository`, or set `publish.trusted_publishing = false` to opt out.',
-      },
-    ],
-    ['GitLab npm, NPM_TOKEN present', { env: gitlabEnv({ NPM_TOKEN: 'x' }) }, expect.objectContaining({ allowed: false, code: 'trust.token-present' })],
-    ['Cloud Build pypi, nothing configured', { pkg: { type: 'python' }, env: cloudBuildEnv() }, { allowed: true }],
-    ['Cloud Build pub_dev, repository name matches', { pkg: { type: 'dart', trustedPublishing: { repository: 'acme/widgets' } }, env: cloudBuildEnv() }, { allowed: true }],
-    [
-      'Cloud Build pypi, repository name differs',
-      { pkg: { type: 'python', trustedPublishing: { repository: 'acme/other' } }, env: cloudBuildEnv() },
-      {
-        allowed: false,
-        code: 'trust.repository-mismatch',
-        reason:
-          '`web` requires trusted publishing from the configured Google Cloud Build identity, but the current context does not match: expected Google Cloud Build repository `other` (from `acme/other`), but detected `widgets`. Run `nx run-many -t publish` from the configured CI pipeline, fix `publish.trusted_publishing.repository`, or set `publish.trusted_publishing = false` to opt out.',
-      },
-    ],
-    [
-      'Cloud Build pypi, repository configured but REPO_NAME absent',
-      { pkg: { type: 'python', trustedPublishing: { repository: 'acme/widgets' } }, env: cloudBuildEnv({ REPO_NAME: undefined }) },
-      expect.objectContaining({ allowed: false, code: 'trust.repository-mismatch', reason: expect.stringContaining('did not expose `REPO_NAME`') }),
-    ],
-    ['Cloud Build npm is unsupported', { env: cloudBuildEnv() }, expect.objectContaining({ allowed: false, code: 'trust.provider-unsupported' })],
-  ])('%s', (_label, c, verdict) => {
-    expect(run(c)).toEqual(verdict);
+describe('enforceTrust: identity from variables alone never publishes', () => {
+  it.each<[string, Case]>([
+    ['GitLab npm (CI_PROJECT_PATH, CI_JOB_ID)', { env: gitlabEnv() }],
+    ['GitLab npm, configured project matches', { pkg: { trustedPublishing: { repository: 'acme/widgets' } }, env: gitlabEnv() }],
+    ['GitLab pypi', { pkg: { type: 'python' }, env: gitlabEnv() }],
+    ['Cloud Build pypi (BUILD_ID, PROJECT_ID)', { pkg: { type: 'python' }, env: cloudBuildEnv() }],
+    ['Cloud Build pub_dev', { pkg: { type: 'dart' }, env: cloudBuildEnv() }],
+    ['CircleCI npm', { env: circleEnv() }],
+    ['GitHub variables without a verified token', { env: { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/widgets' } }],
+  ])('%s', (_label, c) => {
+    expect(run(c)).toMatchObject({ allowed: false, code: 'trust.identity-unverifiable' });
+  });
+
+  it('names the provider, what is missing and the fix', () => {
+    expect(run({ env: gitlabEnv() })).toEqual(
+      unverifiable('GitLab CI/CD', 'signature-verified OIDC token', 'Publish from GitHub Actions, or set `publish.trusted_publishing = false`'),
+    );
   });
 });
 
-describe('enforceTrust: Go tags (improvement over gap 7)', () => {
+describe('enforceTrust: Go tags', () => {
   const go = (pkg: PackageFixture = {}): PackageFixture => ({ type: 'go', ...pkg });
-  const noIdToken = { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined };
+  const acme = source('acme', 'widgets', 'github');
 
   it.each<[string, Case, object]>([
-    ['GitHub, runtime context, no id-token needed', { pkg: go(), env: githubEnv(noIdToken) }, { repository: 'acme/widgets', workflow: 'publish.yml' }],
+    ['GitHub, [source] pins the repository', { pkg: go(), env: githubEnv(), src: acme }, { repository: 'acme/widgets', workflow: 'publish.yml' }],
     [
       'GitHub, configured context matches',
       { pkg: go({ trustedPublishing: { repository: 'acme/widgets', workflow: 'publish.yml' } }), env: githubEnv() },
       { repository: 'acme/widgets', workflow: 'publish.yml' },
     ],
+    ['NPM_TOKEN is irrelevant for Go', { pkg: go(), env: githubEnv({ NPM_TOKEN: 'x' }), src: acme }, { repository: 'acme/widgets' }],
   ])('allows %s', (_label, c, context) => {
     const verdict = run(c);
     expect(verdict.allowed).toBe(true);
     expect(verdict.allowed && verdict.context).toMatchObject(context);
   });
 
-  it.each<[string, Case, TrustVerdict]>([
-    ['GitLab, nothing configured', { pkg: go(), env: gitlabEnv() }, { allowed: true }],
-    ['GitLab, configured project matches', { pkg: go({ trustedPublishing: { repository: 'acme/widgets' } }), env: gitlabEnv() }, { allowed: true }],
-    ['NPM_TOKEN is irrelevant for Go', { pkg: go(), env: gitlabEnv({ NPM_TOKEN: 'x' }) }, { allowed: true }],
-    ['disabled', { pkg: go({ trustedPublishing: { enabled: false } }), env: {} }, { allowed: true, skipped: true }],
-  ])('allows %s', (_label, c, verdict) => {
-    expect(run(c)).toEqual(verdict);
+  it('skips when disabled', () => {
+    expect(run({ pkg: go({ trustedPublishing: { enabled: false } }), env: {} })).toEqual({ allowed: true, skipped: true });
+  });
+
+  it('refuses a repository taken from the running job: nothing else checks who pushes a Go tag', () => {
+    expect(run({ pkg: go(), env: githubEnv() })).toEqual({
+      allowed: false,
+      code: 'trust.context-unresolved',
+      reason: expect.stringContaining('must come from monochange.toml, not from the running job'),
+    });
   });
 
   it.each<[string, Case, string, string]>([
-    [
-      'local shell',
-      { pkg: go(), env: {} },
-      'trust.identity-unverifiable',
-      '`web` requires a verifiable CI identity before tagging a Go release, but no supported CI provider identity was detected; local/manual publishing is not allowed when `publish.trusted_publishing = true`. Go modules are published by pushing a git tag, so with trusted publishing on monochange only tags from a verifiable GitHub Actions or GitLab CI/CD job that matches the configured context. Run `nx run-many -t publish` from the configured CI workflow or set `publish.trusted_publishing = false` to opt out.',
-    ],
-    [
-      'GitHub without workflow ref',
-      { pkg: go(), env: githubEnv({ GITHUB_WORKFLOW_REF: undefined }) },
-      'trust.identity-unverifiable',
-      '`web` requires a verifiable CI identity before tagging a Go release, but GitHub Actions did not expose enough publish-time environment variables; local/manual publishing is not allowed when `publish.trusted_publishing = true`. Go modules are published by pushing a git tag, so with trusted publishing on monochange only tags from a verifiable GitHub Actions or GitLab CI/CD job that matches the configured context. Run `nx run-many -t publish` from the configured CI workflow or set `publish.trusted_publishing = false` to opt out.',
-    ],
     [
       'GitHub, repository differs',
       { pkg: go({ trustedPublishing: { repository: 'acme/other' } }), env: githubEnv() },
@@ -345,34 +296,28 @@ describe('enforceTrust: Go tags (improvement over gap 7)', () => {
     ],
     [
       'GitHub, workflow differs',
-      { pkg: go({ trustedPublishing: { workflow: 'tag.yml' } }), env: githubEnv() },
+      { pkg: go({ trustedPublishing: { workflow: 'tag.yml' } }), env: githubEnv(), src: acme },
       'trust.workflow-mismatch',
       mismatch('expected GitHub workflow `tag.yml`, but detected `publish.yml`'),
     ],
     [
       'GitHub, environment differs',
-      { pkg: go({ trustedPublishing: { environment: 'production' } }), env: githubEnv() },
+      { pkg: go({ trustedPublishing: { environment: 'production' } }), env: githubEnv(), src: acme },
       'trust.environment-mismatch',
       mismatch('expected GitHub environment `production`, but detected `publisher`'),
-    ],
-    [
-      'GitLab, project differs',
-      { pkg: go({ trustedPublishing: { repository: 'acme/other' } }), env: gitlabEnv() },
-      'trust.repository-mismatch',
-      '`web` requires trusted publishing from the configured GitLab CI/CD identity, but the current context does not match: expected GitLab project `acme/other`, but detected `acme/widgets`. Run `nx run-many -t publish` from the configured CI pipeline, fix `publish.trusted_publishing.repository`, or set `publish.trusted_publishing = false` to opt out.',
-    ],
-    [
-      'CircleCI',
-      { pkg: go(), env: circleEnv() },
-      'trust.provider-unsupported',
-      '`web` cannot enforce trusted publishing for go_proxy from CircleCI. Go modules are published by pushing a git tag, so with trusted publishing on monochange only tags from a verifiable GitHub Actions or GitLab CI/CD job that matches the configured context. Set `publish.trusted_publishing = false` to opt out for unsupported registries/providers.',
     ],
   ])('refuses %s', (_label, c, code, reason) => {
     expect(run(c)).toEqual({ allowed: false, code, reason });
   });
 
-  it('refuses Cloud Build', () => {
-    expect(run({ pkg: go(), env: cloudBuildEnv() })).toMatchObject({ allowed: false, code: 'trust.provider-unsupported' });
+  it.each<[string, Case]>([
+    ['local shell', { pkg: go(), env: {}, src: acme }],
+    ['GitHub variables without a verified token', { pkg: go(), env: githubEnv({ GITHUB_WORKFLOW_REF: undefined }), src: acme }],
+    ['GitLab variables (CI_PROJECT_PATH, CI_JOB_ID)', { pkg: go(), env: gitlabEnv(), src: acme }],
+    ['CircleCI', { pkg: go(), env: circleEnv(), src: acme }],
+    ['Cloud Build', { pkg: go(), env: cloudBuildEnv(), src: acme }],
+  ])('refuses to tag from %s', (_label, c) => {
+    expect(run(c)).toMatchObject({ allowed: false, code: 'trust.identity-unverifiable' });
   });
 });
 

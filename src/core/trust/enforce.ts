@@ -1,6 +1,7 @@
 import type { CiIdentity } from '../ci/types';
 import type { MonochangeConfig, PackageConfig } from '../config/types';
 import { MonochangeError } from '../errors';
+import { registryAdapter } from '../registries';
 import type { Env } from '../types';
 import { capabilityMessage, providerRegistryCapability } from './capabilities';
 import { type ExpectedContext, resolveExpectedContext } from './context';
@@ -10,6 +11,7 @@ export const TRUST_REFUSAL_CODES = [
   'trust.identity-unverifiable',
   'trust.provider-unsupported',
   'trust.token-present',
+  'trust.credential-present',
   'trust.repository-mismatch',
   'trust.workflow-mismatch',
   'trust.environment-mismatch',
@@ -25,6 +27,8 @@ export type TrustVerdict =
       skipped?: boolean;
       /** The expected GitHub context the run was compared with. */
       context?: ExpectedContext;
+      /** Expectations taken from the running job instead of monochange.toml (they check nothing). */
+      warnings?: string[];
     }
   | { allowed: false; code: TrustRefusalCode; reason: string };
 
@@ -35,6 +39,10 @@ export interface EnforceTrustInput {
   identity: CiIdentity;
   env: Env;
   config: Pick<MonochangeConfig, 'source'>;
+  /** Why the signed token was not verified (shown when the identity is unverified). */
+  unverifiedReason?: string;
+  /** Where the registry's CLI looks for config files (workspace root, package directory). */
+  dirs?: { root: string; packageDir: string };
 }
 
 const RUN_FROM_CI =
@@ -43,23 +51,20 @@ const RUN_FROM_CI =
 type Refusal = { code: TrustRefusalCode; reason: string };
 
 /**
- * May this package be published from this CI identity (reference §4.4, stricter where the
- * reference is GitHub-centric, gap 19)? Unknown local shells and unsupported providers are never
- * treated as trusted. Call only for real (non-dry-run) release publishes of built-in packages.
+ * May this package be published from this CI identity? Only an identity read from a
+ * signature-verified OIDC token passes, for every registry (Go tags included): variables alone can
+ * be set by anyone who starts the process. Call only for real (non-dry-run) publishes of built-in
+ * packages.
  */
 export function enforceTrust(input: EnforceTrustInput): TrustVerdict {
   const { pkg, registry, identity, env, config } = input;
   if (!pkg.publish.trustedPublishing.enabled) return { allowed: true, skipped: true };
-  if (registry === 'go_proxy') return enforceGoTrust(input);
 
   const cap = capabilityMessage(registry, identity);
   const id = `\`${pkg.id}\``;
 
-  if (!isVerifiable(identity)) {
-    return refuse(
-      'trust.identity-unverifiable',
-      `${id} requires trusted publishing from a verifiable CI/OIDC identity before built-in release publishing can continue; local/manual publishing is not allowed when \`publish.trusted_publishing = true\`. ${cap} ${RUN_FROM_CI}`,
-    );
+  if (!identity.verified) {
+    return refuse('trust.identity-unverifiable', `${id} ${unverifiedIdentityReason(identity, input.unverifiedReason)} ${cap} ${RUN_FROM_CI}`);
   }
 
   if (!providerRegistryCapability(registry, identity.provider).trustedPublishing) {
@@ -71,62 +76,43 @@ export function enforceTrust(input: EnforceTrustInput): TrustVerdict {
 
   const tokens = refusedTokenVariables(registry, env);
   if (tokens.length > 0) return refuse('trust.token-present', tokenMessage(pkg.id, registry, tokens));
-
-  if (identity.provider !== 'github_actions') {
-    const mismatch = compareNonGithub(pkg, identity, config);
-    return mismatch ? refuse(mismatch.code, nonGithubMismatchMessage(pkg.id, identity, mismatch.reason)) : { allowed: true };
-  }
+  const stored = input.dirs && registryAdapter(registry)?.trust.credentialRefusal?.({ pkgId: pkg.id, env, ...input.dirs });
+  if (stored) return refuse('trust.credential-present', stored.reason);
 
   const resolved = resolveExpectedContext(pkg, config, identity);
   if (!resolved.ok) {
     return refuse('trust.context-unresolved', `${id}: ${resolved.message}. ${cap} To fix: ${resolved.fix}.`);
   }
-  const mismatch = compareGithub(identity, resolved.context, { requireIdToken: true });
-  if (mismatch) return refuse(mismatch.code, githubMismatchMessage(pkg.id, mismatch.reason));
-  return { allowed: true, context: resolved.context };
-}
-
-/**
- * Go publishing pushes git tags instead of uploading to a registry, so no OIDC registry exchange
- * exists to require (the reference refuses every Go publish, gap 7). We still insist on a
- * verifiable CI identity whose repository/workflow match the expected context.
- */
-function enforceGoTrust({ pkg, identity, config }: EnforceTrustInput): TrustVerdict {
-  const id = `\`${pkg.id}\``;
-  const goNote =
-    'Go modules are published by pushing a git tag, so with trusted publishing on monochange only tags from a verifiable GitHub Actions or GitLab CI/CD job that matches the configured context.';
-
-  if (!isVerifiable(identity)) {
-    const seen = identity.provider === 'unknown' ? 'no supported CI provider identity was detected' : `${identity.label} did not expose enough publish-time environment variables`;
+  const { context } = resolved;
+  if (registryAdapter(registry)?.trust.pinnedRepositoryRequired && context.sources.repository === 'runtime') {
     return refuse(
-      'trust.identity-unverifiable',
-      `${id} requires a verifiable CI identity before tagging a Go release, but ${seen}; local/manual publishing is not allowed when \`publish.trusted_publishing = true\`. ${goNote} ${RUN_FROM_CI}`,
+      'trust.context-unresolved',
+      `${id}: no registry checks who pushes a ${registry} release tag, so the repository it may be released from must come from monochange.toml, not from the running job (which would make the check vacuous). To fix: set \`[source]\` owner and repo, or \`repository = "owner/repo"\` under [package.${pkg.id}.publish.trusted_publishing].`,
     );
   }
-
-  if (identity.provider === 'github_actions') {
-    const resolved = resolveExpectedContext(pkg, config, identity);
-    if (!resolved.ok) {
-      return refuse('trust.context-unresolved', `${id}: ${resolved.message}. ${goNote} To fix: ${resolved.fix}.`);
-    }
-    const mismatch = compareGithub(identity, resolved.context, { requireIdToken: false });
-    if (mismatch) return refuse(mismatch.code, githubMismatchMessage(pkg.id, mismatch.reason));
-    return { allowed: true, context: resolved.context };
-  }
-
-  if (identity.provider === 'gitlab_ci') {
-    const mismatch = compareNonGithub(pkg, identity, config);
-    return mismatch ? refuse(mismatch.code, nonGithubMismatchMessage(pkg.id, identity, mismatch.reason)) : { allowed: true };
-  }
-
-  return refuse(
-    'trust.provider-unsupported',
-    `${id} cannot enforce trusted publishing for go_proxy from ${identity.label}. ${goNote} Set \`publish.trusted_publishing = false\` to opt out for unsupported registries/providers.`,
-  );
+  const mismatch = compareGithub(identity, context, { requireIdToken: true });
+  if (mismatch) return refuse(mismatch.code, githubMismatchMessage(pkg.id, mismatch.reason));
+  return { allowed: true, context, warnings: unpinnedWarnings(pkg.id, context) };
 }
 
-function isVerifiable(identity: CiIdentity): boolean {
-  return identity.provider !== 'unknown' && identity.verifiable;
+/** Why an identity that no signed token confirmed cannot publish, per provider. */
+export function unverifiedIdentityReason(identity: CiIdentity, why?: string): string {
+  if (identity.provider === 'unknown') {
+    return 'requires trusted publishing from a CI job whose identity is proven by a signed OIDC token, but no CI provider was detected; local/manual publishing is not allowed when `publish.trusted_publishing = true`.';
+  }
+  if (identity.provider === 'github_actions') {
+    return `requires a GitHub Actions identity confirmed by the job's signed OIDC token, but ${why ?? 'no token was verified'}.`;
+  }
+  return `runs in what its environment variables call ${identity.label}, but @monochange/nx accepts only an identity read from a signature-verified OIDC token and verifies ${identity.label} tokens in no released version yet; variables alone can be set by any process, so nothing is published. Publish from GitHub Actions, or set \`publish.trusted_publishing = false\` for this package and publish it with the registry's own credentials step.`;
+}
+
+/** Expectations filled in from the job itself compare the job with itself: say so on every run. */
+function unpinnedWarnings(pkgId: string, context: ExpectedContext): string[] {
+  const unpinned = (['repository', 'workflow', 'environment'] as const).filter((k) => context.sources[k] === 'runtime');
+  if (!unpinned.length) return [];
+  return [
+    `\`${pkgId}\`: the expected ${unpinned.join(', ')} ${unpinned.length > 1 ? 'are' : 'is'} not pinned in monochange.toml and ${unpinned.length > 1 ? 'were' : 'was'} taken from the running job, so ${unpinned.length > 1 ? 'they check' : 'it checks'} nothing: set ${unpinned.map((k) => `\`${k}\``).join(', ')} under [package.${pkgId}.publish.trusted_publishing] (or the ecosystem's table, or \`[source]\` for the repository).`,
+  ];
 }
 
 /** First difference between the running GitHub job and the expected context (reference order). */
@@ -174,58 +160,8 @@ export function compareGithub(
   return undefined;
 }
 
-/**
- * GitLab and Google Cloud Build: compare the project/repository with the configured expectation
- * (the reference compares nothing, gap 19). No expectation configured → nothing to compare.
- * GitLab: `trusted_publishing.repository`, else `[source]` when its provider is `gitlab`.
- * Cloud Build exposes only the repository name (`REPO_NAME`), so only the last segment of the
- * configured `trusted_publishing.repository` is compared.
- */
-function compareNonGithub(
-  pkg: PackageConfig,
-  identity: CiIdentity,
-  config: Pick<MonochangeConfig, 'source'>,
-): Refusal | undefined {
-  const configured = pkg.publish.trustedPublishing.repository?.trim() || undefined;
-  if (identity.provider === 'gitlab_ci') {
-    const source = config.source;
-    const expected =
-      configured ?? (source?.provider === 'gitlab' && source.owner && source.repo ? `${source.owner}/${source.repo}` : undefined);
-    if (!expected) return undefined;
-    if (!identity.repository) {
-      return { code: 'trust.repository-mismatch', reason: 'GitLab CI/CD did not expose `CI_PROJECT_PATH`' };
-    }
-    // GitLab project paths are case-insensitive (PyPI and npm compare so too).
-    if (identity.repository.toLowerCase() !== expected.toLowerCase()) {
-      return {
-        code: 'trust.repository-mismatch',
-        reason: `expected GitLab project \`${expected}\`, but detected \`${identity.repository}\``,
-      };
-    }
-    return undefined;
-  }
-  if (identity.provider === 'google_cloud_build') {
-    if (!configured) return undefined;
-    const expectedName = configured.split('/').pop() ?? configured;
-    if (!identity.repository) {
-      return { code: 'trust.repository-mismatch', reason: 'Google Cloud Build did not expose `REPO_NAME`' };
-    }
-    if (identity.repository.toLowerCase() !== expectedName.toLowerCase()) {
-      return {
-        code: 'trust.repository-mismatch',
-        reason: `expected Google Cloud Build repository \`${expectedName}\` (from \`${configured}\`), but detected \`${identity.repository}\``,
-      };
-    }
-  }
-  return undefined;
-}
-
 function githubMismatchMessage(pkgId: string, reason: string): string {
   return `\`${pkgId}\` requires trusted publishing from the configured GitHub Actions OIDC identity, but the current context does not match: ${reason}. ${RUN_FROM_CI}`;
-}
-
-function nonGithubMismatchMessage(pkgId: string, identity: CiIdentity, reason: string): string {
-  return `\`${pkgId}\` requires trusted publishing from the configured ${identity.label} identity, but the current context does not match: ${reason}. Run \`nx run-many -t publish\` from the configured CI pipeline, fix \`publish.trusted_publishing.repository\`, or set \`publish.trusted_publishing = false\` to opt out.`;
 }
 
 function tokenMessage(pkgId: string, registry: string, tokens: string[]): string {

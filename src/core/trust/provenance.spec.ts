@@ -72,7 +72,7 @@ describe('checkProvenance', () => {
     ['crates_io', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is supported for crates_io trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.'],
     ['pub_dev', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is supported for pub_dev trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.'],
     ['pub_dev', cloudBuildEnv(), 'Google Cloud Build', 'Current CI provider Google Cloud Build is supported for pub_dev trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.'],
-    ['go_proxy', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is not supported for go_proxy trusted publishing; supported providers: none.'],
+    ['go_proxy', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is supported for go_proxy trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.'],
     ['my-private-registry', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is not supported for my-private-registry trusted publishing; supported providers: none.'],
     ['npm', circleEnv(), 'CircleCI', 'Current CI provider CircleCI is not supported for npm trusted publishing; supported providers: GitHub Actions, GitLab CI/CD.'],
     ['jsr', gitlabEnv(), 'GitLab CI/CD', 'Current CI provider GitLab CI/CD is not supported for jsr trusted publishing; supported providers: GitHub Actions.'],

@@ -1,4 +1,4 @@
-import { describeNpmrcAuthToken, findNpmrcAuthTokens, refusedTokenVariables } from './tokens';
+import { describeNpmrcAuthToken, findNpmrcAuthTokens, isRefusedNpmTokenVariable, refusedTokenVariables } from './tokens';
 
 describe('refusedTokenVariables', () => {
   it.each([
@@ -33,6 +33,39 @@ describe('refusedTokenVariables', () => {
     ['go_proxy refuses nothing', 'go_proxy', { NPM_TOKEN: 'x' }, []],
   ])('%s', (_label, registry, env, expected) => {
     expect(refusedTokenVariables(registry, env)).toEqual(expected);
+  });
+});
+
+describe('refusedTokenVariables: every npm_config_* credential spelling npm reads', () => {
+  const LOCAL = 'http://127.0.0.1:4873';
+  it.each<[string, Record<string, string>, string | undefined, string[]]>([
+    ['NPM_CONFIG__AUTH', { NPM_CONFIG__AUTH: 'x' }, undefined, ['NPM_CONFIG__AUTH']],
+    ['npm_config__auth', { npm_config__auth: 'x' }, undefined, ['npm_config__auth']],
+    ['Npm_Config__Auth', { Npm_Config__Auth: 'x' }, undefined, ['Npm_Config__Auth']],
+    ['npm_config__password', { npm_config__password: 'x' }, undefined, ['npm_config__password']],
+    ['npm_config_certfile', { npm_config_certfile: '/c.pem' }, undefined, ['npm_config_certfile']],
+    ['NPM_CONFIG_KEYFILE', { NPM_CONFIG_KEYFILE: '/c.key' }, undefined, ['NPM_CONFIG_KEYFILE']],
+    ['npm_config_//host/:_password and :username', { 'npm_config_//127.0.0.1:4873/:_password': 'x', 'npm_config_//127.0.0.1:4873/:username': 'u' }, LOCAL, ['npm_config_//127.0.0.1:4873/:_password', 'npm_config_//127.0.0.1:4873/:username']],
+    ['npm_config_//host/:_auth', { 'npm_config_//127.0.0.1:4873/:_auth': 'x' }, LOCAL, ['npm_config_//127.0.0.1:4873/:_auth']],
+    ['npm_config_//registry.npmjs.org/:certfile and :keyfile', { 'npm_config_//registry.npmjs.org/:certfile': '/c', 'npm_config_//registry.npmjs.org/:keyfile': '/k' }, undefined, ['npm_config_//registry.npmjs.org/:certfile', 'npm_config_//registry.npmjs.org/:keyfile']],
+    ['the publish registry comes from MONOCHANGE_NPM_REGISTRY_URL', { MONOCHANGE_NPM_REGISTRY_URL: LOCAL, 'npm_config_//127.0.0.1:4873/:_auth': 'x' }, undefined, ['npm_config_//127.0.0.1:4873/:_auth']],
+  ])('%s', (_label, env, registryUrl, expected) => {
+    expect(refusedTokenVariables('npm', env, registryUrl)).toEqual(expected);
+  });
+
+  it.each<[string, Record<string, string>, string | undefined]>([
+    ['a token scoped to another host (read-only mirror)', { 'npm_config_//npm.pkg.github.com/:_authToken': 'x' }, undefined],
+    ['a token for the local registry when publishing to npmjs', { 'npm_config_//127.0.0.1:4873/:_authToken': 'x' }, undefined],
+    ['a token for npmjs when publishing to the local registry', { 'npm_config_//registry.npmjs.org/:_authToken': 'x' }, LOCAL],
+    ['a lone username', { npm_config_username: 'u', 'npm_config_//registry.npmjs.org/:username': 'u' }, undefined],
+  ])('does not refuse %s', (_label, env, registryUrl) => {
+    expect(refusedTokenVariables('npm', env, registryUrl)).toEqual([]);
+  });
+
+  it('isRefusedNpmTokenVariable judges one name against the registry', () => {
+    expect(isRefusedNpmTokenVariable('NPM_CONFIG__AUTH')).toBe(true);
+    expect(isRefusedNpmTokenVariable('npm_config_//127.0.0.1:4873/:_password', 'http://127.0.0.1:4873')).toBe(true);
+    expect(isRefusedNpmTokenVariable('npm_config_//127.0.0.1:4873/:_password')).toBe(false);
   });
 });
 

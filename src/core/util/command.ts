@@ -1,5 +1,6 @@
 import type { Env } from '../types';
 import { redact } from './redact';
+import { isSecretVariable } from './secret-env';
 
 /** A command to run, as argv (never a shell string). */
 export interface CommandSpec {
@@ -10,6 +11,11 @@ export interface CommandSpec {
   env?: Env;
   /** Parent variables the child must not see (e.g. tokens when publishing by OIDC). */
   removeEnv?: string[];
+  /**
+   * Credential variables (see secret-env) this child may receive, from the parent or from `env`.
+   * Absent: none, so build and pack steps never see an OIDC request token or a registry token.
+   */
+  credentials?: readonly string[];
 }
 
 export interface CommandResult {
@@ -32,16 +38,25 @@ export function renderCommand(spec: Pick<CommandSpec, 'command' | 'args'>, env: 
   return redact([spec.command, ...spec.args].map(quote).join(' '), env);
 }
 
-/** Environment for a child: the parent's, minus removed keys, plus overrides. Never the OIDC token. */
+/**
+ * Environment for a child: the parent's minus removed keys and minus every credential variable the
+ * spec does not grant, plus overrides. An override replaces parent variables that differ from it
+ * only in case (tools such as npm read `NPM_CONFIG_X` and `npm_config_x` alike).
+ */
 export function childEnv(parent: Env, spec: CommandSpec): Record<string, string> {
-  const out: Record<string, string> = {};
+  const granted = new Set((spec.credentials ?? []).map((name) => name.toUpperCase()));
+  const withheld = (name: string) => isSecretVariable(name) && !granted.has(name.toUpperCase());
+  const overridden = new Set(Object.keys(spec.env ?? {}).map((name) => name.toUpperCase()));
   const removed = new Set(spec.removeEnv ?? []);
-  for (const [k, v] of Object.entries(parent)) if (v !== undefined && !removed.has(k)) out[k] = v;
-  for (const [k, v] of Object.entries(spec.env ?? {})) {
-    if (v === undefined) delete out[k];
-    else out[k] = v;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parent)) {
+    if (v !== undefined && !removed.has(k) && !withheld(k) && !overridden.has(k.toUpperCase())) out[k] = v;
   }
-  delete out.MONOCHANGE_OIDC_TOKEN;
+  for (const [k, v] of Object.entries(spec.env ?? {})) {
+    if (v === undefined) continue;
+    if (withheld(k)) throw new Error(`\`${spec.command}\` sets the credential variable ${k} without granting it (CommandSpec.credentials)`);
+    out[k] = v;
+  }
   return out;
 }
 

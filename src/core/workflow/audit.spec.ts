@@ -40,6 +40,9 @@ jobs:
 const audit = (text: string, expected?: Parameters<typeof auditWorkflow>[1]['expected']) =>
   auditWorkflow(text, { path: '.github/workflows/publish.yml', expected });
 const brief = (findings: Finding[]) => findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.line }));
+const blocking = (findings: Finding[]) => findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.line, blocking: f.blocking }));
+const withRun = (script: string) => GOOD.replace('      - run: npx nx run-many -t publish\n', `      - run: |\n          ${script}\n`);
+const withCheckoutInput = (input: string) => GOOD.replace('          persist-credentials: false\n', `          persist-credentials: false\n          ${input}\n`);
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('auditWorkflow', () => {
@@ -95,6 +98,49 @@ describe('auditWorkflow', () => {
     expect(audit(GOOD.replace('on:\n  release:\n    types: [published]', 'on: [push, pull_request_target]')).map((f) => f.rule)).toEqual([
       'dangerous-trigger',
     ]);
+  });
+
+  it.each(['issue_comment', 'issues', 'discussion', 'discussion_comment'])('flags the %s trigger as a blocking dangerous trigger', (trigger) => {
+    const text = GOOD.replace('  release:\n    types: [published]\n', `  release:\n    types: [published]\n  ${trigger}:\n    types: [created]\n`);
+    const findings = audit(text);
+    expect(blocking(findings)).toEqual([{ rule: 'dangerous-trigger', severity: 'error', line: 5, blocking: true }]);
+    expect(findings[0].message).toContain(`\`${trigger}\` runs with the base repository's privileges`);
+    expect(findings[0].fix).toBe(`remove \`${trigger}\`; publish on \`release: types: [published]\`, a tag push or \`workflow_dispatch\` instead`);
+  });
+
+  it('marks pull_request_target and workflow_run as blocking, and leaves pull_request and the publish events alone', () => {
+    const text = GOOD.replace('on:\n  release:\n    types: [published]', 'on: [pull_request_target, workflow_run]');
+    expect(audit(text).map((f) => [f.rule, f.blocking])).toEqual([
+      ['dangerous-trigger', true],
+      ['dangerous-trigger', true],
+    ]);
+    const benign = GOOD.replace('on:\n  release:\n    types: [published]', 'on: [push, release, workflow_dispatch, schedule, workflow_call, pull_request]');
+    expect(audit(benign)).toEqual([]);
+  });
+
+  it('flags a checkout of the pull request head as a blocking finding, with a fix', () => {
+    const text = withCheckoutInput('ref: ${{ github.event.pull_request.head.sha }}');
+    const findings = audit(text);
+    expect(blocking(findings)).toEqual([{ rule: 'untrusted-checkout', severity: 'error', line: lineOf(text, 'head.sha'), blocking: true }]);
+    expect(findings[0].message).toBe(
+      'actions/checkout in job `publish` checks out the pull request head (`ref: ${{ github.event.pull_request.head.sha }}`): code anyone can push to a pull request then runs with this job\'s token and secrets',
+    );
+    expect(findings[0].fix).toBe('remove `ref:` so the commit that triggered the run (the tag or release being published) is checked out');
+  });
+
+  it.each([
+    'ref: ${{ github.event.pull_request.head.ref }}',
+    'ref: ${{ github.head_ref }}',
+    'ref: refs/pull/${{ github.event.issue.number }}/head',
+    'ref: ${{ github.event.workflow_run.head_sha }}',
+    'repository: ${{ github.event.pull_request.head.repo.full_name }}',
+  ])('flags the pull request head checkout `%s`', (input) => {
+    expect(audit(withCheckoutInput(input)).map((f) => [f.rule, f.blocking])).toEqual([['untrusted-checkout', true]]);
+  });
+
+  it('accepts a checkout of the released ref', () => {
+    expect(audit(withCheckoutInput('ref: ${{ github.ref }}'))).toEqual([]);
+    expect(audit(withCheckoutInput('ref: v1.2.3'))).toEqual([]);
   });
 
   it('flags caches in the publish job: actions/cache, setup-node defaults, setup-go, setup-uv, rust-cache', () => {
@@ -159,6 +205,40 @@ describe('auditWorkflow', () => {
     const findings = audit(text);
     expect(brief(findings)).toEqual([{ rule: 'template-injection', severity: 'error', line: lineOf(text, 'github.event.release.name') }]);
     expect(findings[0].fix).toContain('env:');
+  });
+
+  it.each([
+    'github.event.issue.title',
+    'github.event.comment.body',
+    'github.event.pull_request.title',
+    'github.event.pull_request.body',
+    'github.event.pull_request.head.ref',
+    'github.head_ref',
+    'github.event.head_commit.message',
+    'github.event.review.body',
+    "github.event.commits[0].message",
+  ])('flags ${{ %s }} inside run: as blocking, naming the context', (context) => {
+    const text = withRun(`echo "\${{ ${context} }}"`);
+    const findings = audit(text);
+    expect(blocking(findings)).toEqual([{ rule: 'template-injection', severity: 'error', line: lineOf(text, context), blocking: true }]);
+    expect(findings[0].message).toContain(`\`${context}\` inside \`run:\` of job \`publish\` pastes text from the triggering event`);
+    expect(findings[0].fix).toBe(`pass it through \`env:\` (e.g. \`env: { VALUE: \${{ ${context} }} }\`) and use \`"$VALUE"\` in the script`);
+  });
+
+  it('reads event contexts case-insensitively and inside function calls', () => {
+    expect(blocking(audit(withRun('echo "${{ GitHub.Event.Issue.Title }}"')))[0].blocking).toBe(true);
+    expect(audit(withRun("echo '${{ toJSON(github.event) }}'"))[0]).toMatchObject({ blocking: true, message: expect.stringContaining('`github.event`') });
+    // one finding per line, blocking when any expression of it is event text
+    const mixed = withRun('echo "${{ inputs.tag }} ${{ github.event.comment.body }}"');
+    expect(blocking(audit(mixed))).toEqual([{ rule: 'template-injection', severity: 'error', line: lineOf(mixed, 'inputs.tag'), blocking: true }]);
+  });
+
+  it('keeps other ${{ }} inside run: (workflow_dispatch inputs, github.ref, event_name) a non-blocking error', () => {
+    for (const expression of ['inputs.version', 'github.event.inputs.version', 'github.ref', 'github.event_name', 'steps.meta.outputs.tag']) {
+      const findings = audit(withRun(`echo "\${{ ${expression} }}"`));
+      expect([expression, blocking(findings)]).toEqual([expression, [{ rule: 'template-injection', severity: 'error', line: expect.any(Number), blocking: false }]]);
+      expect(findings[0].message).toContain('is pasted into the script before the shell runs');
+    }
   });
 
   it('flags checkout without persist-credentials: false', () => {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { RegistryId } from '../types';
+import { isUntrustedTrigger, UNTRUSTED_TRIGGERS } from './untrusted-triggers';
 
 /**
  * Audits a GitHub Actions workflow against the publish-workflow hardening rules (reference
@@ -18,6 +19,7 @@ export const AUDIT_RULES = [
   'dangerous-trigger',
   'cache-in-publish-job',
   'template-injection',
+  'untrusted-checkout',
   'persist-credentials',
   'missing-environment',
   'missing-concurrency',
@@ -36,6 +38,12 @@ export interface Finding {
   fix: string;
   /** The `path` given to the audit. */
   file: string;
+  /**
+   * People without write access can run code in the workflow or choose what it builds (untrusted
+   * trigger, event text pasted into a script, checkout of a pull request head): readiness refuses
+   * to publish instead of warning.
+   */
+  blocking: boolean;
 }
 
 export interface AuditOptions {
@@ -101,8 +109,8 @@ class Auditor {
     return this.findings.sort((a, b) => a.line - b.line);
   }
 
-  private add(rule: AuditRule, severity: Finding['severity'], line: number, message: string, fix: string): void {
-    this.findings.push({ rule, severity, line, message, fix, file: this.options.path });
+  private add(rule: AuditRule, severity: Finding['severity'], line: number, message: string, fix: string, blocking = false): void {
+    this.findings.push({ rule, severity, line, message, fix, file: this.options.path, blocking });
   }
 
   private line(node: unknown): number {
@@ -118,15 +126,15 @@ class Auditor {
     else if (isSeq(on.value)) for (const item of on.value.items) entries.push({ name: String(isScalar(item) ? item.value : ''), node: item });
     else if (isMap(on.value)) for (const p of on.value.items) entries.push({ name: String(keyOf(p)), node: p.key });
     for (const { name, node } of entries) {
-      if (name === 'pull_request_target' || name === 'workflow_run') {
-        this.add(
-          'dangerous-trigger',
-          'error',
-          this.line(node),
-          `\`${name}\` runs with the base repository's privileges on events others can cause`,
-          'publish on `release: types: [published]`, a tag push or `workflow_dispatch` instead',
-        );
-      }
+      if (!isUntrustedTrigger(name)) continue;
+      this.add(
+        'dangerous-trigger',
+        'error',
+        this.line(node),
+        `\`${name}\` ${UNTRUSTED_TRIGGERS[name]}: a publish workflow must not run on events others can cause`,
+        `remove \`${name}\`; publish on \`release: types: [published]\`, a tag push or \`workflow_dispatch\` instead`,
+        true,
+      );
     }
     return entries.map((e) => e.name);
   }
@@ -340,24 +348,7 @@ class Auditor {
     const usesPair = pairOf(step, 'uses');
     if (usesPair) this.checkUses(usesPair.value);
     this.checkEnv(pairOf(step, 'env'));
-    const run = pairOf(step, 'run');
-    if (run && isScalar(run.value) && run.value.range) {
-      const [start, end] = run.value.range;
-      const source = this.text.slice(start, end);
-      const seen = new Set<number>();
-      for (let i = source.indexOf('${{'); i !== -1; i = source.indexOf('${{', i + 3)) {
-        const line = this.lines.linePos(start + i).line;
-        if (seen.has(line)) continue;
-        seen.add(line);
-        this.add(
-          'template-injection',
-          'error',
-          line,
-          `\`\${{ … }}\` inside \`run:\` of job \`${jobId}\` is pasted into the script before the shell runs, so crafted values become commands`,
-          'pass the value through `env:` (e.g. `env: { VERSION: ${{ … }} }`) and use `"$VERSION"` in the script',
-        );
-      }
-    }
+    this.checkRunExpressions(pairOf(step, 'run')?.value, jobId);
     if (!usesPair || !isScalar(usesPair.value) || typeof usesPair.value.value !== 'string') return;
     const action = usesPair.value.value.split('@')[0].toLowerCase();
     const withMap = pairOf(step, 'with')?.value;
@@ -365,6 +356,7 @@ class Auditor {
     const inputValue = (name: string) => plain(input(name)?.value);
     const isFalse = (v: unknown) => v === false || v === 'false';
 
+    if (action === 'actions/checkout') this.checkCheckoutRef(input, jobId);
     if (action === 'actions/checkout' && !isFalse(inputValue('persist-credentials'))) {
       this.add(
         'persist-credentials',
@@ -393,6 +385,54 @@ class Auditor {
         `${cache.what} in ${ctx.publish ? 'publish job' : 'job'} \`${jobId}\`: a poisoned cache entry would end up in what gets published`,
         cache.fix,
       );
+    }
+  }
+
+  /** One finding per line of a `run:` script with `${{ … }}`; blocking when event text is pasted in. */
+  private checkRunExpressions(run: unknown, jobId: string): void {
+    if (!isScalar(run) || !run.range) return;
+    const [start, end] = run.range;
+    const byLine = new Map<number, string | undefined>();
+    for (const { offset, expression } of expressionsIn(this.text.slice(start, end))) {
+      const line = this.lines.linePos(start + offset).line;
+      byLine.set(line, byLine.get(line) ?? untrustedContext(expression));
+    }
+    for (const [line, context] of byLine) {
+      if (context) {
+        this.add(
+          'template-injection',
+          'error',
+          line,
+          `\`${context}\` inside \`run:\` of job \`${jobId}\` pastes text from the triggering event (titles, bodies, branch names, commit messages) into the script before the shell runs: whoever writes that text runs commands with this job's token`,
+          `pass it through \`env:\` (e.g. \`env: { VALUE: \${{ ${context} }} }\`) and use \`"$VALUE"\` in the script`,
+          true,
+        );
+      } else {
+        this.add(
+          'template-injection',
+          'error',
+          line,
+          `\`\${{ … }}\` inside \`run:\` of job \`${jobId}\` is pasted into the script before the shell runs, so crafted values become commands`,
+          'pass the value through `env:` (e.g. `env: { VERSION: ${{ … }} }`) and use `"$VERSION"` in the script',
+        );
+      }
+    }
+  }
+
+  private checkCheckoutRef(input: (name: string) => Pair | undefined, jobId: string): void {
+    for (const name of ['ref', 'repository']) {
+      const pair = input(name);
+      const value = plain(pair?.value);
+      if (typeof value !== 'string' || !PULL_REQUEST_HEAD.some((re) => re.test(value))) continue;
+      this.add(
+        'untrusted-checkout',
+        'error',
+        this.line(pair!.value),
+        `actions/checkout in job \`${jobId}\` checks out the pull request head (\`${name}: ${value}\`): code anyone can push to a pull request then runs with this job's token and secrets`,
+        `remove \`${name}:\` so the commit that triggered the run (the tag or release being published) is checked out`,
+        true,
+      );
+      return;
     }
   }
 
@@ -490,6 +530,37 @@ class Auditor {
       }
     }
   }
+}
+
+/** `ref:`/`repository:` values that name a pull request's head instead of the released commit. */
+const PULL_REQUEST_HEAD = [
+  /\bgithub\.event\.pull_request\.head\.(?:sha|ref|repo)\b/i,
+  /\bgithub\.head_ref\b/i,
+  /\bgithub\.event\.workflow_run\.head_(?:sha|branch|repository)\b/i,
+  /\brefs\/pull\//i,
+];
+
+/** Each `${{ … }}` of a script: where it starts, and the expression inside. */
+function expressionsIn(source: string): { offset: number; expression: string }[] {
+  const found: { offset: number; expression: string }[] = [];
+  for (let i = source.indexOf('${{'); i !== -1; i = source.indexOf('${{', i + 3)) {
+    const close = source.indexOf('}}', i + 3);
+    found.push({ offset: i, expression: source.slice(i + 3, close === -1 ? undefined : close) });
+  }
+  return found;
+}
+
+/**
+ * The first context of `expression` that carries text from the triggering event: anything under
+ * `github.event` (except the `workflow_dispatch` inputs, which need write access) and
+ * `github.head_ref`. Context names are case-insensitive in expressions.
+ */
+function untrustedContext(expression: string): string | undefined {
+  for (const match of expression.matchAll(/(?<![\w.-])github\s*\.\s*(?:event(?:\s*\.\s*[\w-]+|\s*\[[^\]]*\])*|head_ref)(?![\w-])/gi)) {
+    const context = match[0].replace(/\s+/g, '');
+    if (!/^github\.event\.inputs\b/i.test(context)) return context;
+  }
+  return undefined;
 }
 
 function keyOf(pair: Pair): unknown {

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startOidcIssuer, type Claims, type LoopbackOidcIssuer } from '../../../../test-utils/oidc-issuer';
 import type { CiIdentity } from '../types';
+import { REGISTRIES } from '../../registries';
+import type { RegistryId } from '../../types';
 import { checkClaimsForPackage, type ClaimExpectations } from './check-claims';
 import { verifyGithubIdentity } from './verify-identity';
 
@@ -24,13 +26,15 @@ async function verified(overrides: Claims = {}): Promise<CiIdentity> {
   return result.identity;
 }
 
+const rulesOf = (registry: string) => REGISTRIES[registry as RegistryId].trust.claims;
+
 const EXPECTED: ClaimExpectations = {
   repository: 'acme/widgets',
   workflow: 'publish.yml',
   environment: 'release',
   repositoryId: '123456',
   repositoryOwnerId: '7890',
-  tag: 'v1.2.3',
+  tags: ['v1.2.3'],
 };
 
 const wf = (file: string, ref = 'refs/tags/v1.2.3', repo = 'acme/widgets') => `${repo}/.github/workflows/${file}@${ref}`;
@@ -110,14 +114,38 @@ const CLAIM_CASES: Case[] = [
     code: 'claims.tag-mismatch',
     mentions: ['refs/tags/v1.2.3', 'refs/tags/v1.2.4'],
   },
-  { name: 'root tag for a Go module in a subdirectory', registry: 'go_proxy', claims: {}, expected: { tag: 'sub/v1.2.3' }, code: 'claims.tag-mismatch', mentions: ['refs/tags/sub/v1.2.3'] },
-  { name: 'tag-only registry without an expected tag', registry: 'go_proxy', claims: {}, expected: { tag: undefined }, code: 'claims.tag-unknown', mentions: ['no expected tag'] },
+  { name: 'root tag for a Go module in a subdirectory', registry: 'go_proxy', claims: {}, expected: { tags: ['sub/v1.2.3'] }, code: 'claims.tag-mismatch', mentions: ['refs/tags/sub/v1.2.3'] },
+  {
+    name: "another package's tag ending in the same version (pub.dev)",
+    registry: 'pub_dev',
+    claims: { ref: 'refs/tags/otherpkg-v1.2.3', workflow_ref: wf('publish.yml', 'refs/tags/otherpkg-v1.2.3'), job_workflow_ref: wf('publish.yml', 'refs/tags/otherpkg-v1.2.3') },
+    expected: { tags: ['widgets-v1.2.3', 'v1.2.3'] },
+    code: 'claims.tag-mismatch',
+    mentions: ['refs/tags/widgets-v1.2.3', 'refs/tags/otherpkg-v1.2.3'],
+  },
+  // Events outside the allow-list
+  { name: 'issue_comment', registry: 'npm', claims: { event_name: 'issue_comment' }, code: 'claims.event-not-allowed', mentions: ['"issue_comment"', 'comments anyone can write'] },
+  { name: 'issues', registry: 'pypi', claims: { event_name: 'issues' }, code: 'claims.event-not-allowed', mentions: ['"issues"'] },
+  { name: 'watch', registry: 'crates_io', claims: { event_name: 'watch' }, code: 'claims.event-not-allowed', mentions: ['"watch"', 'stars'] },
+  { name: 'fork', registry: 'go_proxy', claims: { event_name: 'fork' }, code: 'claims.event-not-allowed', mentions: ['"fork"'] },
+  { name: 'an event nobody listed (deployment_status)', registry: 'jsr', claims: { event_name: 'deployment_status' }, code: 'claims.event-not-allowed', mentions: ['"deployment_status"', '`workflow_dispatch`'] },
+  // The job's own workflow where no registry checks it
+  {
+    name: "a third party's reusable workflow pushing a Go tag",
+    registry: 'go_proxy',
+    claims: { job_workflow_ref: wf('release.yml', 'refs/heads/main', 'mallory/actions') },
+    code: 'claims.job-workflow-foreign',
+    mentions: ['mallory/actions', '"acme/widgets"'],
+  },
+  { name: "a third party's reusable workflow on JSR", registry: 'jsr', claims: { job_workflow_ref: wf('deno.yml', 'refs/tags/v1', 'mallory/actions') }, code: 'claims.job-workflow-foreign', mentions: ['mallory/actions'] },
+  { name: "a third party's reusable workflow on pub.dev", registry: 'pub_dev', claims: { job_workflow_ref: wf('dart.yml', 'refs/tags/v1', 'mallory/actions') }, code: 'claims.job-workflow-foreign', mentions: ['mallory/actions'] },
+  { name: 'tag-only registry without an expected tag', registry: 'go_proxy', claims: {}, expected: { tags: undefined }, code: 'claims.tag-unknown', mentions: ['no expected tag'] },
 ];
 
 describe('checkClaimsForPackage: adversarial cases', () => {
   it.each(CLAIM_CASES)('$name ($registry) → $code', async (c) => {
     const identity = await verified(c.claims);
-    const result = checkClaimsForPackage({ identity, registry: c.registry, expected: { ...EXPECTED, ...c.expected } });
+    const result = checkClaimsForPackage({ identity, rules: rulesOf(c.registry), expected: { ...EXPECTED, ...c.expected } });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.code).toBe(c.code);
@@ -126,14 +154,14 @@ describe('checkClaimsForPackage: adversarial cases', () => {
 
   it('refuses an identity that was not verified from a token', () => {
     const identity: CiIdentity = { provider: 'github_actions', label: 'GitHub Actions', repository: 'acme/widgets', workflow: 'publish.yml', oidcAvailable: false, verifiable: true };
-    const result = checkClaimsForPackage({ identity, registry: 'npm', expected: EXPECTED });
+    const result = checkClaimsForPackage({ identity, rules: rulesOf('npm'), expected: EXPECTED });
     expect(result).toMatchObject({ ok: false, code: 'claims.unverified' });
   });
 
   it('refuses when nothing is configured to compare with', async () => {
     const identity = await verified();
-    expect(checkClaimsForPackage({ identity, registry: 'npm', expected: { ...EXPECTED, workflow: '' } })).toMatchObject({ ok: false, code: 'claims.expected-missing' });
-    expect(checkClaimsForPackage({ identity, registry: 'npm', expected: { ...EXPECTED, repository: '' } })).toMatchObject({ ok: false, code: 'claims.expected-missing' });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf('npm'), expected: { ...EXPECTED, workflow: '' } })).toMatchObject({ ok: false, code: 'claims.expected-missing' });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf('npm'), expected: { ...EXPECTED, repository: '' } })).toMatchObject({ ok: false, code: 'claims.expected-missing' });
   });
 
   it('keeps the machine-readable case list in __fixtures__/adversarial-cases.json in step', () => {
@@ -145,22 +173,22 @@ describe('checkClaimsForPackage: adversarial cases', () => {
 describe('checkClaimsForPackage: accepted', () => {
   it.each(['npm', 'crates_io', 'pypi', 'jsr', 'pub_dev', 'go_proxy'])('accepts the matching token for %s', async (registry) => {
     const identity = await verified();
-    expect(checkClaimsForPackage({ identity, registry, expected: EXPECTED })).toEqual({ ok: true, warnings: [] });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf(registry), expected: EXPECTED })).toEqual({ ok: true, warnings: [] });
   });
 
   it.each(['crates_io', 'pypi', 'jsr', 'go_proxy'])('compares owner/repo case-insensitively for %s', async (registry) => {
     const identity = await verified(repo('Acme/Widgets'));
-    expect(checkClaimsForPackage({ identity, registry, expected: EXPECTED })).toMatchObject({ ok: true });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf(registry), expected: EXPECTED })).toMatchObject({ ok: true });
   });
 
   it.each(['crates_io', 'pypi'])('compares the environment case-insensitively for %s', async (registry) => {
     const identity = await verified({ environment: 'Release' });
-    expect(checkClaimsForPackage({ identity, registry, expected: EXPECTED })).toMatchObject({ ok: true });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf(registry), expected: EXPECTED })).toMatchObject({ ok: true });
   });
 
   it('accepts without pinned ids and without an expected environment, warning about the unconstrained environment', async () => {
     const identity = await verified({ repository_id: '1', repository_owner_id: '2' });
-    const result = checkClaimsForPackage({ identity, registry: 'pypi', expected: { repository: 'acme/widgets', workflow: 'publish.yml' } });
+    const result = checkClaimsForPackage({ identity, rules: rulesOf('pypi'), expected: { repository: 'acme/widgets', workflow: 'publish.yml' } });
     expect(result).toEqual({ ok: true, warnings: [expect.stringContaining('environment "release"')] });
   });
 
@@ -170,26 +198,26 @@ describe('checkClaimsForPackage: accepted', () => {
   ])('accepts the tag %s expects (%s)', async (registry, tag) => {
     const ref = `refs/tags/${tag}`;
     const identity = await verified({ ref, workflow_ref: wf('publish.yml', ref), job_workflow_ref: wf('publish.yml', ref) });
-    expect(checkClaimsForPackage({ identity, registry, expected: { ...EXPECTED, tag } })).toMatchObject({ ok: true });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf(registry), expected: { ...EXPECTED, tags: [tag] } })).toMatchObject({ ok: true });
   });
 
   it('accepts a branch push for npm (no tag rule) and a workflow pinned by sha', async () => {
     const sha = 'c'.repeat(40);
     const identity = await verified({ ...branch(), sha, workflow_ref: wf('publish.yml', sha), job_workflow_ref: wf('publish.yml', sha) });
-    expect(checkClaimsForPackage({ identity, registry: 'npm', expected: { ...EXPECTED, tag: undefined } })).toMatchObject({ ok: true });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf('npm'), expected: { ...EXPECTED, tags: undefined } })).toMatchObject({ ok: true });
   });
 
-  it('accepts a reusable workflow where the registry does not check workflows, comparing the caller', async () => {
-    const identity = await verified({ job_workflow_ref: wf('shared.yml', 'refs/tags/v9', 'acme/workflows') });
-    expect(checkClaimsForPackage({ identity, registry: 'jsr', expected: EXPECTED })).toMatchObject({ ok: true });
+  it('accepts a reusable workflow of the same repository where the registry does not check workflows, comparing the caller', async () => {
+    const identity = await verified({ job_workflow_ref: wf('shared.yml', 'refs/tags/v1.2.3') });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf('jsr'), expected: EXPECTED })).toMatchObject({ ok: true });
   });
 
   it('warns, without refusing, on a self-hosted runner or private repository when npm provenance is required', async () => {
     const identity = await verified({ runner_environment: 'self-hosted', repository_visibility: 'private' });
-    const result = checkClaimsForPackage({ identity, registry: 'npm', expected: { ...EXPECTED, provenance: true } });
+    const result = checkClaimsForPackage({ identity, rules: rulesOf('npm'), expected: { ...EXPECTED, provenance: true } });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.warnings).toEqual([expect.stringContaining('self-hosted'), expect.stringContaining('private')]);
-    expect(checkClaimsForPackage({ identity, registry: 'npm', expected: EXPECTED })).toEqual({ ok: true, warnings: [] });
+    expect(checkClaimsForPackage({ identity, rules: rulesOf('npm'), expected: EXPECTED })).toEqual({ ok: true, warnings: [] });
   });
 });

@@ -1,11 +1,12 @@
-import type { RegistryId } from '../../types';
+import type { RegistryClaimRules } from '../../registries/types';
+import { isPublishEvent, refusedEventReason } from '../../workflow/untrusted-triggers';
 import type { CiIdentity } from '../types';
 import { parseWorkflowRef } from '../workflow-ref';
 
 /**
  * Pre-upload check of verified claims against what the package's trusted publisher expects,
- * using each registry's own comparison rules (reference security.md §1, §2.2 step 5), so a
- * mismatch is refused here, before anything is uploaded, with a sentence that says why.
+ * using the registry's own comparison rules (its adapter's `trust.claims`), so a mismatch is
+ * refused here, before anything is uploaded, with a sentence that says why.
  */
 
 export interface ClaimExpectations {
@@ -17,75 +18,42 @@ export interface ClaimExpectations {
   /** Pinned immutable ids (`publish.trusted_publishing.repository_id` / `repository_owner_id`). */
   repositoryId?: string;
   repositoryOwnerId?: string;
-  /** Tag the release must run from, e.g. `v1.2.3`, `sub/v1.2.3`, `name-v1.2.3` (pub.dev, Go). */
-  tag?: string;
+  /** Tags the release may run from (tag-bound registries), e.g. `sub/v1.2.3` or `name-v1.2.3`. */
+  tags?: string[];
   /** Registry provenance is required (npm). */
   provenance?: boolean;
 }
 
 export type ClaimCheckResult = { ok: true; warnings: string[] } | { ok: false; code: string; reason: string };
 
-interface RegistryClaimRules {
-  label: string;
-  /** Which claim names the workflow file the registry checks. */
-  workflowClaim: 'workflow_ref' | 'job_workflow_ref';
-  repositoryCase: 'exact' | 'insensitive';
-  environmentCase: 'exact' | 'insensitive';
-  /** Caller and called workflow must be the same (the registry does not support reusable workflows). */
-  refuseReusable: boolean;
-  /** Only a tag ref equal to the expected tag may publish. */
-  tagOnly: boolean;
-  allowedEvents?: readonly string[];
-}
-
-export const REGISTRY_CLAIM_RULES: Record<RegistryId, RegistryClaimRules> = {
-  npm: { label: 'npm', workflowClaim: 'workflow_ref', repositoryCase: 'exact', environmentCase: 'exact', refuseReusable: true, tagOnly: false },
-  crates_io: { label: 'crates.io', workflowClaim: 'workflow_ref', repositoryCase: 'insensitive', environmentCase: 'insensitive', refuseReusable: true, tagOnly: false },
-  pypi: { label: 'PyPI', workflowClaim: 'job_workflow_ref', repositoryCase: 'insensitive', environmentCase: 'insensitive', refuseReusable: true, tagOnly: false },
-  // JSR and Go check no workflow or environment themselves; ours is the only check, so it is exact.
-  jsr: { label: 'JSR', workflowClaim: 'workflow_ref', repositoryCase: 'insensitive', environmentCase: 'exact', refuseReusable: false, tagOnly: false },
-  pub_dev: {
-    label: 'pub.dev',
+/** Rules for registries without an adapter: strict defaults. */
+export function customRegistryClaimRules(registry: string): RegistryClaimRules {
+  return {
+    label: `registry "${registry}"`,
     workflowClaim: 'workflow_ref',
     repositoryCase: 'exact',
     environmentCase: 'exact',
     refuseReusable: false,
-    tagOnly: true,
-    allowedEvents: ['push', 'workflow_dispatch'],
-  },
-  go_proxy: { label: 'Go', workflowClaim: 'workflow_ref', repositoryCase: 'insensitive', environmentCase: 'exact', refuseReusable: false, tagOnly: true },
-};
-
-/** Rules for a registry id; custom registries get the strict defaults. */
-export function claimRulesFor(registry: string): RegistryClaimRules {
-  return (
-    REGISTRY_CLAIM_RULES[registry as RegistryId] ?? {
-      label: `registry "${registry}"`,
-      workflowClaim: 'workflow_ref',
-      repositoryCase: 'exact',
-      environmentCase: 'exact',
-      refuseReusable: false,
-      tagOnly: false,
-    }
-  );
+    requireLocalJobWorkflow: true,
+    tagOnly: false,
+  };
 }
 
 const CONFIG = 'publish.trusted_publishing';
 const RUN_FROM = 'Publish from the configured workflow';
 
-export function checkClaimsForPackage(input: { identity: CiIdentity; registry: string; expected: ClaimExpectations }): ClaimCheckResult {
-  const { identity, registry, expected } = input;
+export function checkClaimsForPackage(input: { identity: CiIdentity; rules: RegistryClaimRules; expected: ClaimExpectations }): ClaimCheckResult {
+  const { identity, rules, expected } = input;
   if (!identity.verified || !identity.claims) {
     return fail(
       'claims.unverified',
-      `Trusted publishing to ${claimRulesFor(registry).label} needs a CI identity verified from a signed GitHub OIDC token, but this one comes from environment variables only${identity.reason ? ` (${identity.reason})` : ''}. ${RUN_FROM} in a job with \`id-token: write\`.`,
+      `Trusted publishing to ${rules.label} needs a CI identity verified from a signed GitHub OIDC token, but this one comes from environment variables only${identity.reason ? ` (${identity.reason})` : ''}. ${RUN_FROM} in a job with \`id-token: write\`.`,
     );
   }
-  return checkClaims(identity.claims, registry, expected);
+  return checkClaims(identity.claims, rules, expected);
 }
 
-export function checkClaims(claims: Record<string, string | undefined>, registry: string, expected: ClaimExpectations): ClaimCheckResult {
-  const rules = claimRulesFor(registry);
+export function checkClaims(claims: Record<string, string | undefined>, rules: RegistryClaimRules, expected: ClaimExpectations): ClaimCheckResult {
   const reg = rules.label;
   const warnings: string[] = [];
   const c = (name: string) => claims[name] ?? '';
@@ -116,6 +84,13 @@ export function checkClaims(claims: Record<string, string | undefined>, registry
     return fail(
       'claims.event-pull-request',
       `The OIDC token comes from a "${event}" run (a pull request, possibly from a fork); publishing to ${reg} never happens on pull requests. ${RUN_FROM} on a tag push or workflow_dispatch.`,
+    );
+  }
+  // An allow-list: any event not known to be started by people who may publish is refused.
+  if (!isPublishEvent(event)) {
+    return fail(
+      'claims.event-not-allowed',
+      `The OIDC token comes from a "${event}" run, which ${refusedEventReason(event)}; publishing to ${reg} is never allowed from it. ${RUN_FROM} on a tag push, a release or workflow_dispatch.`,
     );
   }
   if (rules.allowedEvents && !rules.allowedEvents.includes(event)) {
@@ -152,6 +127,16 @@ export function checkClaims(claims: Record<string, string | undefined>, registry
       'claims.reusable-workflow',
       `The publish job runs in a reusable workflow: the caller is workflow_ref "${c('workflow_ref')}" but the job is defined by job_workflow_ref "${c('job_workflow_ref')}". ${reg} trusted publishing does not support reusable workflows (it checks the ${rules.workflowClaim === 'workflow_ref' ? 'caller' : 'called workflow'} only). Move the publish job into "${expectedWorkflow}" itself.`,
     );
+  }
+
+  if (rules.requireLocalJobWorkflow) {
+    const job = parseWorkflowRef(c('job_workflow_ref'));
+    if (!job || job.repository.toLowerCase() !== repository.toLowerCase()) {
+      return fail(
+        'claims.job-workflow-foreign',
+        `The publish job is defined by job_workflow_ref "${c('job_workflow_ref')}", a workflow outside "${repository}". ${reg} does not check the workflow itself, so a job from another repository's reusable workflow never publishes here. Define the publish job in "${expectedWorkflow}" of "${repository}" (a reusable workflow of the same repository is fine).`,
+      );
+    }
   }
 
   const claimName = rules.workflowClaim;
@@ -198,24 +183,27 @@ export function checkClaims(claims: Record<string, string | undefined>, registry
 
   if (rules.tagOnly) {
     const ref = c('ref');
+    const tags = expected.tags ?? [];
+    const wanted = tags.map((t) => `"refs/tags/${t}"`).join(' or ');
     if (c('ref_type') !== 'tag' || !ref.startsWith('refs/tags/')) {
       return fail(
         'claims.ref-not-tag',
-        `${reg} publishing must run from a tag, but the OIDC token says ref "${ref}" (ref_type "${c('ref_type')}")${expected.tag ? `; expected "refs/tags/${expected.tag}"` : ''}. Push the release tag and publish from the run it triggers.`,
+        `${reg} publishing must run from a tag, but the OIDC token says ref "${ref}" (ref_type "${c('ref_type')}")${tags.length ? `; expected ${wanted}` : ''}. Push the release tag and publish from the run it triggers.`,
       );
     }
-    if (!expected.tag) {
+    if (!tags.length) {
       return fail('claims.tag-unknown', `${reg} publishing must run from the release's tag, but no expected tag was worked out for this package, so "${ref}" cannot be checked. Report this: it is a bug in the caller.`);
     }
-    if (ref !== `refs/tags/${expected.tag}`) {
+    // Exact: another package's tag that ends in the same version never passes.
+    if (!tags.some((t) => ref === `refs/tags/${t}`)) {
       return fail(
         'claims.tag-mismatch',
-        `${reg} publishing of this version must run from tag "refs/tags/${expected.tag}", but the OIDC token says ref "${ref}". Publish from the run of the tag that matches the version being released.`,
+        `${reg} publishing of this version must run from tag ${wanted}, but the OIDC token says ref "${ref}". Publish from the run of the tag that matches the package and version being released.`,
       );
     }
   }
 
-  if (registry === 'npm' && expected.provenance) {
+  if (rules.provenanceNeedsPublicHostedRun && expected.provenance) {
     if (claims.runner_environment === 'self-hosted') {
       warnings.push('The OIDC token says runner_environment "self-hosted": npm trusted publishing and provenance need a GitHub-hosted runner, so npm is likely to refuse. Run the publish job on a GitHub-hosted runner.');
     }

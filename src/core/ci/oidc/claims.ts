@@ -17,9 +17,13 @@ export interface GithubClaims {
   ref_type: string;
   event_name: string;
   sha: string;
+  /** Token id: each token is used once per job. */
+  jti: string;
+  /** The run and attempt the token was minted for: it is bound to this one. */
+  run_id: string;
+  run_attempt: string;
   environment?: string;
   runner_environment?: string;
-  run_id?: string;
   repository_visibility?: string;
 }
 
@@ -36,8 +40,11 @@ export const REQUIRED_CLAIMS = [
   'ref_type',
   'event_name',
   'sha',
+  'jti',
+  'run_id',
+  'run_attempt',
 ] as const;
-export const OPTIONAL_CLAIMS = ['environment', 'runner_environment', 'run_id', 'repository_visibility'] as const;
+export const OPTIONAL_CLAIMS = ['environment', 'runner_environment', 'repository_visibility'] as const;
 
 export interface ParsedGithubClaims {
   claims: GithubClaims;

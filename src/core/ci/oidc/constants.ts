@@ -18,3 +18,18 @@ export const ALLOWED_ALGORITHM = 'RS256';
 
 /** How long the token endpoint may take to answer, ms. */
 export const TOKEN_REQUEST_TIMEOUT_MS = 15_000;
+
+/**
+ * Most bytes of the token endpoint's answer that are read. A genuine `{ "value": "<jwt>" }` is a
+ * few KB; anything larger is refused and the rest is not downloaded.
+ */
+export const TOKEN_RESPONSE_MAX_BYTES = 64 * 1024;
+
+/**
+ * Longest lifetime (`exp - iat`) accepted. GitHub's ID tokens live 5 minutes; a token meant to
+ * live for days was not minted for a CI job and is refused.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 15 * 60;
+
+/** Oldest token (`now - iat`) accepted: a job uses the token it just asked for. */
+export const MAX_TOKEN_AGE_SECONDS = 10 * 60;

@@ -8,8 +8,7 @@ export { crossCheckEnv, ENV_CLAIM_PAIRS } from './cross-check';
 export {
   checkClaims,
   checkClaimsForPackage,
-  claimRulesFor,
-  REGISTRY_CLAIM_RULES,
+  customRegistryClaimRules,
   type ClaimExpectations,
   type ClaimCheckResult,
 } from './check-claims';

@@ -1,5 +1,8 @@
 import type { Env } from '../../types';
+import { TOKEN_RESPONSE_MAX_BYTES } from './constants';
+import { safeExcerpt } from './excerpt';
 import { refuse, type Refusal } from './refusal';
+import { describeTrustedRequestHosts, isTrustedRequestHost } from './request-host';
 
 /** Whether this job can ask GitHub for an ID token, and if not, which permission or step is missing. */
 export type TokenEndpoint =
@@ -39,6 +42,8 @@ export interface RequestIdTokenOptions {
   requestUrl: string;
   requestToken: string;
   audience: string;
+  /** The trusted issuer (from `resolveIssuer`): the request token goes only to its token hosts. */
+  issuer: string;
   fetch?: typeof fetch;
   timeoutMs: number;
 }
@@ -48,7 +53,8 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 /**
  * `GET <ACTIONS_ID_TOKEN_REQUEST_URL>&audience=<aud>` with the job's bearer request token; the
  * answer is `{ "value": "<jwt>" }`. Every failure is a refusal (no fallback), and no reason quotes
- * the request token, the URL's query or a token-like body.
+ * the request token, the URL's query or a token-like body. The request token is sent only to a
+ * token host of `issuer`, and at most 64 KiB of the answer is read.
  */
 export async function requestIdToken(opts: RequestIdTokenOptions): Promise<{ ok: true; token: string } | Refusal> {
   let url: URL;
@@ -64,11 +70,13 @@ export async function requestIdToken(opts: RequestIdTokenOptions): Promise<{ ok:
       `${URL_VAR} points at ${endpoint}, which is not https:// (plain http:// is accepted only on loopback); the request token would travel in clear, so no ID token was requested. Check what sets ${URL_VAR} in this job.`,
     );
   }
+  if (!isTrustedRequestHost(url, opts.issuer)) return untrustedHost(url, opts.issuer);
   url.searchParams.set('audience', opts.audience);
 
   const doFetch = opts.fetch ?? fetch;
   let status: number;
-  let text: string;
+  let declared: string | null;
+  let body: CappedBody;
   try {
     const res = await doFetch(url.toString(), {
       method: 'GET',
@@ -77,7 +85,8 @@ export async function requestIdToken(opts: RequestIdTokenOptions): Promise<{ ok:
       signal: AbortSignal.timeout(opts.timeoutMs),
     });
     status = res.status;
-    text = await res.text();
+    declared = res.headers.get('content-length');
+    body = await readCapped(res.body, TOKEN_RESPONSE_MAX_BYTES);
   } catch (error) {
     return refuse(
       'oidc.request-network',
@@ -85,7 +94,15 @@ export async function requestIdToken(opts: RequestIdTokenOptions): Promise<{ ok:
     );
   }
 
-  const said = bodyExcerpt(text, [opts.requestToken]);
+  const text = new TextDecoder().decode(body.bytes);
+  const said = bodyExcerpt(text, [opts.requestToken], body.truncated);
+  if (body.truncated) {
+    const length = declared && /^\d+$/.test(declared) ? `declared ${declared} bytes` : 'no length declared';
+    return refuse(
+      'oidc.request-body-too-large',
+      `The GitHub OIDC token endpoint ${endpoint} answered HTTP ${status} with a body over ${TOKEN_RESPONSE_MAX_BYTES / 1024} KiB (${length})${said}; a genuine ID token answer is a few KB, so the rest was not read. Check what sets ${URL_VAR} in this job, then re-run it.`,
+    );
+  }
   if (status >= 500) {
     return refuse(
       'oidc.request-server-error',
@@ -102,18 +119,18 @@ export async function requestIdToken(opts: RequestIdTokenOptions): Promise<{ ok:
     return refuse('oidc.request-rejected', `The GitHub OIDC token endpoint ${endpoint} answered HTTP ${status} instead of 200: re-run the job.`);
   }
 
-  let body: unknown;
+  let json: unknown;
   try {
-    body = JSON.parse(text);
+    json = JSON.parse(text);
   } catch {
     return refuse(
       'oidc.request-not-json',
       `The GitHub OIDC token endpoint ${endpoint} answered HTTP ${status} with a body that is not JSON (${text.length} bytes), where { "value": "<token>" } was expected: check what sets ${URL_VAR} in this job.`,
     );
   }
-  const value = body && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).value : undefined;
+  const value = json && typeof json === 'object' && !Array.isArray(json) ? (json as Record<string, unknown>).value : undefined;
   if (typeof value !== 'string' || value === '') {
-    const keys = body && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body).slice(0, 10) : [];
+    const keys = json && typeof json === 'object' && !Array.isArray(json) ? Object.keys(json).slice(0, 10) : [];
     return refuse(
       'oidc.request-no-value',
       `The GitHub OIDC token endpoint ${endpoint} answered HTTP ${status} without an ID token: the JSON has no string "value" (keys found: ${keys.length ? keys.join(', ') : 'none'}). Check what sets ${URL_VAR} in this job.`,
@@ -122,12 +139,44 @@ export async function requestIdToken(opts: RequestIdTokenOptions): Promise<{ ok:
   return { ok: true, token: value };
 }
 
-function bodyExcerpt(text: string, secrets: string[]): string {
-  let body = text.trim().replace(/\s+/g, ' ');
-  for (const s of secrets) if (s) body = body.split(s).join('***');
-  // Anything token-shaped is dropped, whatever the server echoed.
-  body = body.replace(/[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/g, '***').slice(0, 200);
-  return body ? ` (${body})` : '';
+function untrustedHost(url: URL, issuer: string): Refusal {
+  return refuse(
+    'oidc.request-host-untrusted',
+    `${URL_VAR} points at host ${url.hostname}, which is not a token host of the trusted OIDC issuer ${issuer} (expected ${describeTrustedRequestHosts(issuer)}), so the job's request token was not sent and no ID token was requested. On GitHub Enterprise Server or GHE.com, set \`[source.oidc] issuer\` in monochange.toml to your instance's issuer; otherwise check what sets ${URL_VAR} in this job.`,
+  );
+}
+
+interface CappedBody {
+  bytes: Uint8Array;
+  /** The body was longer than the cap: `bytes` is its first `cap` bytes and the rest was cancelled. */
+  truncated: boolean;
+}
+
+/** Reads at most `cap` bytes of a body, whatever its declared length, and cancels the rest. */
+async function readCapped(stream: ReadableStream<Uint8Array> | null, cap: number): Promise<CappedBody> {
+  if (!stream) return { bytes: new Uint8Array(0), truncated: false };
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return { bytes: Buffer.concat(chunks, size), truncated: false };
+    const room = cap - size;
+    if (value.byteLength > room) {
+      chunks.push(value.subarray(0, room));
+      // Not awaited: cancelling closes the connection, and nothing more is wanted from it.
+      reader.cancel().catch(() => undefined);
+      return { bytes: Buffer.concat(chunks, cap), truncated: true };
+    }
+    chunks.push(value);
+    size += value.byteLength;
+  }
+}
+
+/** Anything token-shaped is dropped, whatever the server echoed. */
+function bodyExcerpt(text: string, secrets: string[], truncated: boolean): string {
+  const excerpt = safeExcerpt(text, { secrets, truncated });
+  return excerpt ? ` (${excerpt})` : '';
 }
 
 function describeNetworkError(error: unknown, timeoutMs: number): string {

@@ -42,6 +42,20 @@ function envServing(token: string, claims: Claims = iss.claims()): Env {
   return env;
 }
 
+/**
+ * For the default (public GitHub) issuer, whose token hosts are `*.actions.githubusercontent.com`:
+ * the request URL is GitHub-shaped and the injected fetch answers it from the loopback issuer.
+ */
+function viaGithubTokenHost(env: Env): { env: Env; fetch: typeof fetch } {
+  const githubUrl = 'https://pipelinesghubeus2.actions.githubusercontent.com/token?api-version=2.0';
+  const loopback = ((url: string, init?: RequestInit) => {
+    const target = new URL(url);
+    if (target.hostname !== 'pipelinesghubeus2.actions.githubusercontent.com') throw new Error(`unexpected request to ${target.hostname}`);
+    return fetch(`${iss.url}${target.pathname}${target.search}`, init);
+  }) as typeof fetch;
+  return { env: { ...env, ACTIONS_ID_TOKEN_REQUEST_URL: githubUrl }, fetch: loopback };
+}
+
 interface Arranged {
   input: Partial<VerifyGithubIdentityInput> & { env: Env };
   /** Tokens that must never appear in the reason. */
@@ -122,7 +136,7 @@ const VERIFY_CASES: Case[] = [
       const claims = iss.claims({ iss: `${GITHUB_OIDC_ISSUER}.evil.com` });
       const token = await iss.mint(claims);
       // Default (public GitHub) issuer; keys injected so nothing leaves loopback.
-      return { input: { env: envServing(token, claims), config: {}, jwks: createLocalJWKSet({ keys: [iss.publicJwk] }) }, tokens: [token] };
+      return { input: { ...viaGithubTokenHost(envServing(token, claims)), config: {}, jwks: createLocalJWKSet({ keys: [iss.publicJwk] }) }, tokens: [token] };
     },
   },
   {
@@ -361,6 +375,8 @@ const VERIFY_CASES: Case[] = [
       ['GITHUB_SHA', 'b'.repeat(40)],
       ['GITHUB_WORKFLOW_REF', 'acme/widgets/.github/workflows/other.yml@refs/tags/v1.2.3'],
       ['GITHUB_EVENT_NAME', 'workflow_dispatch'],
+      ['GITHUB_RUN_ID', '999999'],
+      ['GITHUB_RUN_ATTEMPT', '2'],
       ['RUNNER_ENVIRONMENT', 'self-hosted'],
     ] as const
   ).map(
@@ -372,6 +388,66 @@ const VERIFY_CASES: Case[] = [
       arrange: withEnv({ [variable]: value }),
     }),
   ),
+  // Binding to this run
+  ...(['GITHUB_SHA', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT'] as const).map(
+    (variable): Case => ({
+      name: `${variable} not set (the token cannot be bound to the run)`,
+      status: 'refused',
+      code: 'oidc.env-missing',
+      mentions: [variable, 'bound to this run'],
+      arrange: withEnv({ [variable]: undefined }),
+    }),
+  ),
+  {
+    name: 'token minted for another run (run_id)',
+    status: 'refused',
+    code: 'oidc.env-mismatch',
+    mentions: ['GITHUB_RUN_ID="4242"', 'run_id="31337"'],
+    arrange: async () => {
+      const claims = iss.claims({ run_id: '31337' });
+      const env = { ...iss.githubEnv(claims), GITHUB_RUN_ID: '4242' };
+      return { input: { env } };
+    },
+  },
+  {
+    name: 'token with a 60-day lifetime',
+    status: 'refused',
+    code: 'oidc.token-lifetime',
+    mentions: ['60 days', 'lives minutes'],
+    arrange: () => served(iss.claims({ exp: nowSec() + 60 * 86_400 }))(),
+  },
+  {
+    name: 'token issued 12 minutes ago (still unexpired)',
+    status: 'refused',
+    code: 'oidc.token-too-old',
+    mentions: ['12 minutes ago'],
+    arrange: () => served(iss.claims({ iat: nowSec() - 720, nbf: nowSec() - 720, exp: nowSec() + 60 }))(),
+  },
+  {
+    name: 'the same jti twice in one job (replayed token)',
+    status: 'refused',
+    code: 'oidc.token-replayed',
+    mentions: ['already used in this job'],
+    arrange: async () => {
+      const claims = iss.claims();
+      const env = iss.githubEnv(claims);
+      iss.serve({ claims, sameJti: true });
+      const first = await run({ env });
+      if (first.result.status !== 'verified') throw new Error(`first use should verify: ${JSON.stringify(first.result)}`);
+      return { input: { env } };
+    },
+  },
+  {
+    name: 'MONOCHANGE_OIDC_TOKEN set by hand (not handed down by a preflight)',
+    status: 'refused',
+    code: 'oidc.token-not-handed',
+    mentions: ['MONOCHANGE_OIDC_TOKEN', 'no preflight'],
+    arrange: async () => {
+      const claims = iss.claims();
+      const token = await iss.mint(claims);
+      return { input: { env: { ...iss.githubEnv(claims), MONOCHANGE_OIDC_TOKEN: token } }, tokens: [token] };
+    },
+  },
   // Issuer configuration
   {
     name: 'http issuer on a non-loopback host',
@@ -544,7 +620,7 @@ describe('verifyGithubIdentity: happy path', () => {
     const claims = iss.claims({ iss: GITHUB_OIDC_ISSUER });
     const token = await iss.mint(claims);
     const env = envServing(token, claims);
-    const { result } = await run({ env, config: {}, jwks: createLocalJWKSet({ keys: [iss.publicJwk] }) });
+    const { result } = await run({ ...viaGithubTokenHost(env), config: {}, jwks: createLocalJWKSet({ keys: [iss.publicJwk] }) });
     expect(result).toMatchObject({ status: 'verified', warnings: [] });
   });
 
@@ -576,5 +652,43 @@ describe('verifyGithubIdentity: happy path', () => {
     const token = await iss.mint(claims, { key: privateKey });
     const { result } = await run({ env: envServing(token, claims), jwks: createLocalJWKSet({ keys: [iss.publicJwk] }) });
     expect(result).toMatchObject({ status: 'refused', code: 'oidc.token-bad-signature' });
+  });
+});
+
+describe('verifyGithubIdentity: one token per run, masked by the Nx process', () => {
+  const tokenRequests = () => iss.requests.filter((r) => r.path === '/token').length;
+
+  it('hands the preflight token to the tasks, which verify it without requesting or printing another', async () => {
+    const env = iss.githubEnv();
+    const preflight = await run({ env, handOff: true });
+    expect(preflight.result).toMatchObject({ status: 'verified', handedToken: expect.any(String) });
+    const handed = (preflight.result as { handedToken: string }).handedToken;
+    expect(preflight.written).toEqual([`::add-mask::${handed}\n`]);
+
+    const before = tokenRequests();
+    const task = await run({ env: { ...env, MONOCHANGE_OIDC_TOKEN: handed, NX_TASK_TARGET_PROJECT: 'web' } });
+    expect(task.result).toMatchObject({ status: 'verified', identity: { repository: 'acme/widgets', verified: true } });
+    expect('handedToken' in task.result).toBe(false);
+    expect(task.written).toEqual([]);
+    expect(tokenRequests()).toBe(before);
+    // Any number of the run's tasks may use it.
+    expect((await run({ env: { ...env, MONOCHANGE_OIDC_TOKEN: handed } })).result.status).toBe('verified');
+  });
+
+  it('inside an Nx task, never writes an ::add-mask:: line that Nx could prefix', async () => {
+    const writes: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    }) as typeof process.stdout.write);
+    try {
+      const result = await verifyGithubIdentity({ env: { ...iss.githubEnv(), NX_TASK_TARGET_PROJECT: 'web' }, config: loopbackConfig() });
+      expect(result.status).toBe('verified');
+      const outside = await verifyGithubIdentity({ env: iss.githubEnv(), config: loopbackConfig() });
+      expect(outside.status).toBe('verified');
+    } finally {
+      spy.mockRestore();
+    }
+    expect(writes.filter((w) => w.includes('::add-mask::'))).toHaveLength(1);
   });
 });

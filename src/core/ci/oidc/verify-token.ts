@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, customFetch, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { ALLOWED_ALGORITHM, CLOCK_TOLERANCE_SECONDS } from './constants';
+import { ALLOWED_ALGORITHM, CLOCK_TOLERANCE_SECONDS, MAX_TOKEN_AGE_SECONDS, MAX_TOKEN_LIFETIME_SECONDS } from './constants';
 import { refuse, shown, type Refusal } from './refusal';
 
 export type JwksGetter = JWTVerifyGetKey;
@@ -107,7 +107,28 @@ export async function verifyIdToken(token: string, opts: VerifyIdTokenOptions): 
       `The OIDC token was issued in the future: iat is ${iso(verified.iat)}, now is ${iso(nowSeconds)} (${CLOCK_TOLERANCE_SECONDS} s leeway). Check the runner's clock, then re-run the job.`,
     );
   }
+  const lifetime = (verified.exp ?? 0) - (verified.iat ?? 0);
+  if (lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+    return refuse(
+      'oidc.token-lifetime',
+      `The OIDC token is valid for ${describeSeconds(lifetime)} (iat ${iso(verified.iat)}, exp ${iso(verified.exp)}); a CI job's ID token lives minutes, and more than ${describeSeconds(MAX_TOKEN_LIFETIME_SECONDS)} is never accepted. It was not minted for this job: check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`,
+    );
+  }
+  const age = nowSeconds - (verified.iat ?? nowSeconds);
+  if (age > MAX_TOKEN_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+    return refuse(
+      'oidc.token-too-old',
+      `The OIDC token was issued ${describeSeconds(age)} ago (iat ${iso(verified.iat)}); a token older than ${describeSeconds(MAX_TOKEN_AGE_SECONDS)} is not accepted, since a job uses the token it has just requested. Re-run the job, and check what sets ACTIONS_ID_TOKEN_REQUEST_URL in it.`,
+    );
+  }
   return { ok: true, payload: verified };
+}
+
+function describeSeconds(seconds: number): string {
+  if (seconds >= 2 * 86_400) return `${Math.round(seconds / 86_400)} days`;
+  if (seconds >= 2 * 3600) return `${Math.round(seconds / 3600)} hours`;
+  if (seconds >= 120) return `${Math.round(seconds / 60)} minutes`;
+  return `${seconds} s`;
 }
 
 function remoteJwks(opts: VerifyIdTokenOptions): JWTVerifyGetKey {

@@ -20,7 +20,11 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
     pass: ['identity.id-token passes when both GitHub OIDC variables are present'],
     fail: ['identity.id-token fails naming exactly the missing GitHub variable', 'identity.id-token fails on GitLab without NPM_ID_TOKEN for npm'],
   },
-  'identity.trigger': { spec: 'identity.spec.ts', pass: ['identity.trigger passes for a tag push'], fail: ['identity.trigger fails for %s', 'identity.trigger fails for a GitLab merge request from a fork'] },
+  'identity.trigger': {
+    spec: 'identity.spec.ts',
+    pass: ['identity.trigger passes for a tag push', 'identity.trigger passes for the publish event %s'],
+    fail: ['identity.trigger fails for %s', 'identity.trigger says why an issue comment or an unlisted event may not publish', 'identity.trigger fails for a GitLab merge request from a fork'],
+  },
   'identity.tag': {
     spec: 'identity.spec.ts',
     pass: ['identity.tag passes for pub.dev on the <name>-v<version> tag', 'identity.tag passes for a Go root module on v1.2.3 and fails for a submodule on the root tag'],
@@ -37,8 +41,21 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
     fail: ['workflow.id-token fails when the running job has no id-token: write', 'workflow.id-token warns when the grant comes from the workflow level'],
   },
   'workflow.environment': { spec: 'workflow.spec.ts', pass: ['workflow.environment passes when the job uses the configured environment'], fail: ['workflow.environment fails when the job uses another environment'] },
-  'workflow.trigger': { spec: 'workflow.spec.ts', pass: ['workflow.trigger passes for a tag push'], fail: ['workflow.trigger fails for pull_request_target', 'workflow.trigger fails for pub.dev without a tag push'] },
-  'workflow.hardening': { spec: 'workflow.spec.ts', pass: ['workflow.hardening passes for a hardened workflow'], fail: ['workflow.hardening warns per finding with file:line'] },
+  'workflow.trigger': {
+    spec: 'workflow.spec.ts',
+    pass: ['workflow.trigger passes for a tag push'],
+    fail: ['workflow.trigger fails for pull_request_target', 'workflow.trigger fails for issue_comment, and readiness is blocked', 'workflow.trigger fails for pub.dev without a tag push'],
+  },
+  'workflow.hardening': {
+    spec: 'workflow.spec.ts',
+    pass: ['workflow.hardening passes for a hardened workflow', 'a generated npm publish workflow passes every workflow check'],
+    fail: [
+      'workflow.hardening warns per finding with file:line',
+      'workflow.hardening still only warns for ${{ inputs.* }} in run:',
+      'workflow.hardening fails for ${{ github.event.* }} in run:, and readiness is blocked',
+      'workflow.hardening fails for a checkout of the pull request head (%s)',
+    ],
+  },
   'credentials.env-token': {
     spec: 'credentials.spec.ts',
     pass: ['credentials.env-token passes without token variables', 'credentials.env-token passes with a note for CARGO_REGISTRY_TOKEN'],

@@ -65,7 +65,18 @@ describe('credential checks', () => {
     const userrc = path.join(home, 'custom-npmrc');
     fs.writeFileSync(userrc, '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}\n');
     ctx.env.npm_config_userconfig = userrc;
+    ctx.env.NODE_AUTH_TOKEN = FAKE_TOKEN;
     const [check] = (await credentialChecks(ctx)).filter((c) => c.id === 'credentials.npmrc-token');
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`${userrc}:1`) });
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`${userrc}:1 (//registry.npmjs.org/:_authToken, set from environment variable NODE_AUTH_TOKEN)`) });
+    expect(JSON.stringify(check)).not.toContain(FAKE_TOKEN);
+  });
+
+  it('credentials.npmrc-token ignores a ${VAR} line whose variable is unset, and fails for _auth and _password lines', async () => {
+    const unset = setup({ 'packages/web/.npmrc': '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}\n' }, githubEnv());
+    expect(statuses(await credentialChecks(unset.ctx), 'credentials.npmrc-token')).toEqual(['pass']);
+    const { ctx } = setup({ '.npmrc': `_auth=${FAKE_TOKEN}\n//registry.npmjs.org/:_password=${FAKE_TOKEN}\n` }, githubEnv());
+    const [check] = (await credentialChecks(ctx)).filter((c) => c.id === 'credentials.npmrc-token');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('.npmrc:1 (_auth), .npmrc:2 (//registry.npmjs.org/:_password)') });
+    expect(JSON.stringify(check)).not.toContain(FAKE_TOKEN);
   });
 });

@@ -1,16 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { classifyNpmCredentials, describeNpmCredential, type NpmCredentialFinding } from '../../registries/npm/credentials';
 import { npmBaseUrl } from '../../registries/npm/registry-url';
-import { describeNpmrcAuthToken, findNpmrcAuthTokens, refusedTokenVariables, type NpmrcAuthToken } from '../../trust/tokens';
+import { refusedTokenVariables } from '../../trust/tokens';
 import type { Check } from '../../types';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { fail, listOf, pass, registryOf, trustedPublishing, willPublish } from './support';
 
 /**
  * Long-lived credentials that would be used instead of (or break) trusted publishing: token
- * variables in the environment and `_authToken` lines in `.npmrc` files. Values are never read
- * into messages, only names and file:line.
+ * variables in the environment and credential lines in the npmrc files npm loads, judged exactly
+ * as the publish gate judges them. Values are never read into messages, only names and file:line.
  */
 export const credentialChecks: ReadinessCheck = (ctx) => {
   if (!willPublish(ctx)) return [];
@@ -38,32 +37,22 @@ function envTokenCheck(ctx: ReadinessContext): Check {
   return pass('credentials.env-token', `no long-lived ${label} token variable is set`);
 }
 
-/** Project `.npmrc` (workspace root and package dir) and the user's (`npm_config_userconfig`, else `~/.npmrc`). */
-export function npmrcFiles(ctx: ReadinessContext): string[] {
-  const env = ctx.env;
-  const user = env.npm_config_userconfig ?? env.NPM_CONFIG_USERCONFIG ?? path.join(env.HOME ?? os.homedir(), '.npmrc');
-  const files = [path.join(ctx.config.root, '.npmrc'), path.join(ctx.target.manifest.dir, '.npmrc'), path.resolve(ctx.config.root, user)];
-  return [...new Set(files)];
-}
-
 function npmrcCheck(ctx: ReadinessContext): Check {
-  const files = npmrcFiles(ctx)
-    .filter((file) => fs.existsSync(file))
-    .map((file) => ({ path: file, text: fs.readFileSync(file, 'utf8') }));
-  const host = registryHost(npmBaseUrl(ctx.env));
-  const tokens = findNpmrcAuthTokens(files);
-  const relevant = tokens.filter((t) => appliesTo(t, host));
-  const display = (t: NpmrcAuthToken) => describeNpmrcAuthToken({ ...t, path: displayPath(ctx, t.path) });
+  const registryUrl = npmBaseUrl(ctx.env);
+  const { applying, otherRegistries } = classifyNpmCredentials({ env: ctx.env, root: ctx.config.root, packageDir: ctx.target.manifest.dir, registryUrl });
+  const relevant = applying.filter((f) => f.source === 'npmrc');
+  const host = registryHost(registryUrl);
+  const display = (f: NpmCredentialFinding) => describeNpmCredential({ ...f, file: displayPath(ctx, f.file as string) });
   if (relevant.length > 0) {
-    const envRef = relevant.some((t) => t.fromEnvReference);
+    const envRef = relevant.some((f) => f.via !== undefined);
     return fail(
       'credentials.npmrc-token',
-      `${relevant.map(display).join(', ')} configure${relevant.length > 1 ? '' : 's'} an auth token for ${host}; npm uses it instead of the OIDC exchange, or falls back to it when the exchange fails (E404/ENEEDAUTH)${envRef ? ' — `${…}` references are what actions/setup-node `registry-url` writes' : ''}`,
+      `${relevant.map(display).join(', ')} configure${relevant.length > 1 ? '' : 's'} a credential for ${host}; npm uses it instead of the OIDC exchange, or falls back to it when the exchange fails (E404/ENEEDAUTH)${envRef ? ' — `${…}` references are what actions/setup-node `registry-url` writes' : ''}`,
       `delete ${relevant.length > 1 ? 'these lines' : 'this line'} for the publish job (drop \`registry-url\` from actions/setup-node)`,
     );
   }
-  const others = tokens.length - relevant.length;
-  return pass('credentials.npmrc-token', `no .npmrc sets an auth token for ${host}${others > 0 ? ` (${others} for other registries)` : ''}`);
+  const others = otherRegistries.filter((f) => f.source === 'npmrc').length;
+  return pass('credentials.npmrc-token', `no .npmrc sets a credential for ${host}${others > 0 ? ` (${others} for other registries)` : ''}`);
 }
 
 function registryHost(base: string): string {
@@ -72,12 +61,6 @@ function registryHost(base: string): string {
   } catch {
     return base;
   }
-}
-
-/** `_authToken` alone (default registry) or `//<host>/…:_authToken` for the publish registry. */
-function appliesTo(token: NpmrcAuthToken, host: string): boolean {
-  const scoped = /^\/\/([^/:]+(?::\d+)?)/.exec(token.key);
-  return !scoped || scoped[1].toLowerCase() === host.toLowerCase();
 }
 
 function displayPath(ctx: ReadinessContext, file: string): string {

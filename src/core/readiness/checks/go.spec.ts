@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { githubEnv } from '../../trust/testing/fixtures';
 import { goChecks, majorVersionProblem, remoteTagCommit } from './go';
-import { fakeAdapter, makeContext, manifest, pkgConfig, tempDir, writeFiles } from './testing/context';
+import { createExecaRunner } from '../../util/command';
+import { fakeAdapter, makeContext, manifest, pkgConfig, recordingRunner, tempDir, writeFiles } from './testing/context';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -69,6 +70,45 @@ describe('go checks', () => {
     git(work, 'tag', 'v1.2.3');
     expect(await check(work, 'go.tag-free')).toMatchObject({ status: 'pass', message: expect.stringContaining('already exists locally at this commit') });
   });
+
+  /** Checks with a recording runner and extra variables (seen by the checks and by git). */
+  const tagFreeWith = async (work: string, extraEnv: Record<string, string>) => {
+    const env = { ...githubEnv(), PATH: process.env.PATH, ...extraEnv };
+    const real = createExecaRunner(env);
+    const runner = recordingRunner({}, { run: (spec) => real.run(spec, { signal: AbortSignal.timeout(30_000) }) });
+    const m = manifest(work, { ecosystem: 'go', name: 'github.com/acme/widgets', go: { modulePath: 'github.com/acme/widgets', relativePath: '' } });
+    const ctx = makeContext({ root: work, pkg: pkgConfig({ id: 'widgets', type: 'go', path: '.' }), manifest: m, adapter: fakeAdapter('go_proxy', 'Go proxy', ['git']), version: '1.2.3', env, runner });
+    return { check: (await goChecks(ctx)).find((c) => c.id === 'go.tag-free')!, calls: runner.calls.map((c) => c.args) };
+  };
+
+  it(
+    'go.tag-free fails, before git asks any remote, when MONOCHANGE_GO_REMOTE would be read as an option or names ext::',
+    async () => {
+      const work = repo();
+      // A git that would run an ext:: remote's program, to show the check never hands it over.
+      const allowExt = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'protocol.ext.allow', GIT_CONFIG_VALUE_0: 'always' };
+      const file = path.join(work, '..', 'pwned');
+      for (const remote of [`--upload-pack=touch ${file};:`, `ext::sh -c touch% ${file}`]) {
+        const { check: tagFree, calls } = await tagFreeWith(work, { MONOCHANGE_GO_REMOTE: remote, ...allowExt });
+        expect(tagFree).toMatchObject({ status: 'fail', message: expect.stringMatching(/^MONOCHANGE_GO_REMOTE is ".+", which /), fix: expect.stringContaining('set MONOCHANGE_GO_REMOTE to a remote name') });
+        expect(calls.filter((args) => args.includes('ls-remote'))).toEqual([]);
+        expect(fs.existsSync(file)).toBe(false);
+      }
+    },
+    60_000,
+  );
+
+  it(
+    'go.tag-free gives git the tag and the remote after `--`',
+    async () => {
+      const work = repo();
+      const remote = `file://${path.join(work, '..', 'origin.git')}`;
+      const { check: tagFree, calls } = await tagFreeWith(work, { MONOCHANGE_GO_REMOTE: remote });
+      expect(tagFree).toMatchObject({ status: 'pass', message: `tag \`v1.2.3\` is free locally and on \`${remote}\`` });
+      expect(calls).toEqual(expect.arrayContaining([['tag', '-l', '--', 'v1.2.3'], ['ls-remote', '--tags', '--', remote, 'refs/tags/v1.2.3']]));
+    },
+    60_000,
+  );
 
   it('go.tag-free warns when origin cannot be asked', async () => {
     expect((await check(repo({ noOrigin: true }), 'go.tag-free')).status).toBe('warn');

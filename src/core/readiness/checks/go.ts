@@ -1,7 +1,9 @@
 import semver from 'semver';
 import { GO_REMOTE_ENV, goTagFor } from '../../registries/go-proxy';
 import { goRemote } from '../../registries/go-proxy/urls';
+import { isMonochangeError } from '../../errors';
 import type { Check } from '../../types';
+import { assertSafeArg, stripUserinfo } from '../../util/argv-guard';
 import type { CommandResult } from '../../util/command';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { fail, listOf, pass, registryOf, summary, warn, willPublish } from './support';
@@ -67,10 +69,23 @@ export function remoteTagCommit(lsRemote: string, tag: string): string | undefin
   return direct;
 }
 
+/** The tag and remote git will be given, or the guard's refusal as a failed check (before git runs). */
+function tagAndRemote(ctx: ReadinessContext): { tag: string; remote: string } | Check {
+  try {
+    const tag = assertSafeArg(goTagFor(ctx.target.manifest, ctx.target.version), { source: `[package.${ctx.target.pkg.id}] path`, what: 'the git tag', tool: 'git' });
+    return { tag, remote: goRemote(ctx.env) };
+  } catch (error) {
+    if (!isMonochangeError(error)) throw error;
+    return fail('go.tag-free', error.problem, error.details.fix ?? `fix ${error.details.key ?? 'the value'} and run readiness again`);
+  }
+}
+
 async function tagFreeCheck(ctx: ReadinessContext): Promise<Check> {
-  const tag = goTagFor(ctx.target.manifest, ctx.target.version);
-  const remoteName = goRemote(ctx.env);
-  const listed = await git(ctx, ['tag', '-l', tag]);
+  const target = tagAndRemote(ctx);
+  if ('status' in target) return target;
+  const { tag, remote: remoteArg } = target;
+  const remoteName = stripUserinfo(remoteArg);
+  const listed = await git(ctx, ['tag', '-l', '--', tag]);
   if (notGit(listed)) return fail('go.tag-free', `cannot look for tag \`${tag}\`: ${summary(listed.spawnError ?? listed.stderr) || 'git failed'}`, 'run from a git clone of the repository with git installed');
   const head = await commitOf(ctx, 'HEAD');
   const short = (sha: string) => sha.slice(0, 12);
@@ -88,7 +103,7 @@ async function tagFreeCheck(ctx: ReadinessContext): Promise<Check> {
         );
   const local = listed.stdout.split(/\r?\n/).map((l) => l.trim()).includes(tag) ? await commitOf(ctx, `refs/tags/${tag}`) : undefined;
   if (local) return taken('locally', local);
-  const remote = await git(ctx, ['ls-remote', '--tags', remoteName, `refs/tags/${tag}`]);
+  const remote = await git(ctx, ['ls-remote', '--tags', '--', remoteArg, `refs/tags/${tag}`]);
   if (remote.exitCode !== 0 || remote.spawnError) {
     return warn('go.tag-free', `tag \`${tag}\` is free locally, but \`git ls-remote ${remoteName}\` failed (${summary(remote.spawnError ?? remote.stderr) || `exit ${remote.exitCode}`}), so the remote was not checked`, `make \`${remoteName}\` reachable from this job (or set ${GO_REMOTE_ENV}) and run readiness again`);
   }

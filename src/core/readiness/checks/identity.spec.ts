@@ -89,13 +89,36 @@ describe('identity checks', () => {
     expect(statuses(await run(npmCtx(gitlabEnv({ NPM_ID_TOKEN: 'fake-id-token' }))), 'identity.id-token')).toEqual(['pass']);
   });
 
+  it('identity.provider fails on GitLab: variables alone are no identity, as the publish gate says', async () => {
+    const check = (await run(npmCtx(gitlabEnv({ NPM_ID_TOKEN: 'fake-id-token' })))).find((c) => c.id === 'identity.provider');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('signature-verified OIDC token') });
+    expect(check?.message).toContain('GitLab CI/CD');
+  });
+
   it('identity.trigger passes for a tag push', async () => {
     expect(statuses(await run(npmCtx(githubEnv())), 'identity.trigger')).toEqual(['pass']);
   });
 
-  it.each(['pull_request_target', 'workflow_run', 'pull_request'])('identity.trigger fails for %s', async (event) => {
-    const check = (await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event })))).find((c) => c.id === 'identity.trigger');
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`\`${event}\``) });
+  it.each(['push', 'release', 'workflow_dispatch', 'schedule', 'workflow_call'])('identity.trigger passes for the publish event %s', async (event) => {
+    expect(statuses(await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event }))), 'identity.trigger')).toEqual(['pass']);
+  });
+
+  it.each(['pull_request_target', 'workflow_run', 'pull_request', 'issue_comment', 'issues', 'discussion', 'watch', 'fork', 'pull_request_review', 'repository_dispatch'])(
+    'identity.trigger fails for %s',
+    async (event) => {
+      const check = (await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event })))).find((c) => c.id === 'identity.trigger');
+      expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`\`${event}\``) });
+    },
+  );
+
+  it('identity.trigger says why an issue comment or an unlisted event may not publish', async () => {
+    const reason = async (event: string) => (await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event })))).find((c) => c.id === 'identity.trigger')?.message;
+    expect(await reason('issue_comment')).toBe(
+      "this run was triggered by `issue_comment`, which runs with the base repository's privileges on comments anyone can write; publishing is refused from it",
+    );
+    expect(await reason('repository_dispatch')).toBe(
+      'this run was triggered by `repository_dispatch`, which is not one of the events that may publish (`push`, `release`, `workflow_dispatch`, `schedule`, `workflow_call`); publishing is refused from it',
+    );
   });
 
   it('identity.trigger fails for a GitLab merge request from a fork', async () => {

@@ -1,6 +1,7 @@
 import { capabilityMessage, providerRegistryCapability, supportedProvidersList } from '../../trust/capabilities';
 import type { Check } from '../../types';
-import { goTagFor } from '../../registries/go-proxy';
+import { unverifiedIdentityReason } from '../../trust/enforce';
+import { refusedEventReason } from '../../workflow/untrusted-triggers';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { fail, listOf, pass, registryOf, trustedPublishing, warn, willPublish } from './support';
 
@@ -42,23 +43,23 @@ function providerCheck(ctx: ReadinessContext): Check {
       `run from a normal ${identity.label} job that exposes its repository and workflow variables, ${OPT_OUT}`,
     );
   }
+  // The same rule as the publish gate: only a signed token proves who runs the job.
+  if (identity.provider !== 'github_actions') {
+    return fail(
+      'identity.provider',
+      `this job ${unverifiedIdentityReason(identity)}`,
+      `publish from GitHub Actions, ${OPT_OUT}`,
+    );
+  }
   const where = [identity.repository && `repository \`${identity.repository}\``, identity.workflow && `workflow \`${identity.workflow}\``, identity.job && `job \`${identity.job}\``]
     .filter(Boolean)
     .join(', ');
   return pass('identity.provider', `running on ${identity.label}${where ? ` (${where})` : ''}`);
 }
 
-/** Go publishes by pushing a tag: the trust rules accept GitHub Actions and GitLab CI/CD jobs. */
-const GO_PROVIDERS = new Set(['github_actions', 'gitlab_ci']);
-
 function supportedCheck(ctx: ReadinessContext): Check {
   const { identity } = ctx;
   const registry = registryOf(ctx);
-  if (registry === 'go_proxy') {
-    return GO_PROVIDERS.has(identity.provider)
-      ? pass('identity.supported', `Go modules are published by a tag pushed from this ${identity.label} job; no registry credential is exchanged`)
-      : fail('identity.supported', `Go releases with trusted publishing on are only tagged from GitHub Actions or GitLab CI/CD jobs, not ${identity.label}`, `publish from GitHub Actions or GitLab CI/CD, ${OPT_OUT}`);
-  }
   const message = capabilityMessage(registry, identity);
   if (providerRegistryCapability(registry, identity.provider).trustedPublishing) return pass('identity.supported', message);
   return fail('identity.supported', message, `publish from one of: ${supportedProvidersList(registry)}; ${OPT_OUT}`);
@@ -90,12 +91,7 @@ function idTokenCheck(ctx: ReadinessContext): Check {
   return pass('identity.id-token', `${identity.label} issues the OIDC token through its own job configuration; not visible from here`);
 }
 
-/** Events whose runs are controlled by people who cannot publish (or that never get an OIDC token). */
-const GITHUB_REFUSED: Record<string, string> = {
-  pull_request_target: 'runs with the base repository\'s privileges on pull requests anyone can open',
-  workflow_run: 'runs privileged after workflows that untrusted pull requests can trigger',
-  pull_request: 'runs code from a pull request (fork pull requests never get an OIDC token)',
-};
+/** Pipeline sources whose runs are controlled by people who cannot publish. */
 const GITLAB_REFUSED: Record<string, string> = {
   merge_request_event: 'runs merge-request pipelines (fork merge requests run code from outside the project)',
   external_pull_request_event: 'runs pipelines for external pull requests',
@@ -105,7 +101,7 @@ function triggerCheck(ctx: ReadinessContext): Check {
   const { identity, env } = ctx;
   const event = identity.eventName;
   if (!event) return pass('identity.trigger', `${identity.label} did not say what triggered this run; nothing to refuse`);
-  const refused = identity.provider === 'github_actions' ? GITHUB_REFUSED[event] : identity.provider === 'gitlab_ci' ? GITLAB_REFUSED[event] : undefined;
+  const refused = identity.provider === 'github_actions' ? refusedEventReason(event) : identity.provider === 'gitlab_ci' ? GITLAB_REFUSED[event] : undefined;
   const fork =
     identity.provider === 'gitlab_ci' && env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID && env.CI_PROJECT_ID && env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID !== env.CI_PROJECT_ID
       ? ' from a fork'
@@ -123,9 +119,10 @@ function triggerCheck(ctx: ReadinessContext): Check {
 /** pub.dev and Go are bound to the tag of the version being published. */
 function tagCheck(ctx: ReadinessContext): Check | undefined {
   const registry = registryOf(ctx);
-  if (registry !== 'pub_dev' && registry !== 'go_proxy') return undefined;
   const { identity, target } = ctx;
-  const expected = registry === 'go_proxy' ? [goTagFor(target.manifest, target.version)] : [`${target.name}-v${target.version}`, `v${target.version}`];
+  // The publish gate's own rule, from the registry adapter: readiness and publish cannot disagree.
+  const expected = target.adapter?.trust.releaseTags?.(target.manifest, target.version);
+  if (!expected?.length) return undefined;
   const refName = identity.refName ?? refNameFrom(identity.ref);
   const isTag = identity.refType === 'tag' || identity.ref?.startsWith('refs/tags/');
   const wanted = listOf(expected);

@@ -124,7 +124,13 @@ async function trustedPublisherCheck(ctx: ReadinessContext): Promise<Check[]> {
   const npmVersion = await installedNpmVersion(ctx);
   if (npmVersion && semver.lt(npmVersion, NPM_TRUST_LIST_MIN)) return [tooOld(ctx, base, npmVersion, resolved.context)];
 
-  const argv = npmTrustListCommand(name, base);
+  let argv: string[];
+  try {
+    argv = npmTrustListCommand(name, base);
+  } catch (error) {
+    if (!isMonochangeError(error)) throw error;
+    return [fail('npm.trusted-publisher', error.problem, error.details.fix ?? 'rename the package')];
+  }
   const result = await ctx.runner.run({ command: argv[0], args: argv.slice(1), cwd: ctx.target.manifest.dir, env: { npm_config_logs_max: '0' } });
   if (result.spawnError) {
     return [warn('npm.trusted-publisher', `\`npm trust list\` could not start: ${redact(result.spawnError, ctx.env)}`, notVerifiedFix(ctx, base, resolved.context))];

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { npmRegistry } from '../../registries/npm';
+import { renderPublishWorkflow } from '../../workflow/render-workflow';
+import { mainSpec } from '../../workflow/testing/specs';
+import { runReadiness } from '../run-readiness';
 import { githubEnv } from '../../trust/testing/fixtures';
 import type { Env } from '../../types';
 import { workflowChecks } from './workflow';
@@ -12,7 +15,7 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 const CHECKOUT = 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1';
 
 /** A publish workflow the hardening audit has nothing to say about. */
-function cleanWorkflow(o: { on?: string; jobPermissions?: string; topPermissions?: string; environment?: string; checkout?: string } = {}): string {
+function cleanWorkflow(o: { on?: string; jobPermissions?: string; topPermissions?: string; environment?: string; checkout?: string; checkoutWith?: string; run?: string } = {}): string {
   return [
     'name: Publish',
     `on:${o.on ?? "\n  push:\n    tags: ['v*']"}`,
@@ -29,7 +32,8 @@ function cleanWorkflow(o: { on?: string; jobPermissions?: string; topPermissions
     `      - uses: ${o.checkout ?? CHECKOUT}`,
     '        with:',
     '          persist-credentials: false',
-    '      - run: npx nx run-many -t publish',
+    ...(o.checkoutWith ? [`          ${o.checkoutWith}`] : []),
+    `      - run: ${o.run ?? 'npx nx run-many -t publish'}`,
     '',
   ].join('\n');
 }
@@ -50,6 +54,7 @@ function setup(files: Record<string, string>, o: { workflow?: string; environmen
 }
 
 const find = async (ctx: ReturnType<typeof setup>, id: string) => (await workflowChecks(ctx)).filter((c) => c.id === id);
+const verdict = async (ctx: ReturnType<typeof setup>) => (await runReadiness(ctx, [workflowChecks])).status;
 
 describe('workflow checks', () => {
   it('workflow checks are skipped (one pass) when trusted publishing is off', async () => {
@@ -108,6 +113,26 @@ describe('workflow checks', () => {
     expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('`pull_request_target`') });
   });
 
+  it('workflow.trigger fails for issue_comment, and readiness is blocked', async () => {
+    const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ on: '\n  issue_comment:\n    types: [created]\n  push:\n    tags: [v*]' }) });
+    const [check] = await find(ctx, 'workflow.trigger');
+    expect(check).toEqual({
+      id: 'workflow.trigger',
+      status: 'fail',
+      message:
+        ".github/workflows/publish.yml runs on `issue_comment`, which others can set off while the run has the repository's privileges (`issue_comment` runs with the base repository's privileges on comments anyone can write)",
+      fix: 'remove these triggers from the publish workflow; publish on a tag push, `release: published` or `workflow_dispatch`',
+    });
+    expect(await verdict(ctx)).toBe('blocked');
+  });
+
+  it('workflow.trigger reports an untrusted trigger once: no second hardening finding for it', async () => {
+    const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ on: '\n  workflow_run:\n    workflows: [ci]' }) }, { environment: 'publisher' });
+    const checks = await workflowChecks(ctx);
+    expect(statuses(checks, 'workflow.trigger')).toEqual(['fail']);
+    expect(checks.filter((c) => c.message.includes('dangerous-trigger'))).toEqual([]);
+  });
+
   it('workflow.trigger fails for pub.dev without a tag push', async () => {
     const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ on: ' workflow_dispatch' }) }, { registry: 'pub_dev' });
     const [check] = await find(ctx, 'workflow.trigger');
@@ -117,6 +142,50 @@ describe('workflow checks', () => {
   it('workflow.hardening passes for a hardened workflow', async () => {
     const checks = await find(setup({ '.github/workflows/publish.yml': cleanWorkflow() }, { environment: 'publisher' }), 'workflow.hardening');
     expect(checks).toEqual([expect.objectContaining({ status: 'pass' })]);
+  });
+
+  it('workflow.hardening fails for ${{ github.event.* }} in run:, and readiness is blocked', async () => {
+    const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ run: 'echo "${{ github.event.head_commit.message }}"' }) }, { environment: 'publisher' });
+    expect(await find(ctx, 'workflow.hardening')).toEqual([
+      {
+        id: 'workflow.hardening',
+        status: 'fail',
+        message:
+          ".github/workflows/publish.yml:20: `github.event.head_commit.message` inside `run:` of job `publish` pastes text from the triggering event (titles, bodies, branch names, commit messages) into the script before the shell runs: whoever writes that text runs commands with this job's token (template-injection)",
+        fix: 'pass it through `env:` (e.g. `env: { VALUE: ${{ github.event.head_commit.message }} }`) and use `"$VALUE"` in the script',
+      },
+    ]);
+    expect(await verdict(ctx)).toBe('blocked');
+  });
+
+  it.each(['ref: ${{ github.event.pull_request.head.sha }}', 'ref: ${{ github.head_ref }}', 'ref: refs/pull/${{ github.event.number }}/merge'])(
+    'workflow.hardening fails for a checkout of the pull request head (%s)',
+    async (input) => {
+      const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ checkoutWith: input }) }, { environment: 'publisher' });
+      const checks = await find(ctx, 'workflow.hardening');
+      expect(checks).toEqual([
+        expect.objectContaining({
+          status: 'fail',
+          message: expect.stringMatching(/^\.github\/workflows\/publish\.yml:20: actions\/checkout in job `publish` checks out the pull request head .*\(untrusted-checkout\)$/),
+          fix: 'remove `ref:` so the commit that triggered the run (the tag or release being published) is checked out',
+        }),
+      ]);
+      expect(await verdict(ctx)).toBe('blocked');
+    },
+  );
+
+  it('workflow.hardening still only warns for ${{ inputs.* }} in run:', async () => {
+    const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ run: 'echo "${{ inputs.version }}"' }) }, { environment: 'publisher' });
+    expect(statuses(await workflowChecks(ctx), 'workflow.hardening')).toEqual(['warn']);
+    expect(await verdict(ctx)).toBe('ready');
+  });
+
+  it('a generated npm publish workflow passes every workflow check', async () => {
+    const ctx = setup({ '.github/workflows/publish.yml': renderPublishWorkflow(mainSpec({ ecosystems: ['npm'] })) }, { environment: 'publisher' });
+    const checks = await workflowChecks(ctx);
+    expect(checks.filter((c) => c.status !== 'pass')).toEqual([]);
+    expect(statuses(checks, 'workflow.hardening')).toEqual(['pass']);
+    expect(await verdict(ctx)).toBe('ready');
   });
 
   it('workflow.hardening warns per finding with file:line', async () => {

@@ -5,13 +5,15 @@ import { parseWorkflowRef } from '../../ci/workflow-ref';
 import { normalizeWorkflow } from '../../trust/context';
 import type { Check, RegistryId } from '../../types';
 import { auditWorkflow } from '../../workflow/audit';
+import { isUntrustedTrigger, UNTRUSTED_TRIGGERS } from '../../workflow/untrusted-triggers';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { fail, listOf, pass, registryOf, trustedPublishing, warn, willPublish } from './support';
 
 /**
  * The GitHub workflow registries will see: it exists, its publish job may mint an OIDC token,
- * uses the configured environment, runs on triggers the registry accepts, and passes the
- * hardening audit (findings reported as warnings).
+ * uses the configured environment, runs on triggers the registry accepts and no trigger others
+ * can cause, and passes the hardening audit (findings that let others run code in the workflow
+ * fail, the rest warn).
  */
 export const workflowChecks: ReadinessCheck = (ctx) => {
   if (!willPublish(ctx)) return [];
@@ -203,16 +205,15 @@ function environmentChecks(ctx: ReadinessContext, wf: Workflow, jobs: Job[]): Ch
   });
 }
 
-const DANGEROUS = ['pull_request_target', 'workflow_run'];
-
 function triggerCheck(ctx: ReadinessContext, wf: Workflow): Check {
   const { names, tagPush } = wf.triggers();
   if (names.length === 0) return fail('workflow.trigger', `${wf.rel} has no \`on:\` triggers`, 'trigger the publish workflow on a tag push, `release: published` or `workflow_dispatch`');
-  const dangerous = names.filter((n) => DANGEROUS.includes(n));
-  if (dangerous.length > 0) {
+  const untrusted = names.filter(isUntrustedTrigger);
+  if (untrusted.length > 0) {
+    const reasons = untrusted.map((n) => `\`${n}\` ${UNTRUSTED_TRIGGERS[n]}`).join('; ');
     return fail(
       'workflow.trigger',
-      `${wf.rel} runs on ${listOf(dangerous)}, which run with the repository's privileges on events others can cause`,
+      `${wf.rel} runs on ${listOf(untrusted)}, which others can set off while the run has the repository's privileges (${reasons})`,
       'remove these triggers from the publish workflow; publish on a tag push, `release: published` or `workflow_dispatch`',
     );
   }
@@ -240,6 +241,11 @@ function auditChecks(ctx: ReadinessContext, text: string, rel: string): Check[] 
     path: rel,
     expected: { environment: ctx.target.pkg.publish.trustedPublishing.environment?.trim() || undefined, registries: [registryOf(ctx) as RegistryId] },
   });
-  if (findings.length === 0) return [pass('workflow.hardening', `${rel} passes the publish-workflow hardening audit`)];
-  return findings.map((f) => warn('workflow.hardening', `${f.file}:${f.line}: ${f.message} (${f.rule})`, f.fix));
+  // workflow.trigger judges the triggers from the same list; reporting them twice is noise.
+  const reported = findings.filter((f) => f.rule !== 'dangerous-trigger');
+  if (reported.length === 0) return [pass('workflow.hardening', `${rel} passes the publish-workflow hardening audit`)];
+  return reported.map((f) => {
+    const message = `${f.file}:${f.line}: ${f.message} (${f.rule})`;
+    return f.blocking ? fail('workflow.hardening', message, f.fix) : warn('workflow.hardening', message, f.fix);
+  });
 }

@@ -1,5 +1,5 @@
 import type { Env } from '../../types';
-import { isOverridden, resolveBaseUrl } from '../support/base-url';
+import { isOverridden, resolveBaseUrl, safeBaseUrl } from '../support/base-url';
 
 export const CRATES_IO_API_ENV = 'MONOCHANGE_CRATES_IO_API_URL';
 export const CRATES_IO_INDEX_ENV = 'MONOCHANGE_CRATES_IO_INDEX_URL';
@@ -12,7 +12,8 @@ export function cratesApiUrl(env: Env): string {
 
 /** Sparse index base over HTTP(S), without cargo's `sparse+` prefix and without a trailing slash. */
 export function cratesIndexUrl(env: Env): string {
-  return resolveBaseUrl(env, CRATES_IO_INDEX_ENV, DEFAULT_CRATES_IO_INDEX).replace(/^sparse\+/, '');
+  const value = env[CRATES_IO_INDEX_ENV]?.trim().replace(/^sparse\+/, '');
+  return (value ? safeBaseUrl(value, CRATES_IO_INDEX_ENV) : DEFAULT_CRATES_IO_INDEX).replace(/\/+$/, '');
 }
 
 export function cratesIndexOverridden(env: Env): boolean {

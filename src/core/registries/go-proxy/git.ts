@@ -9,6 +9,22 @@ export function git(cwd: string, args: string[], env: Env = {}): CommandSpec {
   return { command: 'git', args, cwd, env: { ...NO_PROMPT, ...env } };
 }
 
+// `--` ends git's options: a remote or tag after it is never read as one (`--upload-pack=…`).
+
+/** `git push -- <remote> refs/tags/<tag>`. */
+export function pushTagArgs(remote: string, tag: string): string[] {
+  return ['push', '--', remote, `refs/tags/${tag}`];
+}
+
+/** `git tag -a -m <message> -- <tag> [<commit>]`. */
+export function annotatedTagArgs(tag: string, message: string, commit?: string): string[] {
+  return ['tag', '-a', '-m', message, '--', tag, ...(commit ? [commit] : [])];
+}
+
+export function deleteTagArgs(tag: string): string[] {
+  return ['tag', '-d', '--', tag];
+}
+
 export class GitSession {
   constructor(
     private readonly runner: CommandRunner,
@@ -28,7 +44,7 @@ export class GitSession {
 
   /** Read-only: does the remote have the tag? `step` tells whether the question could be asked. */
   async remoteTag(remote: string, tag: string): Promise<{ exists: boolean; step: StepResult }> {
-    const step = await this.run(['ls-remote', '--tags', remote, `refs/tags/${tag}`]);
+    const step = await this.run(['ls-remote', '--tags', '--', remote, `refs/tags/${tag}`]);
     return { exists: step.exitCode === 0 && step.stdout.trim() !== '', step };
   }
 
@@ -40,7 +56,7 @@ export class GitSession {
 
   /** Commit the remote's tag points at (peeled), or undefined when absent or not askable. */
   async remoteTagCommit(remote: string, tag: string): Promise<string | undefined> {
-    const step = await this.run(['ls-remote', '--tags', remote, `refs/tags/${tag}`, `refs/tags/${tag}^{}`]);
+    const step = await this.run(['ls-remote', '--tags', '--', remote, `refs/tags/${tag}`, `refs/tags/${tag}^{}`]);
     if (step.exitCode !== 0) return undefined;
     const lines = step.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(/\s+/));
     const peeled = lines.find(([, ref]) => ref.endsWith('^{}'));

@@ -1,5 +1,6 @@
 import { MonochangeError } from '../../errors';
 import type { Env } from '../../types';
+import { assertSafeArg } from '../../util/argv-guard';
 import { renderCommand, type CommandRunner, type CommandSpec } from '../../util/command';
 import { redact } from '../../util/redact';
 import { summarizeOutput } from '../command-attempt';
@@ -43,7 +44,7 @@ export interface NpmTrustRunOptions {
 }
 
 export function npmTrustListCommand(name: string, base: string = DEFAULT_NPM_REGISTRY_URL): string[] {
-  return ['npm', 'trust', 'list', name, '--json', '--registry', base];
+  return ['npm', 'trust', 'list', safeName(name), '--json', '--registry', base];
 }
 
 export function npmTrustGithubCommand(options: NpmTrustGithubOptions): string[] {
@@ -214,7 +215,16 @@ async function runTrustCommand(runner: CommandRunner, argv: string[], options: N
   return result.stdout;
 }
 
+/** The package.json name is a positional argument of `npm trust`: it must not look like an option. */
+function safeName(name: string): string {
+  return assertSafeArg(name, { source: 'package.json "name"', tool: 'npm' });
+}
+
 function validateGithubOptions(options: NpmTrustGithubOptions): void {
+  safeName(options.name);
+  for (const [key, value] of [['workflow', options.workflow], ['repository', options.repository], ['environment', options.environment]] as const) {
+    if (value !== undefined) assertSafeArg(value, { source: `publish.trusted_publishing.${key}`, tool: 'npm' });
+  }
   if (!/^[^/\\]+\.ya?ml$/.test(options.workflow)) {
     throw new MonochangeError(`npm trusted publishing needs the bare workflow file name, not "${options.workflow}"`, {
       code: 'npm.trust-workflow',

@@ -1,5 +1,5 @@
 import type { Env } from '../../types';
-import { isOverridden, originOf, resolveBaseUrl } from '../support/base-url';
+import { isOverridden, originOf, resolveBaseUrl, safeBaseUrl } from '../support/base-url';
 
 export const PYPI_API_ENV = 'MONOCHANGE_PYPI_API_URL';
 export const PYPI_UPLOAD_ENV = 'MONOCHANGE_PYPI_UPLOAD_URL';
@@ -20,7 +20,13 @@ export function pypiApiUrl(env: Env): string {
  */
 export function pypiUploadTarget(env: Env): { publishUrl?: string; checkUrl: string } {
   const derived = isOverridden(env, PYPI_API_ENV) ? originOf(pypiApiUrl(env)) : undefined;
-  const publishUrl = env[PYPI_UPLOAD_ENV]?.trim() || (derived ? `${derived}/legacy/` : undefined);
-  const checkUrl = env[PYPI_CHECK_ENV]?.trim() || (derived ? `${derived}/simple/` : DEFAULT_PYPI_CHECK_URL);
+  const publishUrl = overrideOf(env, PYPI_UPLOAD_ENV) || (derived ? `${derived}/legacy/` : undefined);
+  const checkUrl = overrideOf(env, PYPI_CHECK_ENV) || (derived ? `${derived}/simple/` : DEFAULT_PYPI_CHECK_URL);
   return publishUrl ? { publishUrl, checkUrl } : { checkUrl };
+}
+
+/** The trimmed, checked URL of `key` (it becomes `uv publish --publish-url/--check-url`), or undefined. */
+function overrideOf(env: Env, key: string): string | undefined {
+  const value = env[key]?.trim();
+  return value ? safeBaseUrl(value, key) : undefined;
 }

@@ -1,5 +1,6 @@
 import type { Env } from '../../types';
 import { renderCommand, type CommandRunner, type CommandSpec } from '../../util/command';
+import { maskUserinfo } from '../../util/argv-guard';
 import { redact } from '../../util/redact';
 import type { PublishAttempt } from '../types';
 
@@ -20,10 +21,10 @@ export function isSuccess(step: StepResult): boolean {
 
 const SECRET_FLAGS = new Set(['--token', '--password']);
 
-/** Renders a command for messages: argv joined, credentials (env values, `--token <v>`) redacted. */
+/** Renders a command for messages: argv joined, credentials (env values, `--token <v>`, URL userinfo) redacted. */
 export function describeCommand(spec: Pick<CommandSpec, 'command' | 'args' | 'env'>, env: Env): string {
   const mask = 'MONOCHANGE_REDACTED_ARG';
-  const args = spec.args.map((arg, i) => (i > 0 && SECRET_FLAGS.has(spec.args[i - 1]) ? mask : arg));
+  const args = spec.args.map((arg, i) => (i > 0 && SECRET_FLAGS.has(spec.args[i - 1]) ? mask : maskUserinfo(arg)));
   return renderCommand({ command: spec.command, args }, { ...env, ...spec.env }).split(mask).join('***');
 }
 

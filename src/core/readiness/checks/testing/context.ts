@@ -1,3 +1,4 @@
+import { REGISTRIES } from '../../../registries';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,6 +66,7 @@ export function fakeAdapter(id: RegistryId, label: string, tools: string[] = [])
     setupUrl: () => 'https://example.invalid/setup',
     isAlreadyPublishedOutput: () => false,
     requiredTools: () => tools,
+    trust: REGISTRIES[id].trust,
   };
 }
 

@@ -1,0 +1,33 @@
+import type { RegistryTrustRules } from '../types';
+import { goTagFor } from './module-path';
+
+/**
+ * Go has no registry-side trust: a version is a git tag we push. Our check of the signed identity
+ * is the only one, so it is exact and needs the job's own workflow in the released repository.
+ */
+export const goTrustRules: RegistryTrustRules = {
+  claims: {
+    label: 'Go',
+    workflowClaim: 'workflow_ref',
+    repositoryCase: 'insensitive',
+    environmentCase: 'exact',
+    refuseReusable: false,
+    requireLocalJobWorkflow: true,
+    tagOnly: true,
+  },
+  capabilities: {
+    supportedProviders: ['github_actions'],
+    trustedPublishing: true,
+    registrySetupVerifiable: false,
+    registrySetupAutomation: false,
+    registryNativeProvenance: false,
+    adapterCanRequireProvenance: false,
+    docsUrl: null,
+    notes: [
+      'Go modules are published by pushing a release tag; no registry credential is exchanged',
+      'with trusted publishing on, a tag is pushed only from a job whose signed GitHub identity matches the configured repository',
+    ],
+  },
+  releaseTags: (manifest, version) => [goTagFor(manifest, version)],
+  pinnedRepositoryRequired: true,
+};
