@@ -11,6 +11,8 @@ const common = {
   transformIgnorePatterns: [],
   moduleNameMapper: { '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js' },
   testEnvironment: 'node',
+  // Many tests spawn real CLIs and servers; on a loaded 2-core machine 5 s is not enough for them.
+  testTimeout: 60_000,
 };
 module.exports = {
   projects: [

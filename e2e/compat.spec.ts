@@ -100,7 +100,7 @@ matrix(matrixTitle, () => {
       expect(artifact.identity).toMatchObject({ provider: 'github_actions', verified: true, repository: 'acme/widgets' });
       expect(artifact.packages.map((p) => p.status)).toEqual(['published', 'published']);
       if (packageManager === 'pnpm') {
-        for (const p of artifact.packages) expect(p.command).toMatch(/^pnpm pack --pack-destination \S+ && npm publish \S+\.tgz --access public /);
+        for (const p of artifact.packages) expect(p.command).toMatch(/^pnpm pack --pack-destination \S+ && npm publish \S+\.tgz --ignore-scripts --access public /);
       }
       // What a consumer installs: a real range, never `workspace:^`.
       expect(webPackument.status).toBe(200);
