@@ -17,8 +17,12 @@ export const KEY_DOCS: Readonly<Record<string, KeyDoc>> = {
   'source.owner': { expects: 'the user or organisation name, without spaces', example: 'owner = "my-org"' },
   'source.repo': { expects: 'the repository name, without spaces or slashes', example: 'repo = "my-repo"' },
   'source.host': {
-    expects: 'a host name without scheme or path',
-    example: 'host = "gitlab.example.com"',
+    expects: 'an https:// URL of your self-managed forge, or its host name',
+    example: 'host = "https://gitlab.example.com"',
+  },
+  'source.api_url': {
+    expects: 'the https:// URL of the forge API',
+    example: 'api_url = "https://github.example.com/api/v3"',
   },
   'source.releases': table('source.releases'),
   'source.releases.branches': {
@@ -53,7 +57,7 @@ export const KEY_DOCS: Readonly<Record<string, KeyDoc>> = {
     expects: 'an array of manifest dependency field names',
     example: 'dependency_fields = ["dependencies"]',
   },
-  publish: { expects: 'a table', example: '[package.web.publish]' },
+  publish: { expects: 'a table, or true/false as a shorthand for `enabled`', example: '[package.web.publish]' },
   'publish.enabled': bool('enabled'),
   'publish.mode': { expects: `one of ${list(PUBLISH_MODES)}`, example: 'mode = "builtin"' },
   'publish.registry': {

@@ -32,5 +32,19 @@ export function abstractKeyPath(path: KeyPath): string {
 
 /** `[table]` header text for the parent of a key, or "the top level" for root keys. */
 export function describeTable(parent: KeyPath): string {
-  return parent.length === 0 ? 'the top level of the file' : `\`[${formatKeyPath(parent)}]\``;
+  if (parent.length === 0) return 'the top level of the file';
+  const last = parent[parent.length - 1];
+  if (typeof last === 'number') {
+    // An entry of an array of tables (`[[cli.release.steps]]`).
+    return `entry ${last + 1} of \`[[${formatKeyPath(parent.filter((s) => typeof s === 'string'))}]]\``;
+  }
+  return `\`[${formatKeyPath(parent)}]\``;
+}
+
+/**
+ * A TOML table header that can be pasted as is: `packageTable("@acme/core", "publish")` gives
+ * `[package."@acme/core".publish]`. Use it wherever a message names a `[package.<id>…]` table.
+ */
+export function packageTable(id: string, ...rest: string[]): string {
+  return `[${formatKeyPath(['package', id, ...rest])}]`;
 }

@@ -57,7 +57,7 @@ const cases: Case[] = [
   { name: 'unsafe key', toml: '__proto__ = 1\n', key: '__proto__', fix: /rename the key/, line: 1 },
   // unknown keys, with suggestions
   { name: 'unknown top-level key (typo)', toml: '[packages.web]\npath = "packages/web"\n', key: 'packages', fix: /did you mean `package`\?/, line: 1, column: 2 },
-  { name: 'unknown top-level key (no suggestion)', toml: `${WEB}[workspace]\nmembers = []\n`, key: 'workspace', fix: /remove it \(keys allowed in the top level: source, defaults, package, ecosystems, lookup\)/, line: 4 },
+  { name: 'unknown top-level key (no suggestion)', toml: `${WEB}[workspace]\nmembers = []\n`, key: 'workspace', fix: /remove it \(keys allowed in the top level: source, defaults, package, ecosystems, lookup, group, changelog/, line: 4 },
   { name: 'unknown key in source', toml: `${SOURCE}hots = "gitlab.example.com"\n`, key: 'source.hots', fix: /did you mean `host`/, line: 4 },
   { name: 'unknown key in source.releases', toml: `${SOURCE}[source.releases]\nbranch = ["main"]\n`, key: 'source.releases.branch', fix: /did you mean `branches`/, line: 5 },
   { name: 'unknown key in source.releases.attestations', toml: `${SOURCE}[source.releases.attestations]\nrequire_artifact_attestations = true\n`, key: 'source.releases.attestations.require_artifact_attestations', fix: /did you mean `require_github_artifact_attestations`/ },
@@ -74,7 +74,7 @@ const cases: Case[] = [
   { name: 'unknown key in an ecosystem table', toml: '[ecosystems.npm.publsh]\nenabled = false\n', key: 'ecosystems.npm.publsh', fix: /did you mean `publish`/, line: 1 },
   { name: 'unknown key in an ecosystem publish table', toml: '[ecosystems.cargo.publish]\nmodee = "external"\n', key: 'ecosystems.cargo.publish.modee', fix: /did you mean `mode`/, line: 2 },
   { name: 'unknown ecosystem name (rust)', toml: '[ecosystems.rust.publish]\nenabled = false\n', key: 'ecosystems.rust', fix: /\[ecosystems.cargo\]/ },
-  { name: 'flutter ecosystem table', toml: '[ecosystems.flutter.publish]\nenabled = false\n', key: 'ecosystems.flutter', fix: /flutter packages read `\[ecosystems.dart\]`/ },
+  { name: 'flutter ecosystem publish table', toml: '[ecosystems.flutter.publish]\nenabled = false\n', key: 'ecosystems.flutter.publish', fix: /flutter packages read `\[ecosystems.dart\]`: move `publish` to `\[ecosystems.dart\]`/ },
   { name: 'unknown key in defaults', toml: '[defaults]\npackage-type = "npm"\n', key: 'defaults.package-type', fix: /did you mean `package_type`/ },
   { name: 'unknown key in lookup', toml: '[lookup]\ntimeout = 100\n', key: 'lookup.timeout', fix: /remove it .*timeout_ms/ },
   // wrong types
@@ -135,7 +135,8 @@ const cases: Case[] = [
   { name: 'http issuer on a non-loopback host', toml: `${SOURCE}[source.oidc]\nissuer = "http://github.example.com/_services/token"\n`, key: 'source.oidc.issuer', fix: /http:\/\/ is only accepted on 127.0.0.1, localhost or \[::1\]/, message: /must use https:\/\//, line: 5 },
   { name: 'issuer with a trailing slash', toml: `${SOURCE}[source.oidc]\nissuer = "https://token.actions.githubusercontent.com/"\n`, key: 'source.oidc.issuer', fix: /without trailing slash/ },
   { name: 'issuer that is not a URL', toml: `${SOURCE}[source.oidc]\nissuer = "token.actions.githubusercontent.com"\n`, key: 'source.oidc.issuer', fix: /https:\/\//, message: /is not a URL/ },
-  { name: 'host with a scheme', toml: `${SOURCE}host = "https://gitlab.example.com/"\n`, key: 'source.host', fix: /use only the host name: write `host = "gitlab.example.com"`/ },
+  { name: 'host over plain http', toml: `${SOURCE}host = "http://gitlab.example.com/"\n`, key: 'source.host', fix: /use https:\/\/: write `host = "https:\/\/gitlab.example.com"`/ },
+  { name: 'api_url over plain http', toml: `${SOURCE}api_url = "http://github.example.com/api/v3"\n`, key: 'source.api_url', fix: /write `api_url = "https:\/\/github.example.com\/api\/v3"`/ },
   { name: 'empty branches', toml: `${SOURCE}[source.releases]\nbranches = []\n`, key: 'source.releases.branches', fix: /branches = \["main"\]/, message: /non-empty array/ },
   // trusted publishing values
   { name: 'repository without owner', toml: `${WEB}publish.trusted_publishing.repository = "tools"\n`, key: 'package.web.publish.trusted_publishing.repository', fix: /repository = "my-org\/my-repo"/, message: /owner\/repo/ },

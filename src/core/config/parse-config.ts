@@ -1,8 +1,9 @@
 import * as path from 'node:path';
 import { ECOSYSTEM_CONFIG_KEYS, type EcosystemConfigKey } from '../types';
 import { firstProblem, problemToError, type ConfigProblem } from './config-problem';
+import { monochangeOnlyKeys } from './monochange-only-keys';
 import { packageIdProblems, resolvePackages } from './resolve-packages';
-import { applyPublish, defaultPublishSettings, publishTableProblems, registryOverrideProblem } from './resolve-publish';
+import { applyPublish, defaultPublishSettings, publishTable, publishTableProblems, registryOverrideProblem } from './resolve-publish';
 import { resolveSource, sourceProblems } from './resolve-source';
 import { configSchema, type RawConfig } from './schema';
 import { schemaProblems } from './schema-problems';
@@ -70,6 +71,8 @@ export function parseConfig(text: string, options: ParseOptions): MonochangeConf
     },
   };
   if (raw.source) config.source = resolveSource(raw.source);
+  const monochangeOnly = monochangeOnlyKeys(parsed.table);
+  if (monochangeOnly.length > 0) config.monochangeOnlyKeys = monochangeOnly;
   const publishOrder = resolvePublishOrder(raw);
   if (publishOrder) config.publishOrder = publishOrder;
   return config;
@@ -84,7 +87,7 @@ function resolveEcosystems(
   const ecosystems = {} as Record<EcosystemConfigKey, PublishSettings>;
   const invalidEcosystems = new Set<EcosystemConfigKey>();
   for (const eco of ECOSYSTEM_CONFIG_KEYS) {
-    const rawPublish = raw.ecosystems?.[eco]?.publish;
+    const rawPublish = publishTable(raw.ecosystems?.[eco]?.publish);
     const owner = { tablePath: ['ecosystems', eco], label: `ecosystems \`${eco}\`` };
     const tableProblems = publishTableProblems(rawPublish, owner, root, checkPaths);
     const settings = applyPublish(defaultPublishSettings(eco), rawPublish);

@@ -45,12 +45,24 @@ export function realPathOutside(root: string, relative: string): string | undefi
   let realRoot: string;
   let realDir: string;
   try {
-    realRoot = fs.realpathSync(root);
-    realDir = fs.realpathSync(path.join(root, relative));
+    realRoot = realRootOf(root);
+    // The native call resolves in one syscall; the JS one lstats every path component.
+    realDir = fs.realpathSync.native(path.join(root, relative));
   } catch {
     return undefined;
   }
   const inside = path.relative(realRoot, realDir);
   const escapes = inside === '..' || inside.startsWith(`..${path.sep}`) || path.isAbsolute(inside);
   return escapes ? realDir : undefined;
+}
+
+/** The workspace root's real path, resolved once per root (a config names many packages). */
+const realRoots = new Map<string, string>();
+function realRootOf(root: string): string {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = fs.realpathSync.native(root);
+    realRoots.set(root, real);
+  }
+  return real;
 }

@@ -5,7 +5,7 @@ import { describeFound } from './describe-value';
 import { formatKeyPath, formatSegment } from './key-path';
 import { guessPackageType } from './manifest-hint';
 import { normalizeRelativePath, pathKind, realPathOutside } from './relative-path';
-import { applyPublish, publishTableProblems, registryOverrideProblem } from './resolve-publish';
+import { applyPublish, publishTable, publishTableProblems, registryOverrideProblem } from './resolve-publish';
 import { PACKAGE_ID_PATTERN, type RawConfig, type RawPackage } from './schema';
 import type { PackageConfig, PublishSettings } from './types';
 
@@ -25,13 +25,13 @@ export function packageIdProblems(table: Record<string, unknown>): ConfigProblem
   return Object.keys(packages)
     .filter((id) => !PACKAGE_ID_PATTERN.test(id))
     .map((id) => {
-      const suggestion = id.replace(/[^A-Za-z0-9_.@/-]+/g, '-').replace(/^-+|-+$/g, '');
+      const suggestion = id.replace(/[^A-Za-z0-9_.@/:-]+/g, '-').replace(/^-+|-+$/g, '');
       return {
         code: 'config.invalid-package-id',
         path: ['package', id],
         problem: `\`${formatKeyPath(['package', id])}\` has an invalid package id`,
         found: describeFound(id),
-        fix: `package ids may only use letters, digits and _ . @ / -${suggestion ? `: e.g. \`[package.${formatSegment(suggestion)}]\`` : ' and must not be empty'}`,
+        fix: `package ids may only use letters, digits and _ . @ / : -${suggestion ? `: e.g. \`[package.${formatSegment(suggestion)}]\`` : ' and must not be empty'}`,
       };
     });
 }
@@ -70,15 +70,16 @@ function resolvePackage(
   const before = problems.length;
   const relative = checkedPath(id, raw.path, context, problems);
   const type = raw.type ?? context.defaultType;
+  const rawPublish = publishTable(raw.publish);
   if (!type) problems.push(missingTypeProblem(id, relative, context));
-  problems.push(...publishTableProblems(raw.publish, owner, context.root, context.checkPaths));
+  problems.push(...publishTableProblems(rawPublish, owner, context.root, context.checkPaths));
   if (!type || relative === undefined) return undefined;
 
   const ecosystem = ecosystemConfigKey(type);
-  const publish = applyPublish(context.ecosystems[ecosystem], raw.publish);
-  const setsRegistryOrMode = raw.publish?.registry !== undefined || raw.publish?.mode !== undefined;
+  const publish = applyPublish(context.ecosystems[ecosystem], rawPublish);
+  const setsRegistryOrMode = rawPublish?.registry !== undefined || rawPublish?.mode !== undefined;
   if (setsRegistryOrMode || !context.invalidEcosystems.has(ecosystem)) {
-    const problem = registryOverrideProblem(publish, type, raw.publish, owner);
+    const problem = registryOverrideProblem(publish, type, rawPublish, owner);
     if (problem) problems.push(problem);
   }
   if (problems.length > before) return undefined;

@@ -1,4 +1,4 @@
-import { DEFAULT_REGISTRY, type Ecosystem } from '../types';
+import { DEFAULT_REGISTRY, isBuiltinRegistry, type Ecosystem } from '../types';
 import type { ConfigProblem } from './config-problem';
 import { describeFound } from './describe-value';
 import { formatKeyPath, type KeyPath } from './key-path';
@@ -19,6 +19,17 @@ export function defaultPublishSettings(ecosystem: Ecosystem): PublishSettings {
   };
 }
 
+/** `publish = false` / `publish = true` as the table `{ enabled = … }` it stands for. */
+export function publishTable(value: boolean | RawPublish | undefined): RawPublish | undefined {
+  return typeof value === 'boolean' ? { enabled: value } : value;
+}
+
+/** `crates-io` is the kebab spelling of `crates_io` that real files use; host names stay errors. */
+function registryId(value: string): string {
+  const snake = value.replace(/-/g, '_');
+  return isBuiltinRegistry(snake) ? snake : value;
+}
+
 /**
  * Applies one `publish` table over inherited settings (reference §1.3): scalars replace; the
  * `trusted_publishing` bool only replaces `enabled`, its table replaces the fields it sets;
@@ -35,7 +46,7 @@ export function applyPublish(base: PublishSettings, raw: RawPublish | undefined)
   if (!raw) return next;
   if (raw.enabled !== undefined) next.enabled = raw.enabled;
   if (raw.mode !== undefined) next.mode = raw.mode;
-  if (raw.registry !== undefined) next.registry = raw.registry;
+  if (raw.registry !== undefined) next.registry = registryId(raw.registry);
   const trusted = raw.trusted_publishing;
   if (typeof trusted === 'boolean') {
     next.trustedPublishing.enabled = trusted;

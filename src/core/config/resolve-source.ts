@@ -1,6 +1,6 @@
 import type { ConfigProblem } from './config-problem';
 import { describeFound } from './describe-value';
-import type { RawConfig } from './schema';
+import { sourceHostOf, type RawConfig } from './schema';
 import type { SourceConfig } from './types';
 
 type RawSource = NonNullable<RawConfig['source']>;
@@ -20,7 +20,7 @@ export function resolveSource(raw: RawSource): SourceConfig {
       },
     },
   };
-  if (raw.host !== undefined) source.host = raw.host;
+  if (raw.host !== undefined) source.host = sourceHostOf(raw.host);
   if (raw.oidc) source.oidc = { issuer: raw.oidc.issuer };
   return source;
 }

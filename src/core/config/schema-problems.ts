@@ -4,14 +4,25 @@ import { closestMatch } from './edit-distance';
 import { KEY_DOCS } from './key-docs';
 import { abstractKeyPath, describeTable, formatKeyPath, type KeyPath } from './key-path';
 import type { ConfigProblem } from './config-problem';
-import { ALLOWED_KEYS } from './schema';
+import { allowedKeysAt, describeAt } from './schema';
 
 type Issue = z.core.$ZodIssue;
 
 /** Turns zod issues about the raw TOML table into config problems with a found value and a fix. */
 export function schemaProblems(issues: readonly Issue[], raw: unknown): ConfigProblem[] {
-  return issues.flatMap((issue) => issueProblems(issue, [], raw));
+  const problems = issues.flatMap((issue) => issueProblems(issue, [], raw));
+  // `packges = [...]` is reported as the typo it is, not also as a missing `packages`.
+  const misspelt = new Set(
+    problems.flatMap((p) => {
+      const meant = SUGGESTED.get(p);
+      return meant ? [formatKeyPath([...p.path.slice(0, -1), meant])] : [];
+    }),
+  );
+  return problems.filter((p) => p.code !== 'config.missing-key' || !misspelt.has(formatKeyPath(p.path)));
 }
+
+/** The key an unknown-key problem suggests, when it is a key of the same table. */
+const SUGGESTED = new WeakMap<ConfigProblem, string>();
 
 function issueProblems(issue: Issue, prefix: KeyPath, raw: unknown): ConfigProblem[] {
   const path: KeyPath = [...prefix, ...(issue.path as KeyPath)];
@@ -49,9 +60,18 @@ function valueAt(raw: unknown, path: KeyPath): unknown {
 
 function docFor(path: KeyPath): { expects: string; example: string } {
   const doc = KEY_DOCS[abstractKeyPath(path)];
-  if (!doc) return { expects: 'a valid value', example: `${String(path[path.length - 1])} = …` };
-  if (doc.expects === 'a table') return { expects: doc.expects, example: `[${formatKeyPath(path)}]` };
-  return doc;
+  if (doc?.expects.startsWith('a table')) return { expects: doc.expects, example: `[${formatKeyPath(path)}]` };
+  if (doc) return doc;
+  // Keys monochange reads but we only type-check: describe them from the schema. An array item
+  // is described through its array (`versioned_files = [{ … }]`).
+  let end = path.length;
+  while (end > 0 && typeof path[end - 1] === 'number') end--;
+  const arrayPath = path.slice(0, end);
+  const described = describeAt(arrayPath);
+  const key = arrayPath[arrayPath.length - 1];
+  if (!described || key === undefined) return { expects: 'a valid value', example: `${String(key ?? '')} = …` };
+  if (described.table) return { expects: described.expects, example: `[${formatKeyPath(arrayPath)}]` };
+  return { expects: described.expects, example: `${formatKeyPath([key])} = ${described.value}` };
 }
 
 function exampleFix(path: KeyPath): string {
@@ -150,10 +170,15 @@ function valueHint(path: KeyPath, value: unknown): { lead: string; line: string 
     const match = /^(?:https?:\/\/)?(?:www\.)?github\.com\/([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(value);
     if (match) return { lead: 'use owner/repo, not a URL', line: `repository = "${match[1]}/${match[2]}"` };
   }
-  if (pattern === 'source.host') {
+  if (pattern === 'source.host' || pattern === 'source.api_url') {
     try {
-      const host = new URL(value).host;
-      if (host) return { lead: 'use only the host name', line: `host = "${host}"` };
+      const url = new URL(value);
+      if (url.protocol === 'http:' && url.host) {
+        return { lead: 'plain http:// is not accepted, use https://', line: `${key} = "https://${url.host}${url.pathname.replace(/\/+$/, '')}"` };
+      }
+      if (pattern === 'source.host' && url.host && (url.search || url.hash || url.username)) {
+        return { lead: 'use the bare URL', line: `host = "https://${url.host}"` };
+      }
     } catch {
       return undefined;
     }
@@ -180,23 +205,25 @@ const ECOSYSTEM_ALIASES: Record<string, string> = {
 function unknownKeyProblem(path: KeyPath, key: string, value: unknown): ConfigProblem {
   const parent = path;
   const full = [...parent, key];
-  const allowed = ALLOWED_KEYS[abstractKeyPath(parent)] ?? [];
+  const allowed = allowedKeysAt(parent);
   const suggestion = suggestKey(parent, key, allowed);
   const where = parent.length ? `\`[${formatKeyPath(parent)}]\`` : 'the top level';
   const allowedText = `keys allowed in ${where}: ${allowed.join(', ')}`;
   let fix = suggestion ? `did you mean \`${suggestion}\`? Rename it (${allowedText})` : `remove it (${allowedText})`;
-  if (abstractKeyPath(parent) === 'ecosystems' && key.toLowerCase() === 'flutter') {
-    fix = 'flutter packages read `[ecosystems.dart]`: rename the table to `[ecosystems.dart]`';
+  if (parent.length === 2 && parent[0] === 'ecosystems' && parent[1] === 'flutter') {
+    fix = `flutter packages read \`[ecosystems.dart]\`: move \`${key}\` to \`[ecosystems.dart]\` (${allowedText})`;
   } else if (abstractKeyPath(parent) === 'ecosystems' && suggestion) {
     fix = `ecosystem tables are named after the package type: use \`[ecosystems.${suggestion}]\` (${allowedText})`;
   }
-  return {
+  const problem: ConfigProblem = {
     code: 'config.unknown-key',
     path: full,
     problem: `\`${formatKeyPath(full)}\` is not a known key`,
     found: describeFound(value),
     fix,
   };
+  if (suggestion && !suggestion.includes('.')) SUGGESTED.set(problem, suggestion);
+  return problem;
 }
 
 function suggestKey(parent: KeyPath, key: string, allowed: readonly string[]): string | undefined {
@@ -223,8 +250,8 @@ function childKeyMatch(
   match: (candidates: readonly string[]) => string | undefined,
 ): string | undefined {
   for (const child of allowed) {
-    const childAllowed = ALLOWED_KEYS[abstractKeyPath([...parent, child])];
-    const found = childAllowed && match(childAllowed);
+    const childAllowed = allowedKeysAt([...parent, child]);
+    const found = childAllowed.length > 0 ? match(childAllowed) : undefined;
     if (found) return `${child}.${found}`;
   }
   return undefined;

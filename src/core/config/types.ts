@@ -32,7 +32,10 @@ export interface SourceConfig {
   provider: SourceProvider;
   owner: string;
   repo: string;
-  /** Host for non-default instances (e.g. `gitlab.example.com`); defaults per provider. */
+  /**
+   * Host for non-default instances (e.g. `gitlab.example.com`, or `example.com/gitlab` when
+   * `source.host` was an https:// URL with a path), without scheme; defaults per provider.
+   */
   host?: string;
   releases: {
     /** Branch glob patterns a release must be reachable from (default `["main"]`). */
@@ -74,6 +77,11 @@ export interface MonochangeConfig {
    * set it; an explicit list replaces the ecosystem's default fields (`[]` disables ordering edges).
    */
   publishOrder?: Partial<Record<EcosystemConfigKey, { dependencyFields: string[] }>>;
+  /**
+   * Keys in the file that monochange reads and publishing here does not (`defaults.parent_bump`,
+   * `package.<id>.tag`, `group`, …), sorted; absent when there are none. For showing once.
+   */
+  monochangeOnlyKeys?: string[];
 }
 
 export const CONFIG_FILE_NAME = 'monochange.toml';
