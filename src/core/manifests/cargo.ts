@@ -1,3 +1,4 @@
+import { packageTable } from '../config/key-path';
 import * as path from 'node:path';
 import { MonochangeError } from '../errors';
 import { findCargoWorkspace, workspaceValue, type CargoWorkspace } from './cargo-workspace';
@@ -83,7 +84,7 @@ export function readCargoManifest(root: string, dir: string, id?: string, reader
 
 function missingPackage(src: ManifestSource, toml: Record<string, unknown>): MonochangeError {
   const virtual = isRecord(toml.workspace);
-  const where = src.id ? `\`path\` of [package.${src.id}] in monochange.toml` : 'the package path';
+  const where = src.id ? `\`path\` of ${packageTable(src.id)} in monochange.toml` : 'the package path';
   return new MonochangeError(
     virtual ? `no [package] table: this is a virtual workspace manifest, not a crate${forPackage(src)}` : `no [package] table${forPackage(src)}`,
     {

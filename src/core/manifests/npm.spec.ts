@@ -82,6 +82,15 @@ describe('readNpmManifest', () => {
     expect(m.version).toBeUndefined();
   });
 
+  it('treats a truthy "private" as npm does: the string "true" is private, false and "" are not', () => {
+    for (const [value, isPrivate] of [['true', true], ['false', true], [1, true], [false, false], ['', false]] as const) {
+      const root = workspace({ 'package.json': JSON.stringify({ name: 'a', version: '1.0.0', private: value }) });
+      const m = readNpmManifest(root, '.');
+      expect(m.private).toBe(isPrivate);
+      if (isPrivate) expect(m.privateReason).toBe(`package.json sets "private": ${JSON.stringify(value)}`);
+    }
+  });
+
   it('binds npm: aliases to the real package and file: ranges to a path', () => {
     const root = workspace({
       'package.json': JSON.stringify({

@@ -25,7 +25,8 @@ export function readNpmManifest(root: string, dir: string, id?: string, reader?:
   const json = parseJsonObject(src, readManifestText(src));
   const name = requiredString(src, json.name, 'name', 'add a "name" field (e.g. "@scope/pkg") to package.json');
   const version = optionalSemver(src, json.version, 'version');
-  const isPrivate = json.private === true;
+  // npm refuses any truthy `private` (libnpmpublish: `if (manifest.private)`), "true" and "false" strings too.
+  const isPrivate = !!json.private;
   let manager: NpmData['manager'] | undefined;
   return {
     ecosystem: 'npm',
@@ -34,7 +35,7 @@ export function readNpmManifest(root: string, dir: string, id?: string, reader?:
     name,
     version,
     private: isPrivate,
-    privateReason: isPrivate ? 'package.json sets "private": true' : undefined,
+    privateReason: isPrivate ? `package.json sets "private": ${JSON.stringify(json.private)}` : undefined,
     dependencies: readDependencies(src, json),
     npm: {
       // Detected when first asked for: the project graph never needs it, and it walks up the tree.

@@ -1,3 +1,4 @@
+import { packageTable } from '../config/key-path';
 import * as path from 'node:path';
 // The one function needed: `semver/functions/valid` loads a few files instead of all of semver.
 import validSemver from 'semver/functions/valid';
@@ -75,7 +76,7 @@ export function readManifestText(src: ManifestSource, expected: string = path.ba
 
 function fixForMissing(src: ManifestSource, expected: string): string {
   const dir = displayPath(src.root, src.dir);
-  const where = src.id ? `\`path\` of [package.${src.id}] in monochange.toml` : 'the package path';
+  const where = src.id ? `\`path\` of ${packageTable(src.id)} in monochange.toml` : 'the package path';
   return `create ${expected} in ${dir}, or make ${where} point at the directory that holds it`;
 }
 

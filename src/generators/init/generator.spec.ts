@@ -4,12 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
-import { FsTree } from 'nx/src/generators/tree';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
+import { nodesFromConfig } from '../../plugin/create-nodes';
 import { parse } from 'smol-toml';
 import { configSchema } from '../../core/config/schema';
 import initGenerator, { initGenerator as namedInit } from './generator';
 import { detectSource } from './git-remote';
 import { changedFiles as snapshotFiles, mixedWorkspace } from './testing/mixed-workspace';
+import { materialize, SHAPES } from './testing/shapes';
 
 describe('init generator', () => {
   it('exports the generator as default and named', () => {
@@ -60,12 +62,115 @@ describe('init generator', () => {
     expect(snapshotFiles(tree)).toEqual(first);
   });
 
-  it('keeps an existing monochange.toml byte for byte', async () => {
+  /** Runs init and returns what its callback printed. */
+  async function printed(tree: Tree): Promise<{ info: string[]; warnings: string[] }> {
+    const callback = await initGenerator(tree, { skipFormat: true });
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      await callback();
+      return { info: info.mock.calls.map((c) => String(c[0])), warnings: warn.mock.calls.map((c) => String(c[0])) };
+    } finally {
+      info.mockRestore();
+      warn.mockRestore();
+    }
+  }
+
+  it('keeps an existing monochange.toml byte for byte when it declares every package, and says so', async () => {
     const tree = mixedWorkspace();
-    const mine = '# hand-written\n[package.web]\npath = "packages/web"   # here\ntype = "npm"\n';
-    tree.write('monochange.toml', mine);
     await initGenerator(tree, { skipFormat: true });
+    const mine = tree.read('monochange.toml', 'utf-8')!.replace('[package.web]', '# hand-written\n[package.web]   # here');
+    tree.write('monochange.toml', mine);
+    const { info } = await printed(tree);
     expect(tree.read('monochange.toml', 'utf-8')).toBe(mine);
+    expect(info).toContain('monochange.toml already declares every publishable package init finds; nothing added.');
+  });
+
+  it('appends the packages found since, keeping the hand-written part, and says what it added', async () => {
+    const tree = mixedWorkspace();
+    const mine = '# hand-written\n[defaults]\npackage_type = "npm"\n\n[package.web]\npath = "packages/web"   # here\n';
+    tree.write('monochange.toml', mine);
+    // The new crate's name is taken by a declared id, so it gets another one.
+    tree.write('crates/web/Cargo.toml', '[package]\nname = "web"\nversion = "0.1.0"\n');
+    const { info } = await printed(tree);
+    const text = tree.read('monochange.toml', 'utf-8')!;
+    expect(text.startsWith(mine)).toBe(true);
+    expect((parse(text) as any).package).toEqual({
+      web: { path: 'packages/web' },
+      'fast-io': { path: 'crates/fast-io', type: 'cargo' },
+      'web-cargo': { path: 'crates/web', type: 'cargo' },
+      api: { path: 'go/api', type: 'go' },
+      my_app: { path: 'dart/my_app', type: 'flutter' },
+      my_dart: { path: 'dart/my_dart', type: 'dart' },
+      'acme-tools': { path: 'python/acme-tools', type: 'python' },
+      'web-deno': { path: 'deno/std', type: 'deno' },
+    });
+    expect(info).toContain(
+      'Added 7 packages found since monochange.toml was written: fast-io (cargo, crates/fast-io), web-cargo (cargo, crates/web), ' +
+        'my_app (flutter, dart/my_app), my_dart (dart, dart/my_dart), web-deno (deno, deno/std), api (go, go/api), acme-tools (python, python/acme-tools).',
+    );
+    const again = await printed(tree);
+    expect(tree.read('monochange.toml', 'utf-8')).toBe(text);
+    expect(again.info).toContain('monochange.toml already declares every publishable package init finds; nothing added.');
+  });
+
+  it('leaves a monochange.toml that does not parse alone, with a warning', async () => {
+    const tree = mixedWorkspace();
+    tree.write('monochange.toml', '[package.web\n');
+    const { warnings } = await printed(tree);
+    expect(tree.read('monochange.toml', 'utf-8')).toBe('[package.web\n');
+    expect(warnings).toEqual([expect.stringContaining('monochange.toml does not parse as TOML, so init did not look for new packages')]);
+  });
+
+  it('adds .monochange/ to .gitignore once, keeping what is there', async () => {
+    const tree = mixedWorkspace();
+    tree.write('.gitignore', 'node_modules\ndist');
+    const { info } = await printed(tree);
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n# @monochange/nx publish results\n.monochange/\n');
+    expect(info).toContain('Added .monochange/ (publish results) to .gitignore.');
+    const again = await printed(tree);
+    expect(tree.read('.gitignore', 'utf-8')).toBe('node_modules\ndist\n# @monochange/nx publish results\n.monochange/\n');
+    expect(again.info.join('\n')).not.toContain('.gitignore');
+  });
+
+  it.each(['.monochange', '/.monochange/', '.monochange/**'])('leaves a .gitignore that already has %s alone', async (line) => {
+    const tree = mixedWorkspace();
+    tree.write('.gitignore', `${line}\n`);
+    await initGenerator(tree, { skipFormat: true });
+    expect(tree.read('.gitignore', 'utf-8')).toBe(`${line}\n`);
+  });
+
+  it('keeps the formatting of nx.json: compact arrays stay compact, only the new entries are written', async () => {
+    const tree = createTreeWithEmptyWorkspace();
+    const before = [
+      '{',
+      '  // comments stay',
+      '  "plugins": ["@nx/js", "@nx/eslint"],',
+      '  "namedInputs": { "default": ["{projectRoot}/**/*"], "production": ["default", "!{projectRoot}/**/*.spec.ts"] },',
+      '  "targetDefaults": {',
+      '    "build": { "dependsOn": ["^build"], "cache": true }',
+      '  }',
+      '}',
+      '',
+    ].join('\n');
+    tree.write('nx.json', before);
+    await initGenerator(tree, { skipFormat: true });
+    expect(tree.read('nx.json', 'utf-8')).toBe(
+      [
+        '{',
+        '  // comments stay',
+        '  "plugins": ["@nx/js", "@nx/eslint", "@monochange/nx"],',
+        '  "namedInputs": { "default": ["{projectRoot}/**/*"], "production": ["default", "!{projectRoot}/**/*.spec.ts"] },',
+        '  "targetDefaults": {',
+        '    "build": { "dependsOn": ["^build"], "cache": true },',
+        '    "nx-release-publish": {',
+        '      "executor": "@monochange/nx:publish"',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('comments out [source] when there is no origin remote, and explains an empty package list', async () => {
@@ -263,4 +368,37 @@ describe('detectSource in a real workspace', () => {
   it('asks git when the workspace is below the repository root', () => {
     expect(detectSource(new FsTree(path.join(dir, 'workspace'), false))).toEqual({ provider: 'github', owner: 'acme', repo: 'widgets' });
   });
+});
+
+describe('init then the plugin, on a napi toolkit checkout', () => {
+  it(
+    'declares the napi package twice with distinct ids, and the plugin reads it without a warning',
+    async () => {
+      const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-init-napi-'));
+      try {
+        const dir = materialize(SHAPES.find((s) => s.name.includes('napi'))!, parent);
+        fs.writeFileSync(path.join(dir, 'nx.json'), '{ "plugins": [] }\n');
+        const tree = new FsTree(dir, false);
+        await initGenerator(tree, { skipFormat: true });
+        flushChanges(dir, tree.listChanges());
+        const declared = (parse(fs.readFileSync(path.join(dir, 'monochange.toml'), 'utf-8')) as any).package;
+        expect(declared.binding).toEqual({ path: 'crates/binding', type: 'npm' });
+        expect(declared['napi-tk-binding']).toEqual({ path: 'crates/binding', type: 'cargo' });
+        const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+        try {
+          const { projects } = nodesFromConfig('monochange.toml', undefined, { workspaceRoot: dir });
+          expect(warn).not.toHaveBeenCalled();
+          expect(projects!['crates/binding'].targets!.publish.options).toEqual({ package: 'binding' });
+          expect(Object.keys(projects!['crates/binding'].targets!)).toEqual(
+            expect.arrayContaining(['publish', 'nx-release-publish', 'publish-cargo', 'readiness-cargo']),
+          );
+        } finally {
+          warn.mockRestore();
+        }
+      } finally {
+        fs.rmSync(parent, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });

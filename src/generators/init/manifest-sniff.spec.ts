@@ -12,7 +12,7 @@ describe('sniffManifest', () => {
   });
 
   it('reads Cargo.toml [package], skipping virtual manifests and publish = false', () => {
-    expect(sniffManifest('Cargo.toml', '[package]\nname = "fast-io"\nversion = "0.1.0"\n')).toEqual({ ecosystem: 'cargo', name: 'fast-io', private: false });
+    expect(sniffManifest('Cargo.toml', '[package]\nname = "fast-io"\nversion = "0.1.0"\n')).toEqual({ ecosystem: 'cargo', name: 'fast-io', private: false, hasVersion: true });
     expect(sniffManifest('Cargo.toml', '[package]\nname = "x"\npublish = false\n')).toMatchObject({ private: true });
     expect(sniffManifest('Cargo.toml', '[package]\nname = "x"\npublish = []\n')).toMatchObject({ private: true });
     expect(sniffManifest('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\n')).toBeUndefined();
@@ -46,6 +46,38 @@ describe('sniffManifest', () => {
     });
     expect(sniffManifest('jsr.json', '{"name":"@acme/x","version":"1.0.0"}')).toMatchObject({ name: '@acme/x' });
     expect(sniffManifest('deno.json', '{"tasks":{}}')).toBeUndefined();
+  });
+
+  it('treats a truthy npm "private" as private, as npm does', () => {
+    for (const value of [true, 'true', 'false', 1]) {
+      expect(sniffManifest('package.json', JSON.stringify({ name: 'x', version: '1.0.0', private: value }))).toMatchObject({ private: true });
+    }
+    for (const value of [false, '', 0, null]) {
+      expect(sniffManifest('package.json', JSON.stringify({ name: 'x', version: '1.0.0', private: value }))).toMatchObject({ private: false });
+    }
+  });
+
+  it('needs a Cargo/pub version (a workspace-inherited one counts) and reads workspace publish and maturin', () => {
+    expect(sniffManifest('Cargo.toml', '[package]\nname = "x"\n')).toMatchObject({ hasVersion: false });
+    expect(sniffManifest('Cargo.toml', '[package]\nname = "x"\nversion.workspace = true\npublish.workspace = true\n')).toMatchObject({
+      hasVersion: true,
+      publishFromWorkspace: true,
+    });
+    expect(sniffManifest('pubspec.yaml', 'name: x\n')).toMatchObject({ hasVersion: false });
+    expect(sniffManifest('pubspec.yaml', 'name: x\nversion: 0.1.0\n')).toMatchObject({ hasVersion: true });
+    expect(sniffManifest('pyproject.toml', '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "x"\n')).toMatchObject({ maturinCargoManifest: 'Cargo.toml' });
+    expect(
+      sniffManifest('pyproject.toml', '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "x"\n[tool.maturin]\nmanifest-path = "../crates/x/Cargo.toml"\n'),
+    ).toMatchObject({ maturinCargoManifest: '../crates/x/Cargo.toml' });
+    expect(sniffManifest('package.json', '{"name":"root","version":"1.0.0","workspaces":["packages/*"]}')).toMatchObject({ workspaceRoot: true });
+  });
+
+  it('names a Cargo dependency given by path alone (cargo publish refuses it), ignoring dev-dependencies', () => {
+    const deps = (table: string) => sniffManifest('Cargo.toml', `[package]\nname = "x"\nversion = "1.0.0"\n${table}`)?.unversionedPathDependency;
+    expect(deps('[dependencies]\na = { path = "../a" }\n')).toBe('a');
+    expect(deps('[target.\'cfg(unix)\'.build-dependencies]\nb = { path = "../b" }\n')).toBe('b');
+    expect(deps('[dependencies]\na = { path = "../a", version = "1" }\nw = { workspace = true }\n')).toBeUndefined();
+    expect(deps('[dev-dependencies]\nt = { path = "../t" }\n')).toBeUndefined();
   });
 
   it('returns undefined for manifests that do not parse', () => {

@@ -1,5 +1,5 @@
 import { readNxJson, updateNxJson, type Tree } from '@nx/devkit';
-import { PLUGIN_NAME } from './add-plugin';
+import { editNxJson, PLUGIN_NAME } from './add-plugin';
 
 /** The target `nx release publish` runs; Nx only ever infers (and reads defaults for) this name. */
 export const NX_RELEASE_PUBLISH_TARGET = 'nx-release-publish';
@@ -51,7 +51,9 @@ export function addReleasePublishTargetDefault(tree: Tree): ReleasePublishDefaul
     );
   } else if (decision.value !== undefined) {
     targetDefaults[NX_RELEASE_PUBLISH_TARGET] = decision.value;
-    updateNxJson(tree, { ...nxJson, targetDefaults: targetDefaults as NonNullable<typeof nxJson.targetDefaults> });
+    if (!editNxJson(tree, ['targetDefaults', NX_RELEASE_PUBLISH_TARGET], decision.value)) {
+      updateNxJson(tree, { ...nxJson, targetDefaults: targetDefaults as NonNullable<typeof nxJson.targetDefaults> });
+    }
     outcome.info.push(`Set nx.json ${key}.executor to ${PUBLISH_EXECUTOR}, so \`nx release publish\` publishes npm packages with ${PLUGIN_NAME} too.`);
   }
 

@@ -48,9 +48,15 @@ export function renderInitialConfig(packages: readonly DetectedPackage[], source
       '# type = "npm"',
     );
   }
+  return `${out.join('\n')}\n${renderPackageTables(packages)}`;
+}
+
+/** One commented `[package.<id>]` table per package, each after a blank line. */
+export function renderPackageTables(packages: readonly DetectedPackage[]): string {
+  const out: string[] = [];
   for (const pkg of packages) {
     out.push('', `# ${pkg.name} (${pkg.manifest})`, `[package.${formatTomlKey(pkg.id)}]`);
     out.push(`path = ${formatTomlValue(pkg.path)}`, `type = ${formatTomlValue(pkg.type)}`);
   }
-  return `${out.join('\n')}\n`;
+  return out.length ? `${out.join('\n')}\n` : '';
 }
