@@ -58,6 +58,23 @@ describe('createDependencies', () => {
     expect(deps.every((d) => d.type === DependencyType.static)).toBe(true);
   });
 
+  it('links Deno workspace members by the bare-name and jsr: imports in their sources, not by test or bench imports', async () => {
+    const root = join(__dirname, '__fixtures__/deno-workspace');
+    expect(asText(await createDependencies({}, await graphContext(root)))).toEqual([
+      'assert -> fmt (static, assert/mod.ts)',
+      'fmt -> path (static, fmt/colors.ts)',
+      'io -> bytes (static, io/mod.ts)',
+      'io -> streams (static, io/mod.ts)',
+      'streams -> bytes (static, streams/buffer.ts)',
+    ]);
+    // The same edges order publishing; test and bench imports (bytes -> streams, path -> assert) do not.
+    const [[, nodes]] = await createNodes[1](['monochange.toml'], {}, { nxJsonConfiguration: {}, workspaceRoot: root });
+    const after = (project: string) => (nodes.projects![project].targets!.publish.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [])));
+    expect(after('io').sort()).toEqual(['bytes', 'streams']);
+    expect(after('bytes')).toEqual([]);
+    expect(after('path')).toEqual([]);
+  });
+
   it('only links projects that exist in the graph', async () => {
     const deps = await createDependencies({}, await graphContext(FIXTURE_WORKSPACE, ['acme-core', 'go-app']));
     const text = asText(deps);

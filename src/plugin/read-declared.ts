@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { CONFIG_FILE_NAME, type MonochangeConfig, type PackageConfig } from '../core/config/types';
 import { memoFileReader, type FileReader } from '../core/manifests/file-reader';
@@ -32,6 +32,38 @@ function manifestFileFor(root: string, pkg: PackageConfig, error: unknown): stri
   return toPosix(join(pkg.path, MANIFEST_FILES[pkg.type][0]));
 }
 
+/**
+ * Nx calls createNodes and then createDependencies in the same plugin worker (and again on every
+ * change under the daemon), each reading the same config and manifests. What was parsed is kept for
+ * the life of the process and reused only while every input is unchanged: the config text and the
+ * kind of each package path (the parse checks that paths exist and do not leave the workspace), and
+ * for a manifest the exact text of every file its reader read (and the answer of every existence
+ * check). Comparing texts, not timestamps, so an edit within a timestamp's resolution is never missed.
+ */
+const configCache = new Map<string, { text: string; paths: string; config: MonochangeConfig }>();
+const manifestCache = new Map<string, { inputs: Input[]; manifest: Manifest }>();
+
+type Input = { file: string; text: string | undefined } | { file: string; exists: boolean };
+
+/** Drops everything remembered (tests). */
+export function clearDeclaredCache(): void {
+  configCache.clear();
+  manifestCache.clear();
+}
+
+function pathKinds(root: string, config: MonochangeConfig): string {
+  return config.packages
+    .map((p) => {
+      try {
+        const stat = lstatSync(join(root, p.path));
+        return stat.isSymbolicLink() ? 'l' : stat.isDirectory() ? 'd' : 'f';
+      } catch {
+        return '-';
+      }
+    })
+    .join('');
+}
+
 /** The root monochange.toml; errors name it workspace-relative, as Nx does for its own files. */
 function readConfig(workspaceRoot: string): MonochangeConfig {
   let text: string;
@@ -40,7 +72,76 @@ function readConfig(workspaceRoot: string): MonochangeConfig {
   } catch {
     return configModule().loadConfig(workspaceRoot); // absent or unreadable: the core's error says which
   }
-  return configModule().parseConfig(text, { file: CONFIG_FILE_NAME, root: workspaceRoot });
+  const cached = configCache.get(workspaceRoot);
+  if (cached && cached.text === text && cached.paths === pathKinds(workspaceRoot, cached.config)) return cached.config;
+  configCache.delete(workspaceRoot);
+  const config = configModule().parseConfig(text, { file: CONFIG_FILE_NAME, root: workspaceRoot });
+  configCache.set(workspaceRoot, { text, paths: pathKinds(workspaceRoot, config), config });
+  return config;
+}
+
+/** What each memo value of a per-call reader was computed from (per reader: the memo is per call). */
+const memoInputs = new WeakMap<FileReader, Map<string, Input[]>>();
+
+/** A reader that notes what `base` answered, for the manifest cache to check next time. */
+function recording(base: FileReader, inputs: Input[]): FileReader {
+  let byKey = memoInputs.get(base);
+  if (!byKey) memoInputs.set(base, (byKey = new Map()));
+  const known = byKey;
+  return {
+    readText(file) {
+      try {
+        const text = base.readText(file);
+        inputs.push({ file, text });
+        return text;
+      } catch (error) {
+        inputs.push({ file, text: undefined });
+        throw error;
+      }
+    },
+    exists(file) {
+      const exists = base.exists(file);
+      inputs.push({ file, exists });
+      return exists;
+    },
+    // A memo value computed for another package was read through that package's recorder: note
+    // the files it came from here too.
+    memo<T>(key: string, compute: () => T): T {
+      const start = inputs.length;
+      let computed = false;
+      const value = base.memo(key, () => {
+        computed = true;
+        return compute();
+      });
+      if (computed) known.set(key, inputs.slice(start));
+      else inputs.push(...(known.get(key) ?? []));
+      return value;
+    },
+  };
+}
+
+function unchanged(inputs: readonly Input[], reader: FileReader): boolean {
+  return inputs.every((input) => {
+    if ('exists' in input) return reader.exists(input.file) === input.exists;
+    let text: string | undefined;
+    try {
+      text = reader.readText(input.file);
+    } catch {
+      text = undefined;
+    }
+    return text === input.text;
+  });
+}
+
+function readManifestCached(root: string, pkg: PackageConfig, reader: FileReader): Manifest {
+  const key = `${root}\0${pkg.id}\0${pkg.type}\0${pkg.path}`;
+  const cached = manifestCache.get(key);
+  if (cached && unchanged(cached.inputs, reader)) return cached.manifest;
+  manifestCache.delete(key);
+  const inputs: Input[] = [];
+  const manifest = manifestsModule().readManifest(root, pkg, recording(reader, inputs));
+  manifestCache.set(key, { inputs, manifest });
+  return manifest;
 }
 
 export interface ReadDeclaredOptions {
@@ -58,12 +159,11 @@ export function readDeclaredWorkspace(workspaceRoot: string, options: ReadDeclar
   const config = readConfig(workspaceRoot);
   const reader = options.reader ?? memoFileReader();
   const packages = options.select ? options.select(config.packages) : config.packages;
-  const { readManifest } = manifestsModule();
   const manifests = new Map<string, Manifest>();
   const errors: DeclaredWorkspace['errors'] = [];
   for (const pkg of packages) {
     try {
-      manifests.set(pkg.id, readManifest(workspaceRoot, pkg, reader));
+      manifests.set(pkg.id, readManifestCached(workspaceRoot, pkg, reader));
     } catch (error) {
       errors.push({ id: pkg.id, file: manifestFileFor(workspaceRoot, pkg, error), error });
     }

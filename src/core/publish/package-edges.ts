@@ -1,5 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
 import type { PackageConfig } from '../config/types';
+import { denoWorkspaceMemberDirs, packageSourceImports } from '../manifests/deno-imports';
 import type { DependencyKind, Manifest, ManifestDependency } from '../manifests/types';
 import type { Ecosystem } from '../types';
 
@@ -149,6 +150,51 @@ export function collectPackageEdges(
       }
     }
   }
+  if (packages.some((p) => p.type === 'deno')) {
+    for (const edge of denoWorkspaceEdges(workspaceRoot, packages, manifests, byName)) add(certain, edge);
+  }
   for (const addUncertain of later) addUncertain(); // a certain edge wins over an uncertain one
   return [...certain, ...uncertain];
+}
+
+/** `@scope/name/sub/path` → `@scope/name`; `jsr:@scope/name@^1/sub` → `@scope/name`; anything else → undefined. */
+function jsrNameOfImport(specifier: string): string | undefined {
+  if (specifier.startsWith('jsr:')) {
+    const parsed = parseDenoSpecifier(specifier);
+    return parsed?.ns === 'jsr' ? parsed.name : undefined;
+  }
+  return /^(@[^/@\s]+\/[^/@\s]+)(?:\/|$)/.exec(specifier)?.[1];
+}
+
+/**
+ * Edges from the source files of Deno workspace members: bare-name and `jsr:` imports of other
+ * declared deno packages. Imports only in test and bench files are dev edges (no publish order).
+ */
+function denoWorkspaceEdges(
+  workspaceRoot: string,
+  packages: readonly PackageConfig[],
+  manifests: ReadonlyMap<string, Manifest>,
+  byName: ReadonlyMap<string, string>,
+): PackageEdge[] {
+  const deno = packages.filter((p) => p.type === 'deno' && manifests.has(p.id));
+  const members = denoWorkspaceMemberDirs(workspaceRoot, deno.map((p) => manifests.get(p.id)!.dir));
+  const edges: PackageEdge[] = [];
+  for (const pkg of deno) {
+    const dir = manifests.get(pkg.id)!.dir;
+    if (!members.has(dir)) continue;
+    // A dependency reached from any published file is normal; one reached only from tests is dev.
+    const found = new Map<string, { kind: DependencyKind; file: string }>();
+    for (const { specifier, file, devOnly } of packageSourceImports(dir)) {
+      const name = jsrNameOfImport(specifier);
+      const to = name && byName.get(`jsr\0${name}`);
+      if (!to || to === pkg.id) continue;
+      const kind: DependencyKind = devOnly ? 'dev' : 'normal';
+      const previous = found.get(to);
+      if (!previous || (previous.kind === 'dev' && kind === 'normal')) found.set(to, { kind, file });
+    }
+    for (const [to, { kind, file }] of found) {
+      edges.push({ from: pkg.id, to, kind, field: 'source imports', sourceFile: toPosix(relative(workspaceRoot, file)) });
+    }
+  }
+  return edges;
 }

@@ -115,5 +115,9 @@ async function staticSlowTypes(ctx: ReadinessContext, why: string): Promise<Chec
   if (files.length === 0) return [warn('jsr.slow-types', `${why}, and no TypeScript entry file named by "exports" exists to check statically`, 'install deno (or the `deno` npm package) so readiness can run `deno publish --dry-run`')];
   const found = await findSlowTypes(m.dir, files);
   if (found.length === 0) return [pass('jsr.slow-types', `no slow types found by the static check of ${files.length} entry file(s) (${why})`)];
-  return found.map((s) => fail('jsr.slow-types', `${s.file}:${s.line}: ${s.message} (static check; ${why})`, 'add the explicit type (https://jsr.io/docs/about-slow-types)'));
+  return found.map((s) =>
+    s.unsure
+      ? warn('jsr.slow-types', `${s.file}:${s.line}: ${s.message} (static check; ${why})`, 'add the explicit type, or run `deno publish --dry-run` to see whether JSR infers it (https://jsr.io/docs/about-slow-types)')
+      : fail('jsr.slow-types', `${s.file}:${s.line}: ${s.message} (static check; ${why})`, 'add the explicit type (https://jsr.io/docs/about-slow-types)'),
+  );
 }

@@ -1,0 +1,2 @@
+export { join as joinPath } from "@acme-std/path";
+export * from "./colors.ts";
