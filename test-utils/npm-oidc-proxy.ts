@@ -4,9 +4,10 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 
 /**
  * A loopback stand-in for npm's registry-side trusted publishing, in front of a real Verdaccio:
- * `POST /-/npm/v1/oidc/token/exchange/package/<name>` verifies the GitHub OIDC token (signature
- * against the loopback issuer's JWKS, issuer, audience `npm:127.0.0.1`, and the trusted-publisher
- * record: repository + workflow file [+ environment]) and answers a short-lived token; every other
+ * `POST /-/npm/v1/oidc/token/exchange/package/<name>` verifies the GitHub or GitLab OIDC token
+ * (signature against the loopback issuer's JWKS, issuer, audience `npm:127.0.0.1`, and the
+ * trusted-publisher record: repository (GitLab: project path) + workflow file (GitLab: the file of
+ * ci_config_ref_uri) [+ environment]) and answers a short-lived token; every other
  * request is forwarded to Verdaccio. Uploads (PUT of a package) are recorded with their time so
  * tests can assert publish order and count duplicates.
  */
@@ -82,8 +83,13 @@ export async function startNpmOidcProxy(options: NpmOidcProxyOptions): Promise<N
         const { payload } = await jwtVerify(bearer, jwks, { issuer: options.issuer, audience: `npm:${upstream.hostname}`, algorithms: ['RS256'] });
         const record = trust.get(name) ?? trust.get('*');
         if (!record) throw new Error(`no trusted publisher configured for ${name}`);
-        if (payload.repository !== record.repository) throw new Error(`repository ${String(payload.repository)} is not ${record.repository}`);
-        const file = /\/\.github\/workflows\/([^@]+)@/.exec(String(payload.workflow_ref ?? ''))?.[1];
+        // A GitLab CI/CD token (NPM_ID_TOKEN) names its project and pipeline file; a GitHub one its repository and workflow.
+        const gitlab = typeof payload.project_path === 'string';
+        const project = gitlab ? payload.project_path : payload.repository;
+        if (project !== record.repository) throw new Error(`repository ${String(project)} is not ${record.repository}`);
+        const file = gitlab
+          ? /\/\/([^@]+)@/.exec(String(payload.ci_config_ref_uri ?? ''))?.[1]
+          : /\/\.github\/workflows\/([^@]+)@/.exec(String(payload.workflow_ref ?? ''))?.[1];
         if (file !== record.workflow) throw new Error(`workflow ${file} is not ${record.workflow}`);
         if (record.environment && payload.environment !== record.environment) throw new Error(`environment ${String(payload.environment)} is not ${record.environment}`);
         const token = options.upstreamToken ?? `oidc-exchanged-${Math.random().toString(36).slice(2)}`;

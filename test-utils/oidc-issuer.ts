@@ -9,6 +9,8 @@ import { OIDC_AUDIENCE } from '../src/core/ci/oidc/constants';
  * at `/.well-known/jwks` (and discovery at `/.well-known/openid-configuration`) on 127.0.0.1, a
  * token endpoint like `ACTIONS_ID_TOKEN_REQUEST_URL`, and `mint()` for crafting good and evil
  * tokens. Use it with `config.source.oidc.issuer = issuer.url` (loopback http is accepted).
+ * It also plays a GitLab instance: `gitlabClaims()` / `gitlabEnv()` give a GitLab CI/CD job's ID
+ * token claims and CI_* variables, and the discovery document names the JWKS (`jwks_uri`).
  */
 
 export type Claims = Record<string, unknown>;
@@ -62,6 +64,15 @@ export interface LoopbackOidcIssuer {
   serve(answer: TokenEndpointAnswer): void;
   /** Make the JWKS endpoint answer this status (e.g. 500) instead of the keys; `undefined` restores it. */
   failJwks(status: number | undefined): void;
+  /**
+   * GitLab flavour: a complete, valid GitLab CI/CD ID token claim set (project acme/widgets, tag
+   * v1.2.3, protected, push pipeline, `.gitlab-ci.yml`); `undefined` overrides delete a claim.
+   */
+  gitlabClaims(overrides?: Claims): Claims;
+  /** GITLAB_CI and the CI_* variables GitLab's runner sets for `claims`, plus `MONOCHANGE_ID_TOKEN` = `token` when given. */
+  gitlabEnv(claims?: Claims, token?: string): Record<string, string>;
+  /** Fields merged over the OpenID configuration document (e.g. a foreign `jwks_uri`); `undefined` restores it. */
+  patchDiscovery(patch: Record<string, unknown> | undefined): void;
   close(): Promise<void>;
 }
 
@@ -76,6 +87,7 @@ export async function startOidcIssuer(): Promise<LoopbackOidcIssuer> {
   const requests: RecordedRequest[] = [];
   let answer: TokenEndpointAnswer | undefined;
   let jwksFailure: number | undefined;
+  let discoveryPatch: Record<string, unknown> | undefined;
   let url = '';
 
   async function mint(claims: Claims, options: MintOptions = {}): Promise<string> {
@@ -121,6 +133,45 @@ export async function startOidcIssuer(): Promise<LoopbackOidcIssuer> {
     return out;
   }
 
+  function gitlabClaims(overrides: Claims = {}): Claims {
+    const now = Math.floor(Date.now() / 1000);
+    const host = new URL(url).host;
+    const base: Claims = {
+      iss: url,
+      aud: OIDC_AUDIENCE,
+      sub: 'project_path:acme/widgets:ref_type:tag:ref:v1.2.3',
+      jti: randomUUID(),
+      iat: now - 5,
+      nbf: now - 10,
+      exp: now + 300,
+      namespace_id: '7890',
+      namespace_path: 'acme',
+      project_id: '123456',
+      project_path: 'acme/widgets',
+      project_visibility: 'public',
+      user_id: '42',
+      user_login: 'maintainer',
+      pipeline_id: '7700',
+      pipeline_source: 'push',
+      job_id: '99100',
+      ref: 'v1.2.3',
+      ref_type: 'tag',
+      ref_path: 'refs/tags/v1.2.3',
+      ref_protected: 'true',
+      environment: 'release',
+      environment_protected: 'true',
+      deployment_tier: 'production',
+      runner_id: '1',
+      runner_environment: 'gitlab-hosted',
+      sha: 'b'.repeat(40),
+      ci_config_ref_uri: `${host}/acme/widgets//.gitlab-ci.yml@refs/tags/v1.2.3`,
+      ci_config_sha: 'b'.repeat(40),
+    };
+    const out = { ...base, ...overrides };
+    for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+    return out;
+  }
+
   function fresh(a: { claims: Claims; sameJti?: boolean; refreshTimes?: boolean }): Claims {
     const out: Claims = { ...a.claims };
     if (!a.sameJti) out.jti = randomUUID();
@@ -155,6 +206,7 @@ export async function startOidcIssuer(): Promise<LoopbackOidcIssuer> {
           response_types_supported: ['id_token'],
           id_token_signing_alg_values_supported: ['RS256'],
           claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', 'ref', 'repository', 'repository_id'],
+          ...discoveryPatch,
         });
       }
       if (reqUrl.pathname === '/token') {
@@ -214,6 +266,36 @@ export async function startOidcIssuer(): Promise<LoopbackOidcIssuer> {
     },
     serve(a) {
       answer = a;
+    },
+    gitlabClaims,
+    gitlabEnv(c?: Claims, token?: string) {
+      const claimsFor = c ?? gitlabClaims();
+      const str = (name: string) => (typeof claimsFor[name] === 'string' ? (claimsFor[name] as string) : undefined);
+      const env: Record<string, string> = { GITLAB_CI: 'true', CI: 'true', CI_SERVER_URL: url };
+      const pairs: Array<[string, string]> = [
+        ['CI_PROJECT_PATH', 'project_path'],
+        ['CI_PROJECT_NAMESPACE', 'namespace_path'],
+        ['CI_PROJECT_ID', 'project_id'],
+        ['CI_COMMIT_REF_NAME', 'ref'],
+        ['CI_COMMIT_REF_PROTECTED', 'ref_protected'],
+        ['CI_PIPELINE_SOURCE', 'pipeline_source'],
+        ['CI_PIPELINE_ID', 'pipeline_id'],
+        ['CI_JOB_ID', 'job_id'],
+        ['CI_COMMIT_SHA', 'sha'],
+        ['CI_ENVIRONMENT_NAME', 'environment'],
+      ];
+      for (const [variable, claim] of pairs) {
+        const value = str(claim);
+        if (value !== undefined) env[variable] = value;
+      }
+      if (str('ref_type') === 'tag' && str('ref')) env.CI_COMMIT_TAG = str('ref')!;
+      const configPath = /\/\/([^@]+)@/.exec(str('ci_config_ref_uri') ?? '')?.[1];
+      if (configPath) env.CI_CONFIG_PATH = configPath;
+      if (token !== undefined) env.MONOCHANGE_ID_TOKEN = token;
+      return env;
+    },
+    patchDiscovery(patch) {
+      discoveryPatch = patch;
     },
     failJwks(status) {
       jwksFailure = status;

@@ -1,5 +1,5 @@
 import { detectCiIdentity } from '../ci/detect';
-import { verifyGithubIdentity } from '../ci/oidc';
+import { verifyGithubIdentity, verifyGitlabIdentity } from '../ci/oidc';
 import type { CiIdentity } from '../ci/types';
 import type { MonochangeConfig } from '../config/types';
 import type { Env } from '../types';
@@ -25,11 +25,13 @@ export interface ResolveIdentityOptions {
 
 export async function resolveIdentity({ env, config, fetch, write }: ResolveIdentityOptions): Promise<IdentityResolution> {
   const detected = detectCiIdentity(env, { root: config.root });
-  if (detected.provider !== 'github_actions') return { identity: detected, oidc: { status: 'not_applicable', warnings: [] } };
-  const result = await verifyGithubIdentity({ env, config, fetch, write });
+  let result;
+  if (detected.provider === 'github_actions') result = await verifyGithubIdentity({ env, config, fetch, write });
+  else if (detected.provider === 'gitlab_ci') result = await verifyGitlabIdentity({ env, config, fetch });
+  else return { identity: detected, oidc: { status: 'not_applicable', warnings: [] } };
   if (result.status === 'verified') {
-    // The token is the fact; the environment only told us where to ask. Keep env-only fields the token lacks (job).
-    const identity: CiIdentity = { ...detected, ...result.identity, job: detected.job, verified: true };
+    // The token is the fact; the environment only told us where to ask. Keep env-only fields the token lacks (GitHub's job).
+    const identity: CiIdentity = { ...detected, ...result.identity, job: result.identity.job ?? detected.job, verified: true };
     if (!identity.environment && detected.environment) identity.environment = detected.environment;
     return { identity, oidc: { status: 'verified', warnings: result.warnings ?? [] } };
   }

@@ -12,6 +12,9 @@ import { parseNxArgv } from './run-argv';
  * Nx could prefix (`proj: ::add-mask::…` masks nothing and prints the token).
  *
  * Nothing is handed when the identity cannot be verified: each task then finds and reports why.
+ * GitHub Actions only: a GitLab CI/CD job already has its ID token in every process's environment
+ * (`MONOCHANGE_ID_TOKEN`, from `id_tokens:`), so each task verifies that token itself and the job's
+ * ledger accepts that one token throughout the job (ci/oidc/jti-ledger.ts `claimJobToken`).
  */
 export async function handOffOidcToken(options: {
   root: string;

@@ -38,7 +38,7 @@ const MATRIX: Row[] = [
   ['pypi', 'google_cloud_build', T, F, T, F],
   ['pypi', 'unknown', F, F, F, F],
   ['go_proxy', 'github_actions', T, F, F, F],
-  ['go_proxy', 'gitlab_ci', F, F, F, F],
+  ['go_proxy', 'gitlab_ci', T, F, F, F],
   ['go_proxy', 'circleci', F, F, F, F],
   ['go_proxy', 'google_cloud_build', F, F, F, F],
   ['go_proxy', 'unknown', F, F, F, F],
@@ -80,7 +80,7 @@ const REGISTRY_NOTES: Record<string, string[]> = {
   ],
   go_proxy: [
     'Go modules are published by pushing a release tag; no registry credential is exchanged',
-    'with trusted publishing on, a tag is pushed only from a job whose signed GitHub identity matches the configured repository',
+    'with trusted publishing on, a tag is pushed only from a job whose signed GitHub or GitLab identity matches the configured repository (on GitLab, from a protected tag)',
   ],
   'my-private-registry': ['custom/private registries have no built-in trusted-publishing contract in monochange'],
 };
@@ -121,7 +121,7 @@ describe('registryTrustCapabilities', () => {
     ['jsr', ['github_actions'], 'https://jsr.io/docs/publishing-packages'],
     ['pub_dev', ['github_actions', 'google_cloud_build'], 'https://dart.dev/tools/pub/automated-publishing'],
     ['pypi', ['github_actions', 'gitlab_ci', 'google_cloud_build'], 'https://docs.pypi.org/trusted-publishers/'],
-    ['go_proxy', ['github_actions'], null],
+    ['go_proxy', ['github_actions', 'gitlab_ci'], null],
     ['pub.dev', [], null],
   ])('%s', (registry, providers, docsUrl) => {
     const caps = registryTrustCapabilities(registry);
@@ -140,7 +140,7 @@ describe('registryTrustCapabilities', () => {
   it.each([
     ['npm', 'GitHub Actions, GitLab CI/CD'],
     ['pypi', 'GitHub Actions, GitLab CI/CD, Google Cloud Build'],
-    ['go_proxy', 'GitHub Actions'],
+    ['go_proxy', 'GitHub Actions, GitLab CI/CD'],
     ['custom', 'none'],
   ])('supportedProvidersList(%s)', (registry, list) => {
     expect(supportedProvidersList(registry)).toBe(list);

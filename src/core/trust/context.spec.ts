@@ -77,11 +77,18 @@ describe('resolveExpectedContext', () => {
       { repository: 'cfg/repo', workflow: 'cfg.yml', sources: { repository: 'config', workflow: 'config' } },
     ],
     [
-      'GitLab runtime values are not GitHub values',
+      'GitLab: [source] and config win over the job; its environment fills in',
       { workflow: 'cfg.yml' },
       source('src', 'repo'),
       gitlab,
-      { repository: 'src/repo', workflow: 'cfg.yml', sources: { repository: 'source', workflow: 'config' } },
+      { repository: 'src/repo', workflow: 'cfg.yml', environment: 'production', sources: { repository: 'source', workflow: 'config', environment: 'runtime' } },
+    ],
+    [
+      'GitLab: project path from the job, pipeline file defaults to .gitlab-ci.yml',
+      {},
+      undefined,
+      { ...gitlab, workflow: 'other.yml' },
+      { repository: 'group/project', workflow: '.gitlab-ci.yml', environment: 'production', sources: { repository: 'runtime', workflow: 'config', environment: 'runtime' } },
     ],
     [
       'workflow path prefix in config is normalised',
@@ -104,11 +111,11 @@ describe('resolveExpectedContext', () => {
       'repository = "owner/repo"',
     ],
     [
-      'repository: GitLab project path is not used',
+      'repository: GitLab job without a project path',
       { workflow: 'publish.yml' },
-      gitlab,
-      'trusted publishing could not determine the GitHub repository; set `publish.trusted_publishing.repository`',
-      '[package.web.publish.trusted_publishing]',
+      { ...gitlab, repository: undefined },
+      'trusted publishing could not determine the GitLab project; set `publish.trusted_publishing.repository`',
+      'repository = "group/project"',
     ],
     [
       'repository: blank config value does not count',

@@ -1,14 +1,15 @@
+import { packageTable } from '../config/key-path';
 import type { CiIdentity } from '../ci/types';
 import type { MonochangeConfig, PackageConfig } from '../config/types';
 
 /** Where a value of the expected context came from. */
 export type ContextSource = 'config' | 'source' | 'runtime';
 
-/** The GitHub identity a package may be published from (reference §4.1). */
+/** The CI identity (GitHub repository/workflow, or GitLab project/pipeline file) a package may be published from (reference §4.1). */
 export interface ExpectedContext {
   /** `owner/repo`. */
   repository: string;
-  /** Workflow file, relative to `.github/workflows/` (`publish.yml`). */
+  /** Workflow file, relative to `.github/workflows/` (`publish.yml`); on GitLab the pipeline file (`.gitlab-ci.yml`). */
   workflow: string;
   environment?: string;
   sources: {
@@ -18,14 +19,19 @@ export interface ExpectedContext {
   };
 }
 
+/** GitLab reads the pipeline from this file unless the project says otherwise. */
+export const GITLAB_DEFAULT_PIPELINE_FILE = '.gitlab-ci.yml';
+
 export type ContextResolution =
   | { ok: true; context: ExpectedContext }
   | { ok: false; code: 'trust.context-unresolved'; message: string; fix: string };
 
 /**
  * Expected GitHub context: explicit `publish.trusted_publishing` values first, then `[source]`
- * (repository only), then what the running GitHub Actions job exposes. Runtime values only come
- * from a GitHub Actions identity: a GitLab project path is not a GitHub repository.
+ * (repository only), then what the running job exposes. Runtime values come only from the provider
+ * the job runs on (a GitLab project path is never taken for a GitHub repository, and the reverse).
+ * On GitLab CI/CD the pipeline file defaults to `.gitlab-ci.yml` (GitLab's own default), a fixed
+ * expectation that checks `ci_config_ref_uri`, so it counts as configured.
  */
 export function resolveExpectedContext(
   pkg: PackageConfig,
@@ -34,7 +40,9 @@ export function resolveExpectedContext(
 ): ContextResolution {
   const settings = pkg.publish.trustedPublishing;
   const github = identity.provider === 'github_actions';
-  const table = `[package.${pkg.id}.publish.trusted_publishing]`;
+  const gitlab = identity.provider === 'gitlab_ci';
+  const runtime = github || gitlab;
+  const table = packageTable(pkg.id, 'publish', 'trusted_publishing');
 
   let repository: string | undefined;
   let repositorySource: ContextSource | undefined;
@@ -44,9 +52,17 @@ export function resolveExpectedContext(
   } else if (config.source && nonBlank(config.source.owner) && nonBlank(config.source.repo)) {
     repository = `${config.source.owner}/${config.source.repo}`;
     repositorySource = 'source';
-  } else if (github && nonBlank(identity.repository)) {
+  } else if (runtime && nonBlank(identity.repository)) {
     repository = identity.repository;
     repositorySource = 'runtime';
+  }
+  if ((!repository || !repositorySource) && gitlab) {
+    return {
+      ok: false,
+      code: 'trust.context-unresolved',
+      message: 'trusted publishing could not determine the GitLab project; set `publish.trusted_publishing.repository`',
+      fix: `set \`repository = "group/project"\` under ${table} (or the ecosystem's table), or configure [source] provider = "gitlab" with owner/repo`,
+    };
   }
   if (!repository || !repositorySource) {
     return {
@@ -62,6 +78,9 @@ export function resolveExpectedContext(
   let workflowSource: 'config' | 'runtime' | undefined;
   if (nonBlank(settings.workflow)) {
     workflow = normalizeWorkflow(settings.workflow!);
+    workflowSource = 'config';
+  } else if (gitlab) {
+    workflow = GITLAB_DEFAULT_PIPELINE_FILE;
     workflowSource = 'config';
   } else if (github && nonBlank(identity.workflow)) {
     workflow = identity.workflow;
@@ -84,7 +103,7 @@ export function resolveExpectedContext(
   if (nonBlank(settings.environment)) {
     context.environment = settings.environment!.trim();
     context.sources.environment = 'config';
-  } else if (github && nonBlank(identity.environment)) {
+  } else if (runtime && nonBlank(identity.environment)) {
     context.environment = identity.environment;
     context.sources.environment = 'runtime';
   }

@@ -151,7 +151,8 @@ describe('enforceTrust: reference order and messages', () => {
     ['local shell (no CI variables)', { env: { PATH: '/usr/bin' } }, ['`web` requires trusted publishing from a CI job whose identity is proven by a signed OIDC token', 'no CI provider was detected', 'supported providers: GitHub Actions, GitLab CI/CD', RUN]],
     ['GitHub job whose token was not verified', { env: githubEnv({ GITHUB_WORKFLOW_REF: undefined }) }, ["confirmed by the job's signed OIDC token", 'no token was verified', RUN]],
     ['CircleCI for npm (variables only)', { env: circleEnv() }, ['CircleCI', 'signature-verified', 'nothing is published']],
-    ['GitLab for crates_io (variables only)', { pkg: { type: 'cargo' }, env: gitlabEnv() }, ['GitLab CI/CD', 'signature-verified']],
+    ['GitLab for crates_io (variables only)', { pkg: { type: 'cargo' }, env: gitlabEnv() }, ['GitLab CI/CD', 'signature-verified ID token', 'MONOCHANGE_ID_TOKEN', 'nothing is published']],
+    ['Cloud Build for PyPI (variables only)', { pkg: { type: 'python' }, env: cloudBuildEnv() }, ['Google Cloud Build', 'does not verify Google Cloud Build tokens yet', 'only GitHub Actions and GitLab CI/CD']],
   ])('refuses an identity no signed token confirmed: %s', (_label, c, mentions) => {
     expect(run(c)).toEqual(unverifiable(...mentions));
   });
@@ -252,7 +253,7 @@ describe('enforceTrust: identity from variables alone never publishes', () => {
 
   it('names the provider, what is missing and the fix', () => {
     expect(run({ env: gitlabEnv() })).toEqual(
-      unverifiable('GitLab CI/CD', 'signature-verified OIDC token', 'Publish from GitHub Actions, or set `publish.trusted_publishing = false`'),
+      unverifiable('GitLab CI/CD', "the job's signature-verified ID token", 'no token was verified', '`id_tokens: { MONOCHANGE_ID_TOKEN: { aud: monochange-nx } }`', 'GitLab variables alone can be set by any process'),
     );
   });
 });

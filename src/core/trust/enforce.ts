@@ -1,3 +1,4 @@
+import { packageTable } from '../config/key-path';
 import type { CiIdentity } from '../ci/types';
 import type { MonochangeConfig, PackageConfig } from '../config/types';
 import { MonochangeError } from '../errors';
@@ -87,8 +88,13 @@ export function enforceTrust(input: EnforceTrustInput): TrustVerdict {
   if (registryAdapter(registry)?.trust.pinnedRepositoryRequired && context.sources.repository === 'runtime') {
     return refuse(
       'trust.context-unresolved',
-      `${id}: no registry checks who pushes a ${registry} release tag, so the repository it may be released from must come from monochange.toml, not from the running job (which would make the check vacuous). To fix: set \`[source]\` owner and repo, or \`repository = "owner/repo"\` under [package.${pkg.id}.publish.trusted_publishing].`,
+      `${id}: no registry checks who pushes a ${registry} release tag, so the repository it may be released from must come from monochange.toml, not from the running job (which would make the check vacuous). To fix: set \`[source]\` owner and repo, or \`repository = "owner/repo"\` under ${packageTable(pkg.id, 'publish', 'trusted_publishing')}.`,
     );
+  }
+  if (identity.provider === 'gitlab_ci') {
+    const differs = compareGitlab(identity, context);
+    if (differs) return refuse(differs.code, gitlabMismatchMessage(pkg.id, differs.reason));
+    return { allowed: true, context, warnings: unpinnedWarnings(pkg.id, context) };
   }
   const mismatch = compareGithub(identity, context, { requireIdToken: true });
   if (mismatch) return refuse(mismatch.code, githubMismatchMessage(pkg.id, mismatch.reason));
@@ -103,7 +109,10 @@ export function unverifiedIdentityReason(identity: CiIdentity, why?: string): st
   if (identity.provider === 'github_actions') {
     return `requires a GitHub Actions identity confirmed by the job's signed OIDC token, but ${why ?? 'no token was verified'}.`;
   }
-  return `runs in what its environment variables call ${identity.label}, but @monochange/nx accepts only an identity read from a signature-verified OIDC token and verifies ${identity.label} tokens in no released version yet; variables alone can be set by any process, so nothing is published. Publish from GitHub Actions, or set \`publish.trusted_publishing = false\` for this package and publish it with the registry's own credentials step.`;
+  if (identity.provider === 'gitlab_ci') {
+    return `requires a GitLab CI/CD identity read from the job's signature-verified ID token, but ${why ?? `no token was verified (the publish job must declare \`id_tokens: { MONOCHANGE_ID_TOKEN: { aud: monochange-nx } }\`)`}; GitLab variables alone can be set by any process, so nothing is published.`;
+  }
+  return `runs in what its environment variables call ${identity.label}, but @monochange/nx accepts only an identity read from a signature-verified OIDC token and does not verify ${identity.label} tokens yet (only GitHub Actions and GitLab CI/CD ID tokens are verified); variables alone can be set by any process, so nothing is published. Publish from GitHub Actions or GitLab CI/CD, or set \`publish.trusted_publishing = false\` for this package and publish it with the registry's own credentials step.`;
 }
 
 /** Expectations filled in from the job itself compare the job with itself: say so on every run. */
@@ -111,7 +120,7 @@ function unpinnedWarnings(pkgId: string, context: ExpectedContext): string[] {
   const unpinned = (['repository', 'workflow', 'environment'] as const).filter((k) => context.sources[k] === 'runtime');
   if (!unpinned.length) return [];
   return [
-    `\`${pkgId}\`: the expected ${unpinned.join(', ')} ${unpinned.length > 1 ? 'are' : 'is'} not pinned in monochange.toml and ${unpinned.length > 1 ? 'were' : 'was'} taken from the running job, so ${unpinned.length > 1 ? 'they check' : 'it checks'} nothing: set ${unpinned.map((k) => `\`${k}\``).join(', ')} under [package.${pkgId}.publish.trusted_publishing] (or the ecosystem's table, or \`[source]\` for the repository).`,
+    `\`${pkgId}\`: the expected ${unpinned.join(', ')} ${unpinned.length > 1 ? 'are' : 'is'} not pinned in monochange.toml and ${unpinned.length > 1 ? 'were' : 'was'} taken from the running job, so ${unpinned.length > 1 ? 'they check' : 'it checks'} nothing: set ${unpinned.map((k) => `\`${k}\``).join(', ')} under ${packageTable(pkgId, 'publish', 'trusted_publishing')} (or the ecosystem's table, or \`[source]\` for the repository).`,
   ];
 }
 
@@ -158,6 +167,31 @@ export function compareGithub(
     };
   }
   return undefined;
+}
+
+/**
+ * First difference between the verified GitLab job and the expected context. GitLab resolves
+ * project paths case-insensitively; the registry's own (stricter) comparison follows in the claims
+ * check.
+ */
+export function compareGitlab(identity: CiIdentity, expected: Pick<ExpectedContext, 'repository' | 'workflow' | 'environment'>): Refusal | undefined {
+  if (!identity.repository || identity.repository.toLowerCase() !== expected.repository.toLowerCase()) {
+    return { code: 'trust.repository-mismatch', reason: `expected GitLab project \`${expected.repository}\`, but the job's token says \`${identity.repository ?? '(none)'}\`` };
+  }
+  if (identity.workflow !== expected.workflow) {
+    return { code: 'trust.workflow-mismatch', reason: `expected the pipeline file \`${expected.workflow}\`, but the job's token says \`${identity.workflow ?? '(none)'}\`` };
+  }
+  if (expected.environment !== undefined && identity.environment !== expected.environment) {
+    return {
+      code: 'trust.environment-mismatch',
+      reason: `expected GitLab environment \`${expected.environment}\`, but the job's token says ${identity.environment ? `\`${identity.environment}\`` : 'none'}`,
+    };
+  }
+  return undefined;
+}
+
+function gitlabMismatchMessage(pkgId: string, reason: string): string {
+  return `\`${pkgId}\` requires trusted publishing from the configured GitLab CI/CD identity, but the current job does not match: ${reason}. Run the publish from the configured GitLab pipeline or set \`publish.trusted_publishing = false\` to opt out.`;
 }
 
 function githubMismatchMessage(pkgId: string, reason: string): string {

@@ -16,6 +16,7 @@ export {
 } from './context';
 export {
   compareGithub,
+  compareGitlab,
   enforceTrust,
   trustRefusalError,
   TRUST_REFUSAL_CODES,

@@ -285,11 +285,47 @@ describe('auditWorkflow', () => {
     const findings = audit(GOOD, { registries: ['crates_io', 'pub_dev', 'go_proxy'] });
     expect(findings.map((f) => [f.rule, f.line, f.message.split(' ').slice(0, 2).join(' ')])).toEqual([
       ['registry-requirement', 2, 'pub.dev accepts'],
+      ['registry-requirement', 2, 'Go modules'],
       ['registry-requirement', 9, 'crates.io packages'],
-      ['registry-requirement', 11, 'Go modules'],
     ]);
     const goWrite = GOOD.replace('contents: read', 'contents: write');
     expect(brief(audit(goWrite, { registries: ['npm'] }))).toEqual([{ rule: 'broad-permissions', severity: 'warning', line: 14 }]);
+  });
+
+  it('asks a tag-started Go workflow for least privilege: contents: read is enough, write is flagged', () => {
+    const tagged = GOOD.replace('  release:\n    types: [published]\n', "  push:\n    tags: ['v[0-9]+.[0-9]+.[0-9]+']\n");
+    expect(audit(tagged, { environment: 'publisher', registries: ['go_proxy'] })).toEqual([]);
+    const write = tagged.replace('contents: read', 'contents: write');
+    const findings = audit(write, { environment: 'publisher', registries: ['go_proxy'] });
+    expect(brief(findings)).toEqual([{ rule: 'broad-permissions', severity: 'warning', line: lineOf(write, 'contents: write') }]);
+    expect(findings[0].fix).toBe('use `contents: read`');
+  });
+
+  describe('upload of the .monochange results', () => {
+    const withUpload = (inputs: string) =>
+      `${GOOD}      - if: always()\n        uses: actions/upload-artifact@${ACTION_PINS.uploadArtifact.sha} # v7.0.0\n        with:\n          name: results\n${inputs}`;
+
+    it('flags a dot-folder path without include-hidden-files, and if-no-files-found: ignore', () => {
+      const text = withUpload('          path: .monochange/*.json\n          if-no-files-found: ignore\n');
+      const findings = audit(text);
+      expect(brief(findings)).toEqual([
+        { rule: 'hidden-artifact-path', severity: 'error', line: lineOf(text, 'path: .monochange') },
+        { rule: 'hidden-artifact-path', severity: 'warning', line: lineOf(text, 'if-no-files-found') },
+      ]);
+      expect(findings[0].message).toContain('`.monochange/*.json`');
+      expect(findings[0].fix).toBe("add `include-hidden-files: true` to the upload step's `with:`");
+      expect(findings[1].fix).toBe('set `if-no-files-found: error`');
+    });
+
+    it('flags include-hidden-files: false on its line, and a hidden path in a multi-line list', () => {
+      const text = withUpload('          path: |\n            dist/report.txt\n            tmp/.monochange/*.json\n          include-hidden-files: false\n');
+      expect(brief(audit(text))).toEqual([{ rule: 'hidden-artifact-path', severity: 'error', line: lineOf(text, 'include-hidden-files') }]);
+    });
+
+    it('accepts include-hidden-files: true with if-no-files-found: error, and uploads without dot-folders', () => {
+      expect(audit(withUpload('          path: .monochange/*.json\n          include-hidden-files: true\n          if-no-files-found: error\n'))).toEqual([]);
+      expect(audit(withUpload('          path: dist/*.json\n          if-no-files-found: ignore\n'))).toEqual([]);
+    });
   });
 
   it('reports invalid YAML as a finding instead of throwing', () => {
@@ -298,7 +334,10 @@ describe('auditWorkflow', () => {
 
   it('finds nothing in every generated workflow', () => {
     const text = renderPublishWorkflow(mainSpec());
-    expect(audit(text, { environment: 'publisher', registries: ['npm', 'crates_io', 'jsr', 'pypi', 'go_proxy'] })).toEqual([]);
+    expect(audit(text, { environment: 'publisher', registries: ['npm', 'crates_io', 'jsr', 'pypi'] })).toEqual([]);
+    // Go publishes only from a run its release tag started.
+    const tagged = renderPublishWorkflow(mainSpec({ trigger: 'tag' }));
+    expect(audit(tagged, { environment: 'publisher', registries: ['npm', 'crates_io', 'jsr', 'pypi', 'go_proxy'] })).toEqual([]);
   });
 });
 

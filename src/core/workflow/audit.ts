@@ -26,6 +26,7 @@ export const AUDIT_RULES = [
   'registry-url-token-plumbing',
   'secrets-inherit',
   'registry-requirement',
+  'hidden-artifact-path',
 ] as const;
 export type AuditRule = (typeof AUDIT_RULES)[number];
 
@@ -366,6 +367,7 @@ class Auditor {
         'add `with: { persist-credentials: false }`',
       );
     }
+    if (action === 'actions/upload-artifact') this.checkUploadPaths(input, inputValue, usesPair.value);
     if (action === 'actions/setup-node' && input('registry-url')) {
       this.add(
         'registry-url-token-plumbing',
@@ -384,6 +386,38 @@ class Auditor {
         this.line(cache.node ?? usesPair.value),
         `${cache.what} in ${ctx.publish ? 'publish job' : 'job'} \`${jobId}\`: a poisoned cache entry would end up in what gets published`,
         cache.fix,
+      );
+    }
+  }
+
+  /**
+   * upload-artifact skips files under dot-folders (such as `.monochange/`) since v4.4 unless
+   * `include-hidden-files: true`, and with `if-no-files-found: ignore` the empty upload passes.
+   */
+  private checkUploadPaths(input: (name: string) => Pair | undefined, inputValue: (name: string) => unknown, uses: unknown): void {
+    const paths = String(inputValue('path') ?? '')
+      .split('\n')
+      .map((p) => p.trim())
+      .filter((p) => p && !p.startsWith('!'));
+    const hidden = paths.filter((p) => p.split('/').some((seg) => seg.startsWith('.') && seg !== '.' && seg !== '..'));
+    if (hidden.length === 0) return;
+    const include = inputValue('include-hidden-files');
+    if (include !== true && include !== 'true') {
+      this.add(
+        'hidden-artifact-path',
+        'error',
+        this.line(input('include-hidden-files')?.value ?? input('path')?.value ?? uses),
+        `actions/upload-artifact uploads \`${hidden.join('`, `')}\`, under a dot-folder, without \`include-hidden-files: true\`: those files are skipped and the publish results are lost`,
+        'add `include-hidden-files: true` to the upload step\'s `with:`',
+      );
+    }
+    if (inputValue('if-no-files-found') === 'ignore') {
+      this.add(
+        'hidden-artifact-path',
+        'warning',
+        this.line(input('if-no-files-found')?.value),
+        `actions/upload-artifact has \`if-no-files-found: ignore\` for \`${hidden.join('`, `')}\`: a run that wrote no publish result passes silently`,
+        'set `if-no-files-found: error`',
       );
     }
   }
@@ -494,40 +528,38 @@ class Auditor {
         'add the pinned `rust-lang/crates-io-auth-action` step (id `crates-io-auth`) and pass `CARGO_REGISTRY_TOKEN: ${{ steps.crates-io-auth.outputs.token }}` through `env:`',
       );
     }
-    if (registries.includes('pub_dev')) {
-      const on = pairOf(root, 'on');
-      const push = on && isMap(on.value) ? (plain(pairOf(on.value, 'push')?.value) as Record<string, unknown> | undefined) : undefined;
-      const tagOnly = triggers.length === 1 && triggers[0] === 'push' && !!push?.tags && !push.branches;
-      if (!tagOnly) {
-        this.add(
-          'registry-requirement',
-          'error',
-          this.line(on?.key),
-          'pub.dev accepts only workflows started by a tag push; other triggers are rejected at publish time',
-          "trigger this workflow only on `push: tags: ['<package>-v[0-9]+.[0-9]+.[0-9]+']`",
-        );
-      }
-    }
-    if (registries.includes('go_proxy') && publishJobs.length > 0 && contentsWrite.length === 0) {
+    const on = pairOf(root, 'on');
+    const push = on && isMap(on.value) ? (plain(pairOf(on.value, 'push')?.value) as Record<string, unknown> | undefined) : undefined;
+    const tagOnly = triggers.length === 1 && triggers[0] === 'push' && !!push?.tags && !push.branches;
+    if (registries.includes('pub_dev') && !tagOnly) {
       this.add(
         'registry-requirement',
         'error',
-        this.line(publishJobs[0].job),
-        'Go modules are published by pushing version tags, which needs `contents: write` on the publish job',
-        'set `contents: write` in the publish job\'s permissions',
+        this.line(on?.key),
+        'pub.dev accepts only workflows started by a tag push; other triggers are rejected at publish time',
+        "trigger this workflow only on `push: tags: ['<package>-v[0-9]+.[0-9]+.[0-9]+']`",
       );
     }
-    if (!registries.includes('go_proxy')) {
-      for (const { id, job } of contentsWrite) {
-        const perms = pairOf(job, 'permissions')!;
-        this.add(
-          'broad-permissions',
-          'warning',
-          this.line(isMap(perms.value) ? pairOf(perms.value, 'contents')?.key : perms.key),
-          `publish job \`${id}\` has \`contents: write\`, only needed when Go module tags are pushed`,
-          'use `contents: read`',
-        );
-      }
+    if (registries.includes('go_proxy') && !tagOnly) {
+      this.add(
+        'registry-requirement',
+        'error',
+        this.line(on?.key),
+        'Go modules are published only from a job started by pushing their release tag; other triggers are refused at publish time',
+        "trigger this workflow only on `push: tags: ['<module dir>/v[0-9]+.[0-9]+.[0-9]+']`",
+      );
+    }
+    // Go publishing runs only in a job started by the release tag, which is then already on the
+    // remote: no registry here needs the job to write to the repository.
+    for (const { id, job } of contentsWrite) {
+      const perms = pairOf(job, 'permissions')!;
+      this.add(
+        'broad-permissions',
+        'warning',
+        this.line(isMap(perms.value) ? pairOf(perms.value, 'contents')?.key : perms.key),
+        `publish job \`${id}\` has \`contents: write\`, which publishing does not need (Go modules publish from the run their release tag started, so the tag is already pushed)`,
+        'use `contents: read`',
+      );
     }
   }
 }

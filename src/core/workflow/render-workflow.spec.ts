@@ -58,14 +58,36 @@ describe('renderPublishWorkflow', () => {
     expect(doc.jobs.publish.env).toEqual({ NX_CLOUD_DISTRIBUTED_EXECUTION: 'false' });
   });
 
-  it('asks for contents: write only when Go modules are published, and fetches history for tags', () => {
-    const withGo = publishJob(renderPublishWorkflow(mainSpec({ ecosystems: ['go'] })));
-    expect(withGo.permissions.contents).toBe('write');
+  it('gives a tag-started Go job contents: read and no job token (the tag is already pushed), and fetches history for tags', () => {
+    const text = renderPublishWorkflow(mainSpec({ ecosystems: ['go'], trigger: 'tag', tagPatterns: ['api/v[0-9]+.[0-9]+.[0-9]+'] }));
+    const withGo = publishJob(text);
+    expect(withGo.permissions.contents).toBe('read');
+    expect(text).toContain('contents: read # read is enough for Go: the tag that started this run is already on origin');
+    expect(text).not.toContain('GH_TOKEN');
     expect(withGo.steps[0].with).toEqual({ 'persist-credentials': false, 'fetch-depth': 0 });
-    expect(withGo.steps.find((s) => s.name === 'Publish')!.env).toEqual({ GH_TOKEN: '${{ github.token }}' });
+    expect(withGo.steps.find((s) => s.name === 'Publish')!.env).toBeUndefined();
     const withoutGo = publishJob(renderPublishWorkflow(mainSpec({ ecosystems: ['npm', 'cargo'] })));
     expect(withoutGo.permissions.contents).toBe('read');
     expect(withoutGo.steps[0].with).toEqual({ 'persist-credentials': false });
+  });
+
+  it('uploads the .monochange results with hidden files included and fails when there are none', () => {
+    const upload = publishJob(renderPublishWorkflow(mainSpec())).steps.find((s) => s.name === 'Upload publish results')!;
+    expect(upload.if).toBe('always()');
+    expect(upload.with).toEqual({ name: 'monochange-results', path: '.monochange/*.json', 'include-hidden-files': true, 'if-no-files-found': 'error' });
+  });
+
+  it('replaces an old upload step that ignored missing files, and drops the Go job token', () => {
+    const spec = mainSpec({ ecosystems: ['go'], trigger: 'tag' });
+    const old = renderPublishWorkflow(spec)
+      .replace('include-hidden-files: true', 'if-no-files-found: ignore')
+      .replace(/\n\s*if-no-files-found: error/, '')
+      .replace('run: npx nx run-many -t publish', 'run: npx nx run-many -t publish\n        env:\n          GH_TOKEN: ${{ github.token }}')
+      .replace('contents: read', 'contents: write');
+    const job = publishJob(renderPublishWorkflow(spec, old));
+    expect(job.permissions.contents).toBe('read');
+    expect(job.steps.find((s) => s.name === 'Publish')!.env).toBeUndefined();
+    expect(job.steps.find((s) => s.name === 'Upload publish results')!.with).toMatchObject({ 'include-hidden-files': true, 'if-no-files-found': 'error' });
   });
 
   it('feeds the crates.io OIDC token to the publish step through env', () => {

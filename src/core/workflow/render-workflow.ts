@@ -17,6 +17,8 @@ export type WorkflowTrigger = 'release' | 'tag' | 'manual';
 export const MIN_NPM_FOR_TRUSTED_PUBLISHING = '11.5.1';
 export const NODE_VERSION = '24';
 export const DEFAULT_TAG_PATTERNS = ['v[0-9]+.[0-9]+.[0-9]+*'];
+/** The readiness and publish result files; `.monochange` is a dot-folder. */
+export const RESULTS_GLOB = '.monochange/*.json';
 
 export interface PublishWorkflowSpec {
   /** Workflow display name (`name:`). */
@@ -153,12 +155,11 @@ function buildSteps(spec: PublishWorkflowSpec): Step[] {
   if (has('cargo')) steps.push(pinned('Get a crates.io token (OIDC)', ACTION_PINS.cratesIoAuth, { id: 'crates-io-auth' }));
   const env: Record<string, string> = {};
   if (has('cargo')) env.CARGO_REGISTRY_TOKEN = '${{ steps.crates-io-auth.outputs.token }}';
-  if (has('go')) env.GH_TOKEN = '${{ github.token }}';
   steps.push({ name: 'Publish', run: nxCommand(spec, 'publish'), ...(Object.keys(env).length ? { env } : {}) });
   steps.push(
     pinned('Upload publish results', ACTION_PINS.uploadArtifact, {
       if: 'always()',
-      with: { name: spec.artifactName, path: '.monochange/*.json', 'if-no-files-found': 'ignore' },
+      with: { name: spec.artifactName, path: RESULTS_GLOB, 'include-hidden-files': true, 'if-no-files-found': 'error' },
     }),
   );
   return steps;
@@ -176,7 +177,7 @@ export function buildPublishWorkflow(spec: PublishWorkflowSpec): Document {
   const steps = buildSteps(spec);
   const job: Record<string, unknown> = { name: 'Publish', 'runs-on': 'ubuntu-24.04', 'timeout-minutes': 30 };
   if (spec.environment) job.environment = spec.environment;
-  job.permissions = { contents: has('go') ? 'write' : 'read', 'id-token': 'write' };
+  job.permissions = { contents: 'read', 'id-token': 'write' };
   job.env = { NX_CLOUD_DISTRIBUTED_EXECUTION: 'false' };
   job.steps = steps;
   const doc = new Document({
@@ -206,7 +207,9 @@ export function buildPublishWorkflow(spec: PublishWorkflowSpec): Document {
   }
   comments.trailing.push({
     path: [...jobPath, 'permissions', 'contents'],
-    text: has('go') ? ' push Go module version tags (only because Go modules are published)' : ' check out the repository',
+    text: has('go') && spec.trigger === 'tag'
+      ? ' read is enough for Go: the tag that started this run is already on origin; publishing checks that and asks the Go proxy to fetch it'
+      : ' check out the repository',
   });
   comments.trailing.push({ path: [...jobPath, 'permissions', 'id-token'], text: ' OIDC token for trusted publishing' });
   comments.above.push({
@@ -245,12 +248,10 @@ export function buildPublishWorkflow(spec: PublishWorkflowSpec): Document {
       text: ' Short-lived crates.io token from the OIDC exchange above (revoked when the job ends).',
     });
   }
-  if (has('go')) {
-    comments.above.push({
-      path: [...jobPath, 'steps', stepIndex('Publish'), 'env', 'GH_TOKEN'],
-      text: ' Go modules are published by pushing version tags with the job token (contents: write).',
-    });
-  }
+  comments.above.push({
+    path: [...jobPath, 'steps', stepIndex('Upload publish results'), 'with', 'include-hidden-files'],
+    text: ' `.monochange` is a dot-folder, which upload-artifact skips unless told; a missing result fails the job.',
+  });
   if (spec.flutter) {
     comments.above.push({
       path: [...jobPath, 'steps', stepIndex('Set up Dart'), 'uses'],

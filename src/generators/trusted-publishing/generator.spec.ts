@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
+import { addProjectConfiguration, logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 import { FsTree } from 'nx/src/generators/tree';
 import { parse as parseToml } from 'smol-toml';
@@ -10,6 +11,7 @@ import { configSchema } from '../../core/config/schema';
 import { MonochangeError } from '../../core/errors';
 import { auditWorkflow } from '../../core/workflow/audit';
 import { actionlint } from '../../core/workflow/testing/actionlint';
+import { gitlabCiLocal } from '../../core/workflow/testing/gitlab-ci-local';
 import { initGenerator } from '../init/generator';
 import { changedFiles, mixedWorkspace } from '../init/testing/mixed-workspace';
 import trustedPublishingGenerator, { trustedPublishingGenerator as named } from './generator';
@@ -134,6 +136,15 @@ describe('trusted-publishing generator on a six-ecosystem workspace', () => {
     expect(out).toContain('WARN pub.dev only accepts tag-push triggers');
   });
 
+  it('says the Go workflow is started by the module tag and only reads the repository', async () => {
+    const out = await printed(callback);
+    expect(out).toMatch(/pushing a release tag such as \S*v1\.2\.3 starts publish-api\.yml, which checks that origin has the tag/);
+    expect(out).toContain('contents: read');
+    expect(out).not.toContain('publish.yml pushes');
+    expect(yaml(tree, 'publish-api.yml').jobs.publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(tree.read(`${WF}/publish-api.yml`, 'utf-8')).not.toContain('GH_TOKEN');
+  });
+
   it('changes nothing, byte for byte, when run again with the same options', async () => {
     const before = changedFiles(tree);
     await generate(tree);
@@ -238,6 +249,18 @@ describe('trusted-publishing generator options', () => {
     expect(workflows(tree)).toEqual(['publish-my_dart.yml', 'publish.yml']);
     expect(runs(yaml(tree, 'publish.yml'))).toEqual(['npx nx run-many -t readiness --projects=web', 'npx nx run-many -t publish --projects=web']);
     expect(configSchema.safeParse(config).success).toBe(true);
+  });
+
+  it('packages: a package may be named by its Nx project name as well as by its id', async () => {
+    const tree = mixedWorkspace();
+    addProjectConfiguration(tree, 'acme-fast-io', { root: 'crates/fast-io' });
+    await initGenerator(tree, { skipFormat: true });
+    await generate(tree, { packages: ['acme-fast-io', 'web'] });
+    const config = toml(tree);
+    const fastIo = Object.entries(config.package as Record<string, { path: string; publish?: unknown }>).find(([, p]) => p.path === 'crates/fast-io');
+    expect(fastIo?.[1].publish).toMatchObject({ trusted_publishing: { enabled: true, repository: 'acme/widgets' } });
+    expect(config.package.web.publish).toBeDefined();
+    expect(config.package.my_dart.publish).toBeUndefined();
   });
 
   it('packages: an unknown id is a MonochangeError listing the known ones', async () => {
@@ -510,4 +533,118 @@ describe('trusted-publishing generator and the file system', () => {
     expect(fs.readFileSync(path.join(dir, 'monochange.toml'), 'utf8')).toBe(before);
     expect(fs.existsSync(path.join(dir, '.github'))).toBe(false);
   });
+});
+
+describe('trusted-publishing generator for GitLab CI/CD', () => {
+  const PIPELINE = '.gitlab/monochange-publish.yml';
+  const EXISTING = '# Our pipeline: tests run on every push.\nstages: [test]\n\ntest:\n  stage: test\n  script:\n    - npm test # all of them\n';
+  let tree: Tree;
+  let out: string;
+  beforeAll(async () => {
+    tree = mixedWorkspace();
+    tree.write('.git/config', '[remote "origin"]\n\turl = git@gitlab.com:acme/widgets.git\n');
+    tree.write('.gitlab-ci.yml', EXISTING);
+    await initGenerator(tree, { skipFormat: true });
+    out = await printed(await generate(tree));
+  });
+
+  it('is chosen for a workspace with a .gitlab-ci.yml, and writes no GitHub workflow', () => {
+    expect(tree.exists(PIPELINE)).toBe(true);
+    expect(workflows(tree)).toEqual([]);
+  });
+
+  it('includes the publish file from .gitlab-ci.yml, keeping comments and order', () => {
+    expect(tree.read('.gitlab-ci.yml', 'utf-8')).toBe(`# Our pipeline: tests run on every push.\ninclude:\n  - local: ${PIPELINE}\n\nstages: [test]\n\ntest:\n  stage: test\n  script:\n    - npm test # all of them\n`);
+  });
+
+  it('writes the publish job for npm and PyPI only, with their id_tokens (snapshot)', () => {
+    const text = tree.read(PIPELINE, 'utf-8')!;
+    expect(text).toMatchSnapshot();
+    const job = parseYaml(text)['monochange-publish'];
+    expect(Object.keys(job.id_tokens)).toEqual(['MONOCHANGE_ID_TOKEN', 'NPM_ID_TOKEN', 'PYPI_ID_TOKEN', 'SIGSTORE_ID_TOKEN']);
+    expect(job.environment).toEqual({ name: 'publisher', action: 'start' });
+    expect(job.script.slice(-2)).toEqual(['npx nx run-many -t readiness --projects=acme-tools,web', 'npx nx run-many -t publish --projects=acme-tools,web']);
+  });
+
+  it('configures npm and PyPI for the GitLab project and its top-level pipeline file, and nothing else', () => {
+    const config = toml(tree);
+    const trust = { enabled: true, repository: 'acme/widgets', workflow: '.gitlab-ci.yml', environment: 'publisher' };
+    expect(config.ecosystems.npm.publish.trusted_publishing).toEqual(trust);
+    expect(config.ecosystems.python.publish.trusted_publishing).toEqual(trust);
+    for (const eco of ['cargo', 'deno', 'dart', 'go']) expect(config.ecosystems?.[eco]?.publish?.trusted_publishing).toBeUndefined();
+    expect(configSchema.safeParse(config).error?.issues ?? []).toEqual([]);
+  });
+
+  it('says crates.io, JSR and pub.dev cannot publish from GitLab, and prints the registry steps', () => {
+    expect(out).toMatch(/WARN crates\.io trusted publishing from GitLab CI\/CD is not supported.*no GitLab job/);
+    expect(out).toContain('WARN JSR accepts trusted publishing from GitHub Actions only');
+    expect(out).toContain('WARN pub.dev accepts trusted publishing from GitHub Actions and Google Cloud Build only');
+    expect(out).toContain('npm trust gitlab @acme/web --file .gitlab-ci.yml --project acme/widgets --env publisher --allow-publish --yes');
+    expect(out).toContain('Namespace: acme · Project name: widgets · Top-level CI file path: .gitlab-ci.yml · Environment name: publisher');
+    expect(out).toContain('https://pypi.org/manage/project/acme.tools/settings/publishing/ → Add a new publisher → GitLab:');
+    expect(out).toContain('Top-level pipeline file path: .gitlab-ci.yml');
+    expect(out).toContain('Protected tags');
+    expect(out).toContain('Protect the environment "publisher"');
+  });
+
+  it('changes nothing, byte for byte, when run again', async () => {
+    const before = changedFiles(tree);
+    await generate(tree);
+    expect(changedFiles(tree)).toEqual(before);
+  });
+
+  it('creates .gitlab-ci.yml with --ci=gitlab, and follows [source] provider = "gitlab"', async () => {
+    const t = await setUp();
+    await generate(t, { ci: 'gitlab', repository: 'acme/widgets' });
+    await expect(generate(await setUp(), { ci: 'gitlab', repository: 'acme/platform/widgets' })).rejects.toThrow(/group\/project/);
+    expect(t.read('.gitlab-ci.yml', 'utf-8')).toBe(`include:\n  - local: ${PIPELINE}\n`);
+    const s = await setUp();
+    s.write('monochange.toml', s.read('monochange.toml', 'utf-8')!.replace('provider = "github"', 'provider = "gitlab"'));
+    await generate(s);
+    expect(s.exists(PIPELINE)).toBe(true);
+    expect(toml(s).ecosystems.npm.publish.trusted_publishing.repository).toBe('acme/widgets');
+  });
+
+  it('keeps the publish job off Nx Agents in a workspace connected to Nx Cloud, on GitHub and GitLab', async () => {
+    for (const ci of ['github', 'gitlab'] as const) {
+      const t = await setUp();
+      updateNxJson(t, { ...readNxJson(t), nxCloudId: '0123456789abcdef01234567' } as never);
+      await generate(t, { ci, repository: 'acme/widgets' });
+      const job = ci === 'github' ? yaml(t, 'publish.yml').jobs.publish.env : parseYaml(t.read(PIPELINE, 'utf-8')!)['monochange-publish'].variables;
+      expect([ci, job.NX_CLOUD_DISTRIBUTED_EXECUTION]).toEqual([ci, 'false']);
+    }
+  });
+
+  it('rejects an unknown --ci, naming the choices', async () => {
+    await expect(generate(await setUp(), { ci: 'jenkins' as never })).rejects.toThrow(MonochangeError);
+  });
+
+  it('gitlab-ci-local parses the generated pipeline with zero errors and lists the publish job for a protected release tag', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-tp-gitlab-'));
+    try {
+      for (const change of tree.listChanges()) {
+        if (!change.content || change.path.startsWith('.git/')) continue;
+        fs.mkdirSync(path.dirname(path.join(dir, change.path)), { recursive: true });
+        fs.writeFileSync(path.join(dir, change.path), change.content);
+      }
+      const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+      git('init', '-q', '-b', 'main');
+      git('add', '-A');
+      git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'init');
+      git('remote', 'add', 'origin', 'git@gitlab.com:acme/widgets.git');
+      git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+      git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
+      const vars = ['--variable', 'CI_COMMIT_TAG=v1.2.3', '--variable', 'CI_COMMIT_REF_PROTECTED=true', '--ignore-predefined-vars', 'CI_COMMIT_TAG,CI_COMMIT_REF_PROTECTED'];
+      const list = await gitlabCiLocal(['--list-json', ...vars], { cwd: dir, timeoutMs: 120_000 });
+      expect(list.stderr).not.toMatch(/error|invalid/i);
+      expect(list.code).toBe(0);
+      const jobs = JSON.parse(list.stdout.slice(list.stdout.indexOf('[')));
+      expect(jobs.map((j: { name: string }) => j.name).sort()).toEqual(['monochange-publish', 'test']);
+      const branch = await gitlabCiLocal(['--list-json', '--variable', 'CI_COMMIT_REF_PROTECTED=true', '--ignore-predefined-vars', 'CI_COMMIT_REF_PROTECTED'], { cwd: dir, timeoutMs: 120_000 });
+      const branchJobs = JSON.parse(branch.stdout.slice(branch.stdout.indexOf('[')));
+      expect(branchJobs.find((j: { name: string; when: string }) => j.name === 'monochange-publish')?.when ?? 'never').toBe('never');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -1,13 +1,14 @@
 import { formatFiles, logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { CONFIG_FILE_NAME } from '../../core/config/types';
 import { auditWorkflow, type Finding } from '../../core/workflow/audit';
+import { addGitlabInclude, GITLAB_CI_FILE, GITLAB_PUBLISH_FILE, renderGitlabPipeline } from '../../core/workflow/render-gitlab';
 import { renderPublishWorkflow } from '../../core/workflow/render-workflow';
 import { editTomlTables } from '../../core/workflow/toml-edit';
 import { initGenerator } from '../init/generator';
 import { configEdits } from './config-edits';
 import { manualSteps } from './manual-steps';
 import { normalizeOptions } from './normalize-options';
-import { planWorkflows } from './plan-workflows';
+import { planGitlabPipeline, planWorkflows } from './plan-workflows';
 import { readReleaseTagPatterns, readTargetNames } from './read-declared';
 import type { TrustedPublishingGeneratorSchema } from './schema';
 
@@ -30,7 +31,17 @@ export async function trustedPublishingGenerator(
   const targets = readTargetNames(tree);
   const findings: Finding[] = [];
   const written: string[] = [];
-  if (!o.skipWorkflow) {
+  if (!o.skipWorkflow && o.ci === 'gitlab') {
+    const spec = planGitlabPipeline(o, targets, readReleaseTagPatterns(tree));
+    if (spec) {
+      const rendered = renderGitlabPipeline(spec);
+      if (tree.read(GITLAB_PUBLISH_FILE, 'utf-8') !== rendered) tree.write(GITLAB_PUBLISH_FILE, rendered);
+      const existing = tree.read(GITLAB_CI_FILE, 'utf-8') ?? undefined;
+      const included = addGitlabInclude(existing, GITLAB_PUBLISH_FILE);
+      if (included !== existing) tree.write(GITLAB_CI_FILE, included);
+      written.push(GITLAB_PUBLISH_FILE, GITLAB_CI_FILE);
+    }
+  } else if (!o.skipWorkflow) {
     for (const wf of planWorkflows(o, targets, readReleaseTagPatterns(tree))) {
       const existing = tree.read(wf.path, 'utf-8') ?? undefined;
       const rendered = renderPublishWorkflow(wf.spec, existing, wf.path);
@@ -47,7 +58,7 @@ export async function trustedPublishingGenerator(
   return async () => {
     for (const task of before) await task();
     for (const note of o.notes) logger.warn(note);
-    if (written.length) logger.info(`Publish workflow${written.length > 1 ? 's' : ''}: ${written.join(', ')}`);
+    if (written.length) logger.info(`Publish ${o.ci === 'gitlab' ? 'pipeline' : 'workflow'}${written.length > 1 ? 's' : ''}: ${written.join(', ')}`);
     for (const f of findings) {
       logger.warn(`${f.file}:${f.line}: [${f.rule}] ${f.message}. Fix: ${f.fix}`);
     }

@@ -8,6 +8,7 @@ import type { DeclaredPackage } from './read-declared';
  * `npm trust` command that does it from a terminal.
  */
 export function manualSteps(o: NormalizedOptions, targets: { placeholderPublish: string }): string[] {
+  if (o.ci === 'gitlab') return gitlabSteps(o, targets.placeholderPublish);
   const env = o.environment;
   const lines: string[] = [
     `Trusted publishing is configured in monochange.toml. Finish the registry side for each package`,
@@ -71,11 +72,54 @@ function packageSteps(o: NormalizedOptions, pkg: DeclaredPackage, placeholderTar
         `  Owner: ${o.owner} · Repository name: ${o.repo} · Workflow name: ${o.workflow}${envField('Environment name')}`,
         'A project that does not exist yet can use a "pending publisher" (https://pypi.org/manage/account/publishing/).',
       ];
-    case 'go':
+    case 'go': {
+      const prefix = pkg.path === '.' || pkg.path === '' ? '' : `${pkg.path}/`;
       return [
         `Go: ${pkg.name} (project ${pkg.project})${unread}`,
-        `No registry setup: ${o.workflow} pushes the module's version tags (job permission contents: write).`,
-        'Protect those tags (repository Settings → Rules → Tag rulesets) so only the workflow creates them.',
+        `No registry setup: pushing a release tag such as ${prefix}v1.2.3 starts ${dartWorkflowFile(pkg)}, which checks that origin has the tag`,
+        'and asks the Go proxy to fetch that version (the job only reads the repository: contents: read).',
+        'Protect those tags (repository Settings → Rules → Tag rulesets): whoever can push one publishes a version.',
       ];
+    }
   }
+}
+
+/** GitLab CI/CD: the registries are told the project path and the top-level pipeline file. */
+function gitlabSteps(o: NormalizedOptions, placeholderTarget: string): string[] {
+  const env = o.environment;
+  const lines: string[] = [
+    'Trusted publishing is configured in monochange.toml. Finish the registry side for each package',
+    `(GitLab project ${o.repository}, pipeline file ${o.workflow}, environment ${env || '(none)'}):`,
+  ];
+  for (const pkg of o.packages) {
+    const unread = pkg.manifestFound ? '' : ` (manifest not found under ${pkg.path}; using the package id)`;
+    const envField = (label: string) => (env ? ` · ${label}: ${env}` : '');
+    const step =
+      pkg.ecosystem === 'npm'
+        ? [
+            `npm: ${pkg.name} (project ${pkg.project})${unread}`,
+            `Open https://www.npmjs.com/package/${pkg.name}/access → Trusted publishing → GitLab CI/CD:`,
+            `  Namespace: ${o.owner} · Project name: ${o.repo} · Top-level CI file path: ${o.workflow}${envField('Environment name')}`,
+            `Or run: npm trust gitlab ${pkg.name} --file ${o.workflow} --project ${o.repository}${env ? ` --env ${env}` : ''} --allow-publish --yes`,
+            `A new package needs a first version before npm accepts a trusted publisher: npx nx run ${pkg.project}:${placeholderTarget}`,
+          ]
+        : [
+            `PyPI: ${pkg.name} (project ${pkg.project})${unread}`,
+            `Open https://pypi.org/manage/project/${pkg.name}/settings/publishing/ → Add a new publisher → GitLab:`,
+            `  Namespace: ${o.owner} · Project name: ${o.repo} · Top-level pipeline file path: ${o.workflow}${envField('Environment name')}`,
+            'A project that does not exist yet can use a "pending publisher" (https://pypi.org/manage/account/publishing/).',
+          ];
+    lines.push('', ...step.map((l, i) => (i === 0 ? l : `  ${l}`)));
+  }
+  lines.push(
+    '',
+    'Protect the release tags (Settings → Repository → Protected tags): the publish job runs only for protected tags.',
+  );
+  if (env) {
+    lines.push(
+      `Protect the environment "${env}" (Settings → CI/CD → Protected environments) with required approvals:`,
+      'the registries trust any job of this project that uses it.',
+    );
+  }
+  return lines;
 }

@@ -1,15 +1,30 @@
+import { formatKeyPath, packageTable } from '../../core/config/key-path';
 import type { Tree } from '@nx/devkit';
 import { CONFIG_FILE_NAME } from '../../core/config/types';
 import { MonochangeError } from '../../core/errors';
 import { ECOSYSTEMS, ECOSYSTEM_CONFIG_KEYS, ecosystemConfigKey, type Ecosystem, type EcosystemConfigKey } from '../../core/types';
 import { detectWorkflowPackageManager, type WorkflowPackageManager } from '../../core/workflow/package-manager';
+import { GITLAB_CI_FILE } from '../../core/workflow/render-gitlab';
 import type { WorkflowTrigger } from '../../core/workflow/render-workflow';
 import { detectSource } from '../init/git-remote';
 import { readDeclaredConfig, type DeclaredConfig, type DeclaredPackage } from './read-declared';
 import type { TrustedPublishingGeneratorSchema } from './schema';
 
+export type CiProvider = 'github' | 'gitlab';
+
+/** Ecosystems whose registries accept GitLab CI/CD OIDC tokens, as this plugin publishes them. */
+export const GITLAB_ECOSYSTEMS: readonly EcosystemConfigKey[] = ['npm', 'python'];
+const GITLAB_UNSUPPORTED_REASON: Partial<Record<EcosystemConfigKey, string>> = {
+  cargo: 'crates.io trusted publishing from GitLab CI/CD is not supported by this plugin (its crates.io exchange works with GitHub Actions only)',
+  deno: 'JSR accepts trusted publishing from GitHub Actions only',
+  dart: 'pub.dev accepts trusted publishing from GitHub Actions and Google Cloud Build only',
+  go: 'the Go module job is generated for GitHub Actions only so far',
+};
+
 export interface NormalizedOptions {
   config: DeclaredConfig;
+  /** The CI system the publish pipeline is written for. */
+  ci: CiProvider;
   /** Ecosystem keys to configure (flutter is configured under dart). */
   ecosystems: EcosystemConfigKey[];
   /** Packages to set up (enabled ones of `ecosystems`, limited by `packages`). */
@@ -32,6 +47,11 @@ export interface NormalizedOptions {
 }
 
 const REPOSITORY = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
+/**
+ * GitLab project path. Projects in subgroups (`group/subgroup/project`) are not accepted yet: the
+ * `repository` key of monochange.toml takes one `owner/name` pair.
+ */
+const GITLAB_PROJECT = REPOSITORY;
 const WORKFLOW = /^[A-Za-z0-9_.-]+\.ya?ml$/;
 const ENVIRONMENT = /^[^\s'"`$\\]{1,255}$/;
 const TRIGGERS: readonly WorkflowTrigger[] = ['release', 'tag', 'manual'];
@@ -52,7 +72,11 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
   const notes: string[] = [];
   const config = readDeclaredConfig(tree);
 
-  const workflow = options.workflow ?? 'publish.yml';
+  const ci = resolveCi(tree, options.ci, config);
+  if (ci === 'gitlab' && options.workflow !== undefined && options.workflow !== GITLAB_CI_FILE) {
+    notes.push(`--workflow is ignored on GitLab: registries check the top-level pipeline file, ${GITLAB_CI_FILE}, which includes the publish job.`);
+  }
+  const workflow = ci === 'gitlab' ? GITLAB_CI_FILE : (options.workflow ?? 'publish.yml');
   if (!WORKFLOW.test(workflow)) {
     throw invalid('workflow', JSON.stringify(workflow), 'give a bare file name such as `publish.yml` (it is written to .github/workflows/)');
   }
@@ -65,29 +89,34 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
     throw invalid('trigger', JSON.stringify(trigger), 'use `release` (release published), `tag` (tag push) or `manual` (workflow_dispatch)');
   }
 
-  const repository = resolveRepository(tree, options.repository, config);
-  const [owner, repo] = repository.split('/');
+  const repository = ci === 'gitlab' ? resolveGitlabProject(tree, options.repository, config) : resolveRepository(tree, options.repository, config);
+  const owner = repository.slice(0, repository.lastIndexOf('/'));
+  const repo = repository.slice(repository.lastIndexOf('/') + 1);
 
   const enabled = config.packages.filter((p) => p.enabled);
-  const wantedIds = list(options.packages);
+  const wanted = list(options.packages);
   let selected = enabled;
-  if (wantedIds) {
-    const known = new Map(config.packages.map((p) => [p.id, p]));
-    for (const id of wantedIds) {
-      const pkg = known.get(id);
+  if (wanted) {
+    // A package may be named by its id or by its Nx project name (`@acme/core`), as everywhere else.
+    const known = new Map<string, DeclaredPackage>();
+    for (const p of config.packages) known.set(p.id, p).set(p.project, known.get(p.project) ?? p);
+    const picked: DeclaredPackage[] = [];
+    for (const name of wanted) {
+      const pkg = known.get(name);
       if (!pkg) {
-        throw new MonochangeError(`--packages names \`${id}\`, which is not a package of ${CONFIG_FILE_NAME}`, {
+        throw new MonochangeError(`--packages names \`${name}\`, which is neither a package of ${CONFIG_FILE_NAME} nor the Nx project of one`, {
           code: 'generator.unknown-package',
           file: CONFIG_FILE_NAME,
-          key: `package.${id}`,
+          key: formatKeyPath(['package', name]),
           fix: config.packages.length
-            ? `use the [package.<id>] keys of ${CONFIG_FILE_NAME}: ${config.packages.map((p) => p.id).join(', ')}`
-            : `declare the package as [package.${id}] in ${CONFIG_FILE_NAME} first`,
+            ? `use Nx project names or the [package.<id>] keys of ${CONFIG_FILE_NAME}: ${config.packages.map((p) => (p.project === p.id ? p.id : `${p.project} (${p.id})`)).join(', ')}`
+            : `declare the package as ${packageTable(name)} in ${CONFIG_FILE_NAME} first`,
         });
       }
-      if (!pkg.enabled) notes.push(`Package ${id} has publish.enabled = false; it is set up anyway because --packages names it.`);
+      if (!pkg.enabled) notes.push(`Package ${pkg.project} has publish.enabled = false; it is set up anyway because --packages names it.`);
+      if (!picked.includes(pkg)) picked.push(pkg);
     }
-    selected = config.packages.filter((p) => wantedIds.includes(p.id));
+    selected = config.packages.filter((p) => picked.includes(p));
   }
 
   const wantedEcosystems = list(options.ecosystems);
@@ -106,6 +135,15 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
   } else {
     ecosystems = orderEcosystems(selected.map((p) => p.ecosystem));
   }
+  if (ci === 'gitlab') {
+    const unsupported = ecosystems.filter((e) => !GITLAB_ECOSYSTEMS.includes(e));
+    for (const e of unsupported) {
+      const names = selected.filter((p) => p.ecosystem === e).map((p) => p.id);
+      notes.push(`${GITLAB_UNSUPPORTED_REASON[e]}: no GitLab job and no trusted-publishing settings are written for ${e}${names.length ? ` (${names.join(', ')})` : ''}.`);
+    }
+    ecosystems = ecosystems.filter((e) => GITLAB_ECOSYSTEMS.includes(e));
+    selected = selected.filter((p) => GITLAB_ECOSYSTEMS.includes(p.ecosystem));
+  }
   if (ecosystems.length === 0) {
     throw new MonochangeError(`no package to set up trusted publishing for in ${CONFIG_FILE_NAME}`, {
       code: 'generator.no-packages',
@@ -113,7 +151,7 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
       fix: `declare packages as [package.<id>] tables with \`path\` and \`type\` (or run \`nx g @monochange/nx:init\` in a workspace that has them), or pass --ecosystems`,
     });
   }
-  if (trigger !== 'tag' && selected.some((p) => p.ecosystem === 'dart')) {
+  if (ci === 'github' && trigger !== 'tag' && selected.some((p) => p.ecosystem === 'dart')) {
     notes.push('pub.dev only accepts tag-push triggers: Dart packages get their own tag-triggered workflows.');
   }
 
@@ -126,9 +164,10 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
 
   return {
     config,
+    ci,
     ecosystems,
     packages: selected,
-    limited: !!wantedIds,
+    limited: !!wanted,
     repository,
     owner,
     repo,
@@ -145,6 +184,38 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
 
 function orderEcosystems(keys: EcosystemConfigKey[]): EcosystemConfigKey[] {
   return ECOSYSTEM_CONFIG_KEYS.filter((k) => keys.includes(k));
+}
+
+const CI_PROVIDERS: readonly CiProvider[] = ['github', 'gitlab'];
+
+/** `--ci`, else GitLab when `[source]` says so or the workspace has a `.gitlab-ci.yml`, else GitHub. */
+function resolveCi(tree: Tree, given: string | undefined, config: DeclaredConfig): CiProvider {
+  if (given !== undefined) {
+    if (!(CI_PROVIDERS as readonly string[]).includes(given)) throw invalid('ci', JSON.stringify(given), 'use `github` (GitHub Actions) or `gitlab` (GitLab CI/CD)');
+    return given as CiProvider;
+  }
+  if (config.source) return config.source.provider === 'gitlab' ? 'gitlab' : 'github';
+  return tree.exists(GITLAB_CI_FILE) ? 'gitlab' : 'github';
+}
+
+function resolveGitlabProject(tree: Tree, given: string | undefined, config: DeclaredConfig): string {
+  if (given !== undefined) {
+    const project = given.trim().replace(/^https:\/\/gitlab\.com\//, '').replace(/\.git$/, '');
+    if (!GITLAB_PROJECT.test(project)) throw invalid('repository', JSON.stringify(given), 'give the GitLab project path as `group/project` (projects in subgroups are not supported yet)');
+    return project;
+  }
+  if (config.source?.provider === 'gitlab' && GITLAB_PROJECT.test(`${config.source.owner}/${config.source.repo}`)) {
+    return `${config.source.owner}/${config.source.repo}`;
+  }
+  const remote = detectSource(tree);
+  if (remote?.provider === 'gitlab' && GITLAB_PROJECT.test(`${remote.owner}/${remote.repo}`)) return `${remote.owner}/${remote.repo}`;
+  throw new MonochangeError('cannot tell which GitLab project publishes', {
+    code: 'generator.no-repository',
+    file: CONFIG_FILE_NAME,
+    key: 'source',
+    found: config.source ? `[source] provider = "${config.source.provider}"` : 'no [source] and no gitlab `origin` remote',
+    fix: `pass --repository=<group>/<project>, or set provider = "gitlab", owner and repo in [source] of ${CONFIG_FILE_NAME}`,
+  });
 }
 
 function resolveRepository(tree: Tree, given: string | undefined, config: DeclaredConfig): string {

@@ -1,5 +1,6 @@
 import type { RegistryId } from '../../core/types';
 import { DEFAULT_REGISTRY } from '../../core/types';
+import type { GitlabPipelineSpec } from '../../core/workflow/render-gitlab';
 import type { PublishWorkflowSpec } from '../../core/workflow/render-workflow';
 import { dartWorkflowFile, OWN_WORKFLOW_ECOSYSTEMS } from './config-edits';
 import type { NormalizedOptions } from './normalize-options';
@@ -92,4 +93,26 @@ export function planWorkflows(
     });
   }
   return planned;
+}
+
+/** The GitLab publish job: every selected package in one `run-many` (only npm and PyPI get here). */
+export function planGitlabPipeline(
+  o: NormalizedOptions,
+  targets: { publish: string; readiness: string },
+  tagPatterns: string[],
+): GitlabPipelineSpec | undefined {
+  // Without a package to publish, `run-many` without --projects would publish every project.
+  if (o.packages.length === 0) return undefined;
+  const allEnabled = o.config.packages.filter((p) => p.enabled);
+  const everything = allEnabled.length === o.packages.length && allEnabled.every((p) => o.packages.includes(p));
+  return {
+    environment: o.environment,
+    registries: o.ecosystems.map((e) => DEFAULT_REGISTRY[e]),
+    provenance: o.provenance,
+    trigger: o.trigger,
+    tagPatterns,
+    projects: everything ? undefined : [...new Set(o.packages.map((p) => p.project))],
+    targets,
+    packageManager: o.packageManager,
+  };
 }

@@ -1,3 +1,4 @@
+import { packageTable } from '../../core/config/key-path';
 import { getProjects, joinPathFragments, readNxJson, type Tree } from '@nx/devkit';
 import { parse, type TomlError } from 'smol-toml';
 import { CONFIG_FILE_NAME } from '../../core/config/types';
@@ -62,7 +63,7 @@ export function readDeclaredConfig(tree: Tree): DeclaredConfig {
         code: 'config.missing-path',
         file: CONFIG_FILE_NAME,
         key: `package.${id}.path`,
-        fix: `set \`path = "<directory of the package>"\` in [package.${id}]`,
+        fix: `set \`path = "<directory of the package>"\` in ${packageTable(id)}`,
       });
     }
     if (typeof type !== 'string' || !(ECOSYSTEMS as readonly string[]).includes(type)) {
@@ -71,7 +72,7 @@ export function readDeclaredConfig(tree: Tree): DeclaredConfig {
         file: CONFIG_FILE_NAME,
         key: `package.${id}.type`,
         found: type === undefined ? undefined : JSON.stringify(type),
-        fix: `set \`type\` to one of ${ECOSYSTEMS.join(', ')} in [package.${id}]`,
+        fix: `set \`type\` to one of ${ECOSYSTEMS.join(', ')} in ${packageTable(id)}`,
       });
     }
     const ecosystem = type as Ecosystem;

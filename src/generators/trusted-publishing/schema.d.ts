@@ -1,7 +1,9 @@
 export interface TrustedPublishingGeneratorSchema {
+  /** CI system: `github` (GitHub Actions) or `gitlab` (GitLab CI/CD); default: `[source] provider`, else `gitlab` when `.gitlab-ci.yml` exists. */
+  ci?: 'github' | 'gitlab';
   /** Ecosystems to configure; default: those of the packages declared in monochange.toml. */
   ecosystems?: string[] | string;
-  /** GitHub repository `owner/repo`; default: `[source]` of monochange.toml, else the `origin` remote. */
+  /** GitHub repository `owner/repo` (GitLab: project path `group/project`); default: `[source]` of monochange.toml, else the `origin` remote. */
   repository?: string;
   /** Workflow file name under .github/workflows (default `publish.yml`). */
   workflow?: string;

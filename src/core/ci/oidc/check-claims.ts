@@ -2,6 +2,7 @@ import type { RegistryClaimRules } from '../../registries/types';
 import { isPublishEvent, refusedEventReason } from '../../workflow/untrusted-triggers';
 import type { CiIdentity } from '../types';
 import { parseWorkflowRef } from '../workflow-ref';
+import { checkGitlabClaims } from './gitlab/check-claims';
 
 /**
  * Pre-upload check of verified claims against what the package's trusted publisher expects,
@@ -47,9 +48,10 @@ export function checkClaimsForPackage(input: { identity: CiIdentity; rules: Regi
   if (!identity.verified || !identity.claims) {
     return fail(
       'claims.unverified',
-      `Trusted publishing to ${rules.label} needs a CI identity verified from a signed GitHub OIDC token, but this one comes from environment variables only${identity.reason ? ` (${identity.reason})` : ''}. ${RUN_FROM} in a job with \`id-token: write\`.`,
+      `Trusted publishing to ${rules.label} needs a CI identity verified from a signed OIDC token (GitHub Actions or GitLab CI/CD), but this one comes from environment variables only${identity.reason ? ` (${identity.reason})` : ''}. ${RUN_FROM} in a job with \`id-token: write\` (GitHub) or \`id_tokens: { MONOCHANGE_ID_TOKEN: { aud: monochange-nx } }\` (GitLab).`,
     );
   }
+  if (identity.provider === 'gitlab_ci') return checkGitlabClaims(identity.claims, rules, expected);
   return checkClaims(identity.claims, rules, expected);
 }
 

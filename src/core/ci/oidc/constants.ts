@@ -33,3 +33,9 @@ export const MAX_TOKEN_LIFETIME_SECONDS = 15 * 60;
 
 /** Oldest token (`now - iat`) accepted: a job uses the token it just asked for. */
 export const MAX_TOKEN_AGE_SECONDS = 10 * 60;
+
+/**
+ * GitLab mints a job's ID token when the job starts and lets it live until the job's timeout
+ * (one hour by default): accepted up to six hours, never days.
+ */
+export const GITLAB_MAX_TOKEN_SECONDS = 6 * 3600;

@@ -15,3 +15,5 @@ export {
 export { maskInGithubLog, type Writer } from './mask';
 export { verifyGithubIdentity, type GithubIdentityResult, type VerifyGithubIdentityInput } from './verify-identity';
 export type { Refusal } from './refusal';
+export { verifyGitlabIdentity, checkGitlabClaims, GITLAB_ID_TOKEN_ENV, type GitlabIdentityResult, type VerifyGitlabIdentityInput } from './gitlab';
+export { GITHUB_WORDING, type TokenWording } from './verify-token';

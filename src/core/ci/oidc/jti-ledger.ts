@@ -46,3 +46,34 @@ export function isHandedJti(env: Env, jti: string): boolean {
     return false;
   }
 }
+
+/**
+ * GitLab hands the job its ID token in a variable (`id_tokens:`), the same token to every process
+ * of the job: the Nx process and each task verify it in turn, so "once per process" cannot hold.
+ * Instead each job (issuer + project id + job id, all from the verified token) accepts exactly one
+ * token: the first verification records its jti, later ones in the job must present that same jti.
+ * A second, different token in the same job is refused. A token of another job is already refused
+ * by the job_id/CI_JOB_ID cross-check, so this ledger only has to tell tokens of one job apart.
+ *
+ * Where: `TMPDIR` (absolute) else os.tmpdir(). GitLab has no per-job temp dir like RUNNER_TEMP, and
+ * CI_BUILDS_DIR holds the checkouts (on a shell executor, of every project, kept across jobs);
+ * entries are keyed by job id, unique on an instance, so a temp dir kept across jobs is harmless.
+ */
+export function gitlabLedgerDir(env: Env): string {
+  const base = env.TMPDIR && path.isAbsolute(env.TMPDIR) ? env.TMPDIR : os.tmpdir();
+  return path.join(base, 'monochange-oidc-gitlab-jobs');
+}
+
+export function claimJobToken(env: Env, job: { issuer: string; projectId: string; jobId: string }, jti: string): boolean {
+  const key = createHash('sha256').update(`${job.issuer}\n${job.projectId}\n${job.jobId}`).digest('hex');
+  const file = path.join(gitlabLedgerDir(env), key);
+  const mark = createHash('sha256').update(jti).digest('hex');
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    fs.writeFileSync(file, mark, { flag: 'wx', mode: 0o600 });
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return fs.readFileSync(file, 'utf8') === mark;
+  }
+}

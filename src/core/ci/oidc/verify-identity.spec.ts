@@ -413,7 +413,7 @@ const VERIFY_CASES: Case[] = [
     name: 'token with a 60-day lifetime',
     status: 'refused',
     code: 'oidc.token-lifetime',
-    mentions: ['60 days', 'lives minutes'],
+    mentions: ['60 days', 'more than 15 minutes is never accepted'],
     arrange: () => served(iss.claims({ exp: nowSec() + 60 * 86_400 }))(),
   },
   {

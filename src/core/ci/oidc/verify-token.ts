@@ -15,7 +15,38 @@ export interface VerifyIdTokenOptions {
   /** fetch used for the remote JWKS. */
   fetch?: typeof fetch;
   now?: () => Date;
+  /** Provider-specific wording of refusals; GitHub Actions' by default. */
+  wording?: TokenWording;
+  /** Longest lifetime and oldest age accepted, seconds; GitHub's few minutes by default. */
+  limits?: TokenLimits;
 }
+
+export interface TokenLimits {
+  maxLifetimeSeconds: number;
+  maxAgeSeconds: number;
+}
+
+export const GITHUB_TOKEN_LIMITS: TokenLimits = { maxLifetimeSeconds: MAX_TOKEN_LIFETIME_SECONDS, maxAgeSeconds: MAX_TOKEN_AGE_SECONDS };
+
+/** What a refusal tells the user to check, per CI provider. */
+export interface TokenWording {
+  /** `GitHub`, `GitLab`: who issues genuine tokens. */
+  issuerName: string;
+  /** Sentence naming where the token came from, e.g. "Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job." */
+  checkSource: string;
+  /** Sentence on fixing a wrong issuer. */
+  issuerFix: string;
+  /** Extra sentence for a token that lives too long (GitLab: its lifetime is the job's timeout). */
+  lifetimeFix?: string;
+  /** Extra sentence for a token too old (GitLab: it was minted when the job started). */
+  ageFix?: string;
+}
+
+export const GITHUB_WORDING: TokenWording = {
+  issuerName: 'GitHub',
+  checkSource: 'Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.',
+  issuerFix: 'Publish from GitHub Actions of that issuer, or set `[source.oidc] issuer` in monochange.toml to your GitHub Enterprise issuer.',
+};
 
 /** Thrown by our key getter wrapper so key-lookup failures are told apart from token failures. */
 class KeyLookupError extends Error {
@@ -32,6 +63,8 @@ class KeyLookupError extends Error {
  */
 export async function verifyIdToken(token: string, opts: VerifyIdTokenOptions): Promise<{ ok: true; payload: JWTPayload } | Refusal> {
   const parts = token.split('.');
+  const w = opts.wording ?? GITHUB_WORDING;
+  const malformed = (why: string) => malformedWith(why, w);
   if (parts.length !== 3) {
     return malformed(`it has ${parts.length} part(s) separated by ".", a JWT has 3`);
   }
@@ -46,15 +79,15 @@ export async function verifyIdToken(token: string, opts: VerifyIdTokenOptions): 
       header.alg === 'none'
         ? 'an unsigned token'
         : typeof header.alg === 'string' && header.alg.startsWith('HS')
-          ? 'a shared-secret algorithm, which GitHub never uses (signing with the public key as the secret is a known forgery)'
-          : 'not the algorithm GitHub signs with';
+          ? `a shared-secret algorithm, which ${w.issuerName} never uses (signing with the public key as the secret is a known forgery)`
+          : `not the algorithm ${w.issuerName} signs with`;
     return refuse(
       'oidc.token-alg',
-      `The OIDC token's header says alg ${shown(header.alg)} (${why}); only ${ALLOWED_ALGORITHM} is accepted. The token did not come from the GitHub issuer: check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`,
+      `The OIDC token's header says alg ${shown(header.alg)} (${why}); only ${ALLOWED_ALGORITHM} is accepted. The token did not come from the ${w.issuerName} issuer. ${w.checkSource}`,
     );
   }
   if (typeof header.kid !== 'string' || header.kid === '') {
-    return refuse('oidc.token-no-kid', `The OIDC token's header has no key id (kid ${shown(header.kid)}), so it cannot be matched to a key of ${opts.issuer}; GitHub always sets one. Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`);
+    return refuse('oidc.token-no-kid', `The OIDC token's header has no key id (kid ${shown(header.kid)}), so it cannot be matched to a key of ${opts.issuer}; ${w.issuerName} always sets one. ${w.checkSource}`);
   }
   const kid = header.kid;
   if (parts[2] === '') return malformed('it has no signature');
@@ -62,16 +95,16 @@ export async function verifyIdToken(token: string, opts: VerifyIdTokenOptions): 
   if (payload.iss !== opts.issuer) {
     return refuse(
       'oidc.token-issuer',
-      `The OIDC token says issuer (iss) ${shown(payload.iss)}, but exactly "${opts.issuer}" is trusted. Publish from GitHub Actions of that issuer, or set \`[source.oidc] issuer\` in monochange.toml to your GitHub Enterprise issuer.`,
+      `The OIDC token says issuer (iss) ${shown(payload.iss)}, but exactly "${opts.issuer}" is trusted. ${w.issuerFix}`,
     );
   }
   if (payload.aud === undefined) {
-    return refuse('oidc.token-audience-missing', `The OIDC token has no audience (aud); exactly "${opts.audience}" is required. Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`);
+    return refuse('oidc.token-audience-missing', `The OIDC token has no audience (aud); exactly "${opts.audience}" is required. ${w.checkSource}`);
   }
   if (Array.isArray(payload.aud)) {
     return refuse(
       'oidc.token-audience-array',
-      `The OIDC token's audience (aud) is a list ${shown(payload.aud)}; it must be the single string "${opts.audience}" (a token meant for several audiences could be replayed elsewhere). Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`,
+      `The OIDC token's audience (aud) is a list ${shown(payload.aud)}; it must be the single string "${opts.audience}" (a token meant for several audiences could be replayed elsewhere). ${w.checkSource}`,
     );
   }
 
@@ -107,18 +140,19 @@ export async function verifyIdToken(token: string, opts: VerifyIdTokenOptions): 
       `The OIDC token was issued in the future: iat is ${iso(verified.iat)}, now is ${iso(nowSeconds)} (${CLOCK_TOLERANCE_SECONDS} s leeway). Check the runner's clock, then re-run the job.`,
     );
   }
+  const limits = opts.limits ?? GITHUB_TOKEN_LIMITS;
   const lifetime = (verified.exp ?? 0) - (verified.iat ?? 0);
-  if (lifetime > MAX_TOKEN_LIFETIME_SECONDS) {
+  if (lifetime > limits.maxLifetimeSeconds) {
     return refuse(
       'oidc.token-lifetime',
-      `The OIDC token is valid for ${describeSeconds(lifetime)} (iat ${iso(verified.iat)}, exp ${iso(verified.exp)}); a CI job's ID token lives minutes, and more than ${describeSeconds(MAX_TOKEN_LIFETIME_SECONDS)} is never accepted. It was not minted for this job: check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`,
+      `The OIDC token is valid for ${describeSeconds(lifetime)} (iat ${iso(verified.iat)}, exp ${iso(verified.exp)}); more than ${describeSeconds(limits.maxLifetimeSeconds)} is never accepted from this CI provider. ${w.lifetimeFix ?? `It was not minted for this job. ${w.checkSource}`}`,
     );
   }
   const age = nowSeconds - (verified.iat ?? nowSeconds);
-  if (age > MAX_TOKEN_AGE_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+  if (age > limits.maxAgeSeconds + CLOCK_TOLERANCE_SECONDS) {
     return refuse(
       'oidc.token-too-old',
-      `The OIDC token was issued ${describeSeconds(age)} ago (iat ${iso(verified.iat)}); a token older than ${describeSeconds(MAX_TOKEN_AGE_SECONDS)} is not accepted, since a job uses the token it has just requested. Re-run the job, and check what sets ACTIONS_ID_TOKEN_REQUEST_URL in it.`,
+      `The OIDC token was issued ${describeSeconds(age)} ago (iat ${iso(verified.iat)}); a token older than ${describeSeconds(limits.maxAgeSeconds)} is not accepted from this CI provider. ${w.ageFix ?? `Re-run the job. ${w.checkSource}`}`,
     );
   }
   return { ok: true, payload: verified };
@@ -144,13 +178,14 @@ function joseRefusal(
   ctx: { kid: string; opts: VerifyIdTokenOptions; payload: Record<string, unknown>; now: Date },
 ): Refusal {
   const { kid, opts, payload, now } = ctx;
+  const w = opts.wording ?? GITHUB_WORDING;
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (error instanceof KeyLookupError) {
     const inner = error.inner as { code?: string; message?: string };
     if (inner?.code === 'ERR_JWKS_NO_MATCHING_KEY') {
       return refuse(
         'oidc.token-unknown-kid',
-        `The OIDC token is signed with key id "${kid}", which ${opts.issuer} does not publish (${opts.jwksUrl}): it was not issued by that issuer. Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job, and that \`[source.oidc] issuer\` is right.`,
+        `The OIDC token is signed with key id "${kid}", which ${opts.issuer} does not publish (${opts.jwksUrl}): it was not issued by that issuer. ${w.checkSource} Check also that \`[source.oidc] issuer\` is right.`,
       );
     }
     return refuse(
@@ -163,7 +198,7 @@ function joseRefusal(
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
       return refuse(
         'oidc.token-bad-signature',
-        `The OIDC token's signature does not verify with key "${kid}" of ${opts.issuer}: the token was forged or altered. Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`,
+        `The OIDC token's signature does not verify with key "${kid}" of ${opts.issuer}: the token was forged or altered. ${w.checkSource}`,
       );
     case 'ERR_JWT_EXPIRED':
       return refuse(
@@ -174,7 +209,7 @@ function joseRefusal(
       return refuse('oidc.token-alg', `The OIDC token is not signed with ${ALLOWED_ALGORITHM}, the only algorithm accepted.`);
     case 'ERR_JWS_INVALID':
     case 'ERR_JWT_INVALID':
-      return malformed(describe(e));
+      return malformedWith(describe(e), w);
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED':
       return claimRefusal(e.claim ?? '', e.reason ?? '', { opts, payload, nowSeconds });
     default:
@@ -188,8 +223,9 @@ function claimRefusal(
   ctx: { opts: VerifyIdTokenOptions; payload: Record<string, unknown>; nowSeconds: number },
 ): Refusal {
   const { opts, payload, nowSeconds } = ctx;
+  const w = opts.wording ?? GITHUB_WORDING;
   if (reason === 'missing') {
-    return refuse('oidc.token-missing-claim', `The OIDC token has no "${claim}" claim, which is required; GitHub always sets it, so the token is not a genuine GitHub ID token.`);
+    return refuse('oidc.token-missing-claim', `The OIDC token has no "${claim}" claim, which is required; ${w.issuerName} always sets it, so the token is not a genuine ${w.issuerName} ID token.`);
   }
   if (claim === 'nbf') {
     return refuse(
@@ -200,13 +236,13 @@ function claimRefusal(
   if (claim === 'aud') {
     return refuse(
       'oidc.token-audience',
-      `The OIDC token's audience (aud) is ${shown(payload.aud)}, but "${opts.audience}" is required: it was minted for another service and is not used here. Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`,
+      `The OIDC token's audience (aud) is ${shown(payload.aud)}, but "${opts.audience}" is required: it was minted for another service and is not used here. ${w.checkSource}`,
     );
   }
   if (claim === 'iss') {
     return refuse('oidc.token-issuer', `The OIDC token says issuer (iss) ${shown(payload.iss)}, but exactly "${opts.issuer}" is trusted.`);
   }
-  return refuse('oidc.token-claim-invalid', `The OIDC token's "${claim}" claim is invalid (${shown(payload[claim])}): it is not a genuine GitHub ID token.`);
+  return refuse('oidc.token-claim-invalid', `The OIDC token's "${claim}" claim is invalid (${shown(payload[claim])}): it is not a genuine ${w.issuerName} ID token.`);
 }
 
 function decodePart(part: string): Record<string, unknown> | undefined {
@@ -218,8 +254,8 @@ function decodePart(part: string): Record<string, unknown> | undefined {
   }
 }
 
-function malformed(why: string): Refusal {
-  return refuse('oidc.token-malformed', `The OIDC token is not a well-formed JWT: ${why}. Check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.`);
+function malformedWith(why: string, w: TokenWording): Refusal {
+  return refuse('oidc.token-malformed', `The OIDC token is not a well-formed JWT: ${why}. ${w.checkSource}`);
 }
 
 function iso(seconds: unknown): string {

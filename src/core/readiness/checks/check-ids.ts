@@ -18,12 +18,21 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
   'identity.id-token': {
     spec: 'identity.spec.ts',
     pass: ['identity.id-token passes when both GitHub OIDC variables are present'],
-    fail: ['identity.id-token fails naming exactly the missing GitHub variable', 'identity.id-token fails on GitLab without NPM_ID_TOKEN for npm'],
+    fail: [
+      'identity.id-token fails naming exactly the missing GitHub variable',
+      'identity.id-token fails on GitLab without NPM_ID_TOKEN for npm',
+      'identity.id-token fails on GitLab without MONOCHANGE_ID_TOKEN, for every registry',
+    ],
   },
   'identity.trigger': {
     spec: 'identity.spec.ts',
     pass: ['identity.trigger passes for a tag push', 'identity.trigger passes for the publish event %s'],
     fail: ['identity.trigger fails for %s', 'identity.trigger says why an issue comment or an unlisted event may not publish', 'identity.trigger fails for a GitLab merge request from a fork'],
+  },
+  'identity.environment': {
+    spec: 'identity.spec.ts',
+    pass: ['identity.environment passes on GitLab when the job deploys to the configured environment, and fails otherwise'],
+    fail: ['identity.environment passes on GitLab when the job deploys to the configured environment, and fails otherwise'],
   },
   'identity.tag': {
     spec: 'identity.spec.ts',

@@ -84,15 +84,53 @@ describe('identity checks', () => {
   });
 
   it('identity.id-token fails on GitLab without NPM_ID_TOKEN for npm', async () => {
-    const check = (await run(npmCtx(gitlabEnv()))).find((c) => c.id === 'identity.id-token');
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('NPM_ID_TOKEN') });
-    expect(statuses(await run(npmCtx(gitlabEnv({ NPM_ID_TOKEN: 'fake-id-token' }))), 'identity.id-token')).toEqual(['pass']);
+    const check = (await run(npmCtx(gitlabEnv({ MONOCHANGE_ID_TOKEN: 'fake-ours' })))).find((c) => c.id === 'identity.id-token');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('`NPM_ID_TOKEN`') });
+    expect(check?.fix).toContain('NPM_ID_TOKEN: { aud: "npm:registry.npmjs.org" }');
+    expect(statuses(await run(npmCtx(gitlabEnv({ NPM_ID_TOKEN: 'fake-id-token', MONOCHANGE_ID_TOKEN: 'fake-ours' }))), 'identity.id-token')).toEqual(['pass']);
   });
 
-  it('identity.provider fails on GitLab: variables alone are no identity, as the publish gate says', async () => {
+  it('identity.id-token fails on GitLab without MONOCHANGE_ID_TOKEN, for every registry', async () => {
+    const npm = (await run(npmCtx(gitlabEnv({ NPM_ID_TOKEN: 'fake-id-token' })))).find((c) => c.id === 'identity.id-token');
+    expect(npm).toMatchObject({ status: 'fail', message: expect.stringContaining('`MONOCHANGE_ID_TOKEN`') });
+    expect(npm?.fix).toContain('MONOCHANGE_ID_TOKEN: { aud: "monochange-nx" }');
+    const go = (await identityChecks(goCtx(gitlabEnv({ CI_COMMIT_REF_PROTECTED: 'true' }), ''))).find((c) => c.id === 'identity.id-token');
+    expect(go).toMatchObject({ status: 'fail', message: expect.stringContaining('`MONOCHANGE_ID_TOKEN`') });
+    expect(statuses(await identityChecks(goCtx(gitlabEnv({ MONOCHANGE_ID_TOKEN: 'x' }), '')), 'identity.id-token')).toEqual(['pass']);
+  });
+
+  it('identity.id-token fails on GitLab without PYPI_ID_TOKEN for PyPI', async () => {
+    const pkg = pkgConfig({ id: 'pylib', type: 'python' });
+    const ctx = (env: Env) =>
+      makeContext({ root, pkg, manifest: manifest(`${root}/py`, { ecosystem: 'python', name: 'pylib', version: '1.2.3' }), adapter: fakeAdapter('pypi', 'PyPI', ['uv']), env });
+    const check = (await identityChecks(ctx(gitlabEnv({ MONOCHANGE_ID_TOKEN: 'x' })))).find((c) => c.id === 'identity.id-token');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('`PYPI_ID_TOKEN`') });
+    expect(check?.fix).toContain('PYPI_ID_TOKEN: { aud: "pypi" }');
+    expect(statuses(await identityChecks(ctx(gitlabEnv({ MONOCHANGE_ID_TOKEN: 'x', PYPI_ID_TOKEN: 'y' }))), 'identity.id-token')).toEqual(['pass']);
+  });
+
+  it('identity.provider passes on GitLab CI/CD (the publish gate verifies its ID token)', async () => {
     const check = (await run(npmCtx(gitlabEnv({ NPM_ID_TOKEN: 'fake-id-token' })))).find((c) => c.id === 'identity.provider');
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('signature-verified OIDC token') });
-    expect(check?.message).toContain('GitLab CI/CD');
+    expect(check).toMatchObject({ status: 'pass', message: expect.stringContaining('GitLab CI/CD') });
+    expect(check?.message).toContain('acme/widgets');
+  });
+
+  it('identity.provider fails on Google Cloud Build, naming what is not verified yet', async () => {
+    const env = { BUILD_ID: 'b-1', PROJECT_ID: 'acme-project', REPO_NAME: 'widgets' };
+    const check = (await run(npmCtx(env))).find((c) => c.id === 'identity.provider');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('does not verify Google Cloud Build tokens yet') });
+  });
+
+  it('identity.environment passes on GitLab when the job deploys to the configured environment, and fails otherwise', async () => {
+    const pkg = pkgConfig({ id: 'web', type: 'npm', trustedPublishing: { enabled: true, environment: 'release' } });
+    const ctx = (env: Env) => makeContext({ root, pkg, manifest: manifest(`${root}/packages/web`, { ecosystem: 'npm', name: '@acme/web', version: '1.2.3' }), adapter: npmRegistry, env });
+    expect(statuses(await identityChecks(ctx(gitlabEnv({ CI_ENVIRONMENT_NAME: 'release' }))), 'identity.environment')).toEqual(['pass']);
+    const other = (await identityChecks(ctx(gitlabEnv({ CI_ENVIRONMENT_NAME: 'staging' })))).find((c) => c.id === 'identity.environment');
+    expect(other).toMatchObject({ status: 'fail', message: expect.stringContaining('`staging`') });
+    const none = (await identityChecks(ctx(gitlabEnv()))).find((c) => c.id === 'identity.environment');
+    expect(none).toMatchObject({ status: 'fail', message: expect.stringContaining('declares no environment') });
+    expect(none?.fix).toContain('environment: release');
+    expect(statuses(await run(npmCtx(githubEnv())), 'identity.environment')).toEqual([]);
   });
 
   it('identity.trigger passes for a tag push', async () => {
@@ -144,6 +182,22 @@ describe('identity checks', () => {
     expect(statuses(await identityChecks(goCtx(env, '')), 'identity.tag')).toEqual(['pass']);
     const sub = (await identityChecks(goCtx(env, 'api'))).find((c) => c.id === 'identity.tag');
     expect(sub).toMatchObject({ status: 'fail', message: expect.stringContaining('`api/v1.2.3`') });
+  });
+
+  it('identity.tag fails on GitLab for a Go release tag that is not protected', async () => {
+    const unprotected = (await identityChecks(goCtx(gitlabEnv({ CI_COMMIT_REF_PROTECTED: 'false' }), ''))).find((c) => c.id === 'identity.tag');
+    expect(unprotected).toMatchObject({ status: 'fail', message: expect.stringContaining('not protected') });
+    expect(unprotected?.fix).toContain('Protected tags');
+    expect(statuses(await identityChecks(goCtx(gitlabEnv({ CI_COMMIT_REF_PROTECTED: 'true' }), '')), 'identity.tag')).toEqual(['pass']);
+  });
+
+  it.each(['trigger', 'pipeline', 'parent_pipeline', 'chat', 'external_pull_request_event'])('identity.trigger fails on GitLab for the pipeline source %s', async (source) => {
+    const check = (await run(npmCtx(gitlabEnv({ CI_PIPELINE_SOURCE: source })))).find((c) => c.id === 'identity.trigger');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`\`${source}\``) });
+  });
+
+  it.each(['push', 'web', 'schedule', 'api'])('identity.trigger passes on GitLab for the pipeline source %s', async (source) => {
+    expect(statuses(await run(npmCtx(gitlabEnv({ CI_PIPELINE_SOURCE: source }))), 'identity.trigger')).toEqual(['pass']);
   });
 
   it('identity.tag is not checked for registries without tag binding', async () => {

@@ -188,6 +188,30 @@ describe('workflow checks', () => {
     expect(await verdict(ctx)).toBe('ready');
   });
 
+  it('workflow.hardening warns, with the fix, when the results upload skips the .monochange dot-folder or ignores a missing result', async () => {
+    const upload = [
+      'npx nx run-many -t publish',
+      '      - if: always()',
+      '        uses: actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0',
+      '        with:',
+      '          name: results',
+      '          path: .monochange/*.json',
+      '          if-no-files-found: ignore',
+    ].join('\n');
+    const checks = await find(setup({ '.github/workflows/publish.yml': cleanWorkflow({ run: upload }) }, { environment: 'publisher' }), 'workflow.hardening');
+    expect(checks).toEqual([
+      expect.objectContaining({
+        status: 'warn',
+        message: expect.stringMatching(/^\.github\/workflows\/publish\.yml:25: .*without `include-hidden-files: true`.*\(hidden-artifact-path\)$/),
+        fix: "add `include-hidden-files: true` to the upload step's `with:`",
+      }),
+      expect.objectContaining({ status: 'warn', message: expect.stringContaining('publish.yml:26: '), fix: 'set `if-no-files-found: error`' }),
+    ]);
+    const fixed = upload.replace('if-no-files-found: ignore', 'include-hidden-files: true\n          if-no-files-found: error');
+    const clean = await find(setup({ '.github/workflows/publish.yml': cleanWorkflow({ run: fixed }) }, { environment: 'publisher' }), 'workflow.hardening');
+    expect(clean.map((c) => c.status)).toEqual(['pass']);
+  });
+
   it('workflow.hardening warns per finding with file:line', async () => {
     const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ checkout: 'actions/checkout@v4' }) });
     const checks = await find(ctx, 'workflow.hardening');

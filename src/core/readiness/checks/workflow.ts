@@ -1,3 +1,4 @@
+import { packageTable } from '../../config/key-path';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document, type Pair } from 'yaml';
@@ -5,6 +6,7 @@ import { parseWorkflowRef } from '../../ci/workflow-ref';
 import { normalizeWorkflow } from '../../trust/context';
 import type { Check, RegistryId } from '../../types';
 import { auditWorkflow } from '../../workflow/audit';
+import { gitlabPipelineChecks, isGitlabPipeline } from './workflow-gitlab';
 import { isUntrustedTrigger, UNTRUSTED_TRIGGERS } from '../../workflow/untrusted-triggers';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { fail, listOf, pass, registryOf, trustedPublishing, warn, willPublish } from './support';
@@ -18,6 +20,7 @@ import { fail, listOf, pass, registryOf, trustedPublishing, warn, willPublish } 
 export const workflowChecks: ReadinessCheck = (ctx) => {
   if (!willPublish(ctx)) return [];
   if (!trustedPublishing(ctx)) return [pass('workflow.exists', 'trusted publishing is off for this package: workflow checks skipped')];
+  if (isGitlabPipeline(ctx)) return gitlabPipelineChecks(ctx);
   const located = locate(ctx);
   if ('check' in located) return [located.check];
   const { rel, file, fromRuntime } = located;
@@ -78,7 +81,7 @@ function locate(ctx: ReadinessContext): Located {
       check: warn(
         'workflow.exists',
         'no publish workflow is configured and this is not a GitHub Actions run, so the workflow the registry will see cannot be checked',
-        `set \`workflow = "publish.yml"\` under [package.${ctx.target.pkg.id}.publish.trusted_publishing] (or the ecosystem's table)`,
+        `set \`workflow = "publish.yml"\` under ${packageTable(ctx.target.pkg.id, 'publish', 'trusted_publishing')} (or the ecosystem's table)`,
       ),
     };
   }

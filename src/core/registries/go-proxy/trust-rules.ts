@@ -16,7 +16,7 @@ export const goTrustRules: RegistryTrustRules = {
     tagOnly: true,
   },
   capabilities: {
-    supportedProviders: ['github_actions'],
+    supportedProviders: ['github_actions', 'gitlab_ci'],
     trustedPublishing: true,
     registrySetupVerifiable: false,
     registrySetupAutomation: false,
@@ -25,7 +25,7 @@ export const goTrustRules: RegistryTrustRules = {
     docsUrl: null,
     notes: [
       'Go modules are published by pushing a release tag; no registry credential is exchanged',
-      'with trusted publishing on, a tag is pushed only from a job whose signed GitHub identity matches the configured repository',
+      'with trusted publishing on, a tag is pushed only from a job whose signed GitHub or GitLab identity matches the configured repository (on GitLab, from a protected tag)',
     ],
   },
   releaseTags: (manifest, version) => [goTagFor(manifest, version)],
