@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../e2e/support/plugin-tarball';
+import { cargoPublishBench } from './cargo-publish.bench';
 import { graphBench } from './graph.bench';
 import { memoryBench } from './memory.bench';
 import { publishBench } from './publish.bench';
@@ -14,13 +15,13 @@ import { createBenchContext, type Benchmark } from './support/context';
 import { describeMachine } from './support/machine';
 import type { BenchReport } from './support/report';
 
-export const BENCHMARKS: Benchmark[] = [startupBench, memoryBench, graphBench, readinessBench, publishBench];
+export const BENCHMARKS: Benchmark[] = [startupBench, memoryBench, graphBench, readinessBench, publishBench, cargoPublishBench];
 
 const USAGE = `usage: npm run bench [-- <name>...] [--quick] [--reps=N]
 
   <name>     run only these benchmarks (default: all): ${BENCHMARKS.map((b) => b.name).join(', ')}
   --quick    smoke run: fewer packages and 2 repetitions
-  --reps=N   repetitions per contender (defaults: startup 10, graph 5, memory 5, readiness 3, publish 3)
+  --reps=N   repetitions per contender (defaults: startup 10, graph 5, memory 5, readiness 3, publish 3, cargo-publish 3)
 `;
 
 export async function main(argv: string[]): Promise<number> {
