@@ -11,10 +11,11 @@ const common = {
   transformIgnorePatterns: [],
   moduleNameMapper: { '^unicorn-magic$': '<rootDir>/node_modules/unicorn-magic/node.js' },
   testEnvironment: 'node',
-  // Many tests spawn real CLIs and servers; on a loaded 2-core machine 5 s is not enough for them.
-  testTimeout: 60_000,
 };
 module.exports = {
+  // Many tests spawn real CLIs and servers; on a loaded 2-core machine 5 s is not enough for them.
+  // (A global option: jest ignores it inside `projects` entries.)
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.spec.ts'], slowTestThreshold: 60 },

@@ -63,28 +63,32 @@ async function main(): Promise<number> {
     const go = declared.find((d) => d.type === 'go');
     if (go) {
       const tag = `${go.path}/v1.0.0`;
-      step(8, `Go: the release pushes tag ${tag}; its workflow runs nx run ${go.project}:publish`);
+      step(8, `Go: pushing tag ${tag} is the release (the Go proxy serves a module from its tag); the job it starts runs nx run ${go.project}:publish to confirm the proxy has it`);
       execFileSync('git', ['-c', 'user.name=Release', '-c', 'user.email=release@localhost', 'tag', '-a', tag, '-m', tag], { cwd: ws.root });
       execFileSync('git', ['push', '-q', 'origin', `refs/tags/${tag}`], { cwd: ws.root });
       await show(ws, ['run', `${go.project}:publish`], nxEnv(world.ciEnv({ job: { ref: `refs/tags/${tag}`, workflow: `publish-${go.id}.yml` } })), { tail: 8 });
+      note(`recorded: ${outcomes(ws, [go.id])}`);
     }
     const dart = declared.find((d) => d.type === 'dart');
     if (dart) {
       step(9, `pub.dev: tag acme_client-v1.0.0 runs nx run ${dart.project}:publish`);
       await show(ws, ['run', `${dart.project}:publish`], nxEnv(world.ciEnv({ job: { ref: 'refs/tags/acme_client-v1.0.0', workflow: `publish-${dart.id}.yml` } })), { tail: 8 });
+      note(`recorded: ${outcomes(ws, [dart.id])}`);
     }
 
-    step(10, 'Re-run the main job: nothing is uploaded twice (every package skipped_existing)');
+    step(10, 'Re-run the main job: nothing is uploaded twice');
     const before = (await world.uploads()).length;
     await show(ws, main, nxEnv(world.ciEnv()), { tail: 22 });
+    note(`this run: ${outcomes(ws, declared.filter((d) => !excluded.includes(d.project)).map((d) => d.id))}`);
     note(`uploads before: ${before}, after: ${(await world.uploads()).length}`);
 
     step(11, 'Artifacts');
     for (const file of fs.readdirSync(path.join(ws.root, '.monochange')).filter((f) => f.endsWith('.json')).sort()) {
       note(path.join(ws.root, '.monochange', file));
     }
-    const result = JSON.parse(ws.read('.monochange/publish-result.json')) as { packages: Array<{ package: string; version: string; status: string }> };
-    console.log(result.packages.map((p) => `   ${p.status.padEnd(17)} ${p.package} ${p.version}`).join('\n'));
+    note("publish-result.json: each package's outcome in the last job that ran it");
+    const result = JSON.parse(ws.read('.monochange/publish-result.json')) as { packages: Array<{ project: string; version: string; status: string }> };
+    console.log(result.packages.map((p) => `   ${p.status.padEnd(17)} ${p.project} ${p.version}`).join('\n'));
     console.log(`\n${bold('Demo finished.')} ${keep ? `Workspace kept at ${ws.root}` : 'Stopping the registries and removing the temp workspace.'}`);
     console.log(dim(`   temp dirs: ${[ws.root, ...world.tempDirs].join(' ')}`));
     return 0;
@@ -109,6 +113,16 @@ async function show(ws: Workspace, args: string[], env = nxEnv(), opts: { tail?:
   if (opts.tail && lines.length > opts.tail) note(`… ${lines.length - opts.tail} earlier lines`);
   for (const line of shown) console.log(`   ${line}`);
   note(`exit code ${result.code}`);
+}
+
+/** `6 skipped_existing` / `go published`: what publish-result.json records for these packages, counted by status. */
+function outcomes(ws: Workspace, ids: string[]): string {
+  const result = JSON.parse(ws.read('.monochange/publish-result.json')) as { packages: Array<{ package: string; project: string; status: string }> };
+  const entries = result.packages.filter((p) => ids.includes(p.package));
+  if (entries.length === 1) return `${entries[0].project} ${entries[0].status}`;
+  const by = new Map<string, number>();
+  for (const e of entries) by.set(e.status, (by.get(e.status) ?? 0) + 1);
+  return [...by].map(([status, n]) => `${n} ${status}`).join(', ') || 'nothing recorded';
 }
 
 function declaredPackages(ws: Workspace) {

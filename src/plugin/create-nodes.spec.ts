@@ -206,16 +206,17 @@ describe('createNodes errors', () => {
   });
   afterEach(() => ws.dispose());
 
-  it('reports a bad monochange.toml under its file with the clear message and no stack trace', async () => {
+  it('a bad monochange.toml is one warning with the clear message, not a plugin error that fails the graph (see broken-config.spec.ts)', async () => {
     ws.write('monochange.toml', '[package.web\npath = "packages/web"\n');
-    const error = await aggregateOf(run(ws.root));
-    expect(error.partialResults).toEqual([]);
-    expect(error.errors).toHaveLength(1);
-    const [file, cause] = error.errors[0];
-    expect(file).toBe('monochange.toml');
-    expect(cause.name).toBe('MonochangeError');
-    expect(cause.message).toMatch(/^monochange\.toml:1:/);
-    expect(cause.stack).toBe(cause.message);
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      const results = await run(ws.root);
+      expect(results).toEqual([['monochange.toml', { projects: {} }]]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(/^@monochange\/nx: monochange\.toml:1:/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('by default warns about a manifest that does not parse and still returns every package', async () => {
@@ -271,15 +272,38 @@ describe('createNodes errors', () => {
     expect(error.errors[0][1].message).toMatch(/nx\.json: plugin option `publishTargetName`/);
   });
 
-  it('reports two packages sharing one directory and keeps the first', async () => {
+  it('gives packages of two ecosystems in one directory (a napi package) one project with targets for each, without a warning', async () => {
     ws.write(
       'monochange.toml',
-      '[package.std-jsr]\npath = "deno/std"\ntype = "deno"\n\n[package.std-npm]\npath = "deno/std"\ntype = "npm"\n',
+      '[package.std-jsr]\npath = "deno/std"\ntype = "deno"\n\n[package.std-npm]\npath = "deno/std"\ntype = "npm"\n\n' +
+        '[package.app]\npath = "apps/app"\ntype = "npm"\n',
     );
     ws.write('deno/std/package.json', '{ "name": "@acme/std", "version": "1.0.0" }');
-    const error = await aggregateOf(run(ws.root, { manifestErrors: 'error' }));
-    expect(error.errors[0][1].message).toMatch(/packages `std-jsr` and `std-npm` share the path "deno\/std"/);
-    expect(error.partialResults[0][1].projects!['deno/std'].tags).toEqual(['monochange', 'monochange:deno']);
+    ws.write('apps/app/package.json', '{ "name": "@acme/app", "version": "1.0.0", "dependencies": { "@acme/std": "^1.0.0" } }');
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      const project = (await projectsOf(ws.root))['deno/std'];
+      expect(warn).not.toHaveBeenCalled();
+      expect(project.tags).toEqual(['monochange', 'monochange:deno', 'monochange:npm']);
+      expect(Object.keys(project.targets!).sort()).toEqual([
+        'nx-release-publish',
+        'placeholder-publish',
+        'placeholder-publish-npm',
+        'publish',
+        'publish-npm',
+        'readiness',
+        'readiness-npm',
+      ]);
+      expect(project.targets!.publish.options).toEqual({ package: 'std-jsr' });
+      expect(project.targets!['nx-release-publish'].options).toEqual({ package: 'std-jsr' });
+      expect(project.targets!['publish-npm'].options).toEqual({ package: 'std-npm' });
+      expect(project.targets!['readiness-npm'].metadata!.technologies).toEqual(['npm']);
+      // A package needing the twin waits for the twin's own publish target.
+      const app = (await projectsOf(ws.root))['apps/app'];
+      expect(app.targets!.publish.dependsOn).toEqual([{ target: 'publish-npm', projects: ['@acme/std'], params: 'forward' }]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
 

@@ -10,17 +10,21 @@
  * - Nx fails the whole project graph on any plugin error, so a broken package manifest is by
  *   default a warning (every project stays listed; the package's tasks fail with the same
  *   message); `manifestErrors: "error"` makes it Nx's per-file plugin error instead. A bad
- *   monochange.toml is always that per-file error.
+ *   monochange.toml is one warning: the packages it still names keep projects whose monochange
+ *   targets fail with its message (see broken-config.ts), and the run hook refuses our targets.
  */
+import { formatKeyPath } from '../core/config/key-path';
 import type { CreateNodes, CreateNodesContext, CreateNodesResult, CreateNodesResultArray } from '@nx/devkit';
-import { formatError, MonochangeError } from '../core/errors';
+import { formatError, isMonochangeError, MonochangeError } from '../core/errors';
 import { CONFIG_FILE_NAME } from '../core/config/types';
 import { memoFileReader, type FileReader } from '../core/manifests/file-reader';
 import { findExistingProject } from '../core/publish/existing-project';
+import { nodesForBrokenConfig } from './broken-config';
 import { nxApi } from './nx-api';
 import { resolveManifestErrors, resolveTargetNames, type MonochangePluginOptions } from './options';
 import { findPublishCycles, formatCycle, publishPrerequisites } from '../core/publish/publish-order';
-import { buildTargets } from './project-targets';
+import { buildTargets, type PluginTarget } from './project-targets';
+import type { PackageConfig } from '../core/config/types';
 import { readDeclaredWorkspace } from './read-declared';
 import { forNx } from './user-error';
 
@@ -62,36 +66,69 @@ export function nodesFromConfig(
     for (const id of cycle) cycleOf.set(id, formatCycle(cycle));
   }
 
-  const projects: NonNullable<CreateNodesResult['projects']> = {};
-  const owner = new Map<string, string>();
+  // Nx has one project per directory. A directory can hold packages of two ecosystems (a napi
+  // package: package.json + Cargo.toml): the first declared owns the project and the plain target
+  // names, the others (its twins) add `<target>-<type>` targets to that project.
+  const ownerAt = new Map<string, PackageConfig>();
+  const twinsAt = new Map<string, PackageConfig[]>();
   for (const pkg of config.packages) {
     const projectRoot = projectRootOf(pkg.path);
-    const taken = owner.get(projectRoot);
-    if (taken) {
+    const taken = ownerAt.get(projectRoot);
+    const twins = twinsAt.get(projectRoot) ?? [];
+    if (!taken) {
+      ownerAt.set(projectRoot, pkg);
+    } else if (taken.type !== pkg.type && !twins.some((t) => t.type === pkg.type)) {
+      twinsAt.set(projectRoot, [...twins, pkg]);
+    } else {
       errors.push([
         configFile,
-        new MonochangeError(`packages \`${taken}\` and \`${pkg.id}\` share the path "${pkg.path}"`, {
+        new MonochangeError(`packages \`${taken.id}\` and \`${pkg.id}\` share the path "${pkg.path}"`, {
           code: 'plugin.shared-path',
           file: configFile,
-          key: `package.${pkg.id}.path`,
-          fix: `Nx has one project per directory, so only \`${taken}\` gets targets; give each published package its own directory`,
+          key: formatKeyPath(['package', pkg.id, 'path']),
+          fix: `Nx has one project per directory, which takes one package per ecosystem, so only \`${taken.id}\` gets targets; give each published package of one ecosystem its own directory`,
         }),
       ]);
-      continue;
     }
-    owner.set(projectRoot, pkg.id);
-    const known = existing.get(pkg.id);
-    projects[projectRoot] = {
-      // A project Nx already infers (project.json, package.json) keeps its name; others are named by id.
-      ...(known ? {} : { name: pkg.id, projectType: 'library' as const }),
-      tags: ['monochange', `monochange:${pkg.type}`],
-      targets: buildTargets(names, {
+  }
+  const twinIds = new Set([...twinsAt.values()].flat().map((p) => p.id));
+  const byId = new Map(config.packages.map((p) => [p.id, p]));
+  const targetName = (name: string, id: string) => (twinIds.has(id) ? `${name}-${byId.get(id)!.type}` : name);
+
+  const projects: NonNullable<CreateNodesResult['projects']> = {};
+  for (const [projectRoot, first] of ownerAt) {
+    const twins = twinsAt.get(projectRoot) ?? [];
+    const known = existing.get(first.id);
+    const targets: Record<string, PluginTarget> = {};
+    for (const pkg of [first, ...twins]) {
+      const after = prerequisites.get(pkg.id) ?? [];
+      const own = buildTargets(pkg === first ? names : { ...names, releasePublish: null }, {
         pkg,
         displayName: manifests.get(pkg.id)?.name ?? pkg.id,
-        publishAfter: (prerequisites.get(pkg.id) ?? []).map(projectName),
+        publishAfter: after.filter((id) => !twinIds.has(id)).map(projectName),
         cycle: cycleOf.get(pkg.id),
         manifestError: manifestErrorOf.get(pkg.id),
-      }),
+      });
+      for (const [name, target] of Object.entries(own)) {
+        // In a shared directory each target names its package, and waits for a twin's own target.
+        if (twins.length > 0 && !('command' in target.options)) target.options = { package: pkg.id } as unknown as PluginTarget['options'];
+        for (const id of after.filter((d) => twinIds.has(d))) {
+          if (!target.dependsOn && name !== names.publish && name !== names.releasePublish) continue;
+          const dependency = byId.get(id)!;
+          (target.dependsOn ??= []).push({
+            target: targetName(names.publish, id),
+            projects: [projectName(ownerAt.get(projectRootOf(dependency.path))!.id)],
+            params: 'forward',
+          });
+        }
+        targets[targetName(name, pkg.id)] = target;
+      }
+    }
+    projects[projectRoot] = {
+      // A project Nx already infers (project.json, package.json) keeps its name; others are named by id.
+      ...(known ? {} : { name: first.id, projectType: 'library' as const }),
+      tags: ['monochange', ...[first, ...twins].map((p) => `monochange:${p.type}`)],
+      targets,
     };
   }
   const result: CreateNodesResult = { projects };
@@ -127,6 +164,11 @@ async function createNodesInternal(
       if (cause instanceof PartialNodes) {
         results.push([file, cause.result]);
         for (const [f, e] of cause.errors) errors.push([f, forNx(e) as Error]);
+      } else if (isConfigError(cause)) {
+        // A bad monochange.toml: one warning, every other project and target keeps working, and
+        // the monochange targets of the packages it still names fail with the message.
+        nxApi().logger.warn(`@monochange/nx: ${formatError(cause)}`);
+        results.push([file, nodesForBrokenConfig(context.workspaceRoot, resolveTargetNames(options), cause)]);
       } else {
         errors.push([file, forNx(cause) as Error]);
       }
@@ -134,6 +176,13 @@ async function createNodesInternal(
   }
   if (errors.length > 0) throw new (nxApi().AggregateCreateNodesError)(errors, results);
   return results;
+}
+
+/** An error of monochange.toml itself (not of a plugin option or a manifest). */
+function isConfigError(error: unknown): boolean {
+  if (!isMonochangeError(error)) return false;
+  const file = error.details.file ?? '';
+  return file === CONFIG_FILE_NAME || file.endsWith(`/${CONFIG_FILE_NAME}`) || file.endsWith(`\\${CONFIG_FILE_NAME}`);
 }
 
 /** Nx 22+ (v2 signature): projects and targets from the root `monochange.toml`. */

@@ -8,7 +8,7 @@ export interface PluginTarget {
   options: Record<string, never> | { command: string };
   cache: false;
   dependsOn?: Array<{ target: string; projects: string[]; params: 'forward' }>;
-  metadata: { technologies: string[]; description: string; publishCycle?: string; manifestError?: string };
+  metadata: { technologies: string[]; description: string; publishCycle?: string; manifestError?: string; configError?: string };
 }
 
 export interface TargetInputs {
@@ -80,8 +80,8 @@ function cycleError(id: string, cycle: string): MonochangeError {
 }
 
 /** A task that prints the message and fails. Base64 keeps the command free of shell syntax on every OS. */
-function failFast(error: MonochangeError): Pick<PluginTarget, 'executor' | 'options'> {
-  const encoded = Buffer.from(error.message, 'utf8').toString('base64');
+export function failFast(error: MonochangeError | string): Pick<PluginTarget, 'executor' | 'options'> {
+  const encoded = Buffer.from(typeof error === 'string' ? error : error.message, 'utf8').toString('base64');
   return {
     executor: 'nx:run-commands',
     options: {

@@ -1,5 +1,7 @@
 import type { PostTasksExecutionContext, PreTasksExecutionContext } from '@nx/devkit';
 import { resolveTargetNames, type MonochangePluginOptions } from './options';
+import { isMonochangeError } from '../core/errors';
+import { affectedProjects } from './affected-projects';
 import { forNx } from './user-error';
 
 /**
@@ -10,7 +12,7 @@ import { forNx } from './user-error';
 export async function preTasksExecution(options: MonochangePluginOptions | undefined, context: PreTasksExecutionContext): Promise<void> {
   const names = resolveTargetNames(options);
   const publishTargets = [names.publish, names.releasePublish].filter((n): n is string => typeof n === 'string');
-  const { preflightPublishRun } = await import('../core/publish/preflight');
+  const { preflightPublishRun, requireDeclaredPackages } = await import('../core/publish/preflight');
   const { handOffOidcToken } = await import('../core/publish/oidc-handoff');
   const { parseNxArgv } = await import('../core/publish/run-argv');
   // Batch executors run every task of the run in one process and pace their uploads by this
@@ -20,11 +22,24 @@ export async function preTasksExecution(options: MonochangePluginOptions | undef
   else delete process.env.MONOCHANGE_NX_PARALLEL;
   try {
     const ours = [...publishTargets, names.placeholderPublish, names.readiness].filter((n): n is string => typeof n === 'string');
+    requireDeclaredPackages({ root: context.workspaceRoot, argv: context.argv, env: process.env, targets: ours });
     await handOffOidcToken({ root: context.workspaceRoot, argv: context.argv, env: process.env, targets: ours });
-    await preflightPublishRun({ root: context.workspaceRoot, argv: context.argv, env: process.env, publishTargets, log: (line) => console.log(line) });
+    const run = parseNxArgv(context.argv, process.env);
+    const publishTarget = run.targets.find((t) => publishTargets.includes(t));
+    const projects = publishTarget ? await affectedProjects(context.workspaceRoot, context.argv, publishTarget) : undefined;
+    await preflightPublishRun({ root: context.workspaceRoot, argv: context.argv, env: process.env, publishTargets, projects, log: (line) => console.log(line) });
   } catch (error) {
-    throw forNx(error);
+    throw withoutStack(forNx(error));
   }
+}
+
+/**
+ * Nx adds "Pass --verbose to see the stacktrace." under any error that has a stack, which after a
+ * refusal reads like a crash: a user's mistake goes without one (bugs keep theirs).
+ */
+function withoutStack(error: unknown): unknown {
+  if (isMonochangeError(error)) error.stack = '';
+  return error;
 }
 
 /**

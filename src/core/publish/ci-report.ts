@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Env } from '../types';
 import type { PublishEntry, PublishResult, Readiness, ReadinessEntry } from './artifacts';
+import { reasonTitle, SHARED_REASONS } from './refusals';
 
 /**
  * How a run reports in CI: a GitHub job summary and annotations, GitLab collapsible sections, or
@@ -12,6 +13,7 @@ export type CiReportKind = 'publish' | 'readiness';
 export type CiArtifact = PublishResult | Readiness;
 
 export interface ReportRow {
+  /** The name users read and type: the Nx project name (the package id outside Nx). */
   package: string;
   name: string;
   version: string;
@@ -21,6 +23,8 @@ export interface ReportRow {
   message: string;
   /** Readiness: the first failing check (`id: message`); publish: the message. */
   detail: string;
+  /** Readiness: the id of the first failing check. */
+  checkId?: string;
   link?: string;
   annotation?: 'error' | 'warning';
   /** Manifest path relative to the workspace root, for annotations. */
@@ -75,7 +79,7 @@ export function reportRows(artifact: CiArtifact, env: Env = {}, options: ReportO
     return artifact.packages.map((e: ReadinessEntry) => {
       const failing = e.checks.find((c) => c.status === 'fail');
       return {
-        package: e.package,
+        package: e.project || e.package,
         name: e.name,
         version: e.version,
         registry: e.registry,
@@ -83,13 +87,14 @@ export function reportRows(artifact: CiArtifact, env: Env = {}, options: ReportO
         emoji: READINESS_EMOJI[e.status] ?? '•',
         message: e.message,
         detail: failing ? `${failing.id}: ${failing.message}` : e.message,
+        ...(failing ? { checkId: failing.id } : {}),
         ...(e.status === 'blocked' ? { annotation: 'error' as const } : {}),
         manifest: manifest(e),
       };
     });
   }
   return artifact.packages.map((e: PublishEntry) => ({
-    package: e.package,
+    package: e.project || e.package,
     name: e.name,
     version: e.version,
     registry: e.registry,
@@ -183,7 +188,9 @@ export function plainReport(artifact: CiArtifact, options: ReportOptions & { col
 export function summaryTable(artifact: CiArtifact, artifactPath?: string): string {
   const rows = reportRows(artifact);
   const header = ['package', 'version', 'registry', 'status', artifact.kind === 'monochange.publishReadiness' ? 'first failing check' : 'message'];
-  const data = rows.map((r) => [r.package, r.version, r.registry, r.status, oneLine(r.detail, 120)]);
+  // A reason of the job (no verified identity…) gets its short title: the run's summary says it once in full.
+  const detail = (r: ReportRow) => (r.checkId && SHARED_REASONS.has(r.checkId) && reasonTitle(r.checkId) ? `${r.checkId}: ${reasonTitle(r.checkId)}` : r.detail);
+  const data = rows.map((r) => [r.package, r.version, r.registry, r.status, oneLine(detail(r), 120)]);
   const widths = header.slice(0, 4).map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
   const render = (cols: string[]) => cols.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
   const lines = [title(artifact), render(header), ...data.map(render)];

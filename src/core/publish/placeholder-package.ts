@@ -2,7 +2,7 @@ import { formatError } from '../errors';
 import type { PublishEntry } from './artifacts';
 import { entryBuilder } from './entry';
 import { placeholderReadme } from './placeholder-readme';
-import { packageLabel, progress } from './progress';
+import { packageLabel, progress, shownName } from './progress';
 import { pick, withAuthFix, type PublishDeps } from './publish-package';
 import type { PackageTarget } from './target';
 import { runUploadLoop } from './upload-attempts';
@@ -21,27 +21,28 @@ export interface PlaceholderOptions {
 export async function publishPlaceholder(target: PackageTarget, options: PlaceholderOptions, deps: PublishDeps): Promise<PublishEntry> {
   const { pkg, manifest, adapter, name } = target;
   const eco = manifest.ecosystem;
+  const shown = shownName(target.project, name);
   const entry = entryBuilder(target, deps.gate, { placeholder: true, dryRun: options.dryRun });
 
   if (!adapter) {
     const message = 'package opted out of built-in publishing';
-    progress.skipped(deps.log, eco, name, message);
+    progress.skipped(deps.log, eco, shown, message);
     return entry('skipped_external', message, 'disabled');
   }
   const anyVersion = () => adapter.versionExists(manifest, null, { env: deps.env, http: deps.http });
-  progress.checking(deps.log, eco, name, 'any version', adapter.label);
+  progress.checking(deps.log, eco, shown, 'any version', adapter.label);
   let exists: boolean;
   try {
     exists = await anyVersion();
   } catch (error) {
     const message = formatError(error);
-    progress.failed(deps.log, eco, name, message);
+    progress.failed(deps.log, eco, shown, message);
     return entry('failed', message, 'disabled', { reason: 'lookup_failed' });
   }
   let result: PublishEntry;
   if (exists) {
     const message = `${name} already exists on ${adapter.label}; no placeholder needed`;
-    progress.skipped(deps.log, eco, name, message);
+    progress.skipped(deps.log, eco, shown, message);
     result = entry('skipped_existing', message, 'done');
   } else {
     let readme: string;
@@ -49,10 +50,10 @@ export async function publishPlaceholder(target: PackageTarget, options: Placeho
       readme = placeholderReadme(deps.root, pkg, name);
     } catch (error) {
       const message = formatError(error);
-      progress.failed(deps.log, eco, name, message);
+      progress.failed(deps.log, eco, shown, message);
       return entry('failed', message, 'disabled', { reason: 'readme' });
     }
-    if (!options.dryRun) progress.publishing(deps.log, eco, name, '0.0.0 (placeholder)', adapter.label);
+    if (!options.dryRun) progress.publishing(deps.log, eco, shown, '0.0.0 (placeholder)', adapter.label);
     const outcome = await runUploadLoop({
       upload: () =>
         adapter.publishPlaceholder(
@@ -66,21 +67,21 @@ export async function publishPlaceholder(target: PackageTarget, options: Placeho
       signal: deps.signal,
       beforeUpload: !options.dryRun && deps.beforeUpload ? () => deps.beforeUpload!(target) : undefined,
       onRetry: (attempt, max, waitMs, why) =>
-        deps.log(`↻ ${packageLabel(eco, name)} is not on ${adapter.label} after a failed placeholder upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`),
+        deps.log(`↻ ${packageLabel(eco, shown)} is not on ${adapter.label} after a failed placeholder upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`),
     });
     const extra: Partial<PublishEntry> = outcome.attempt ? pick(outcome.attempt) : {};
     if (outcome.kind === 'planned') {
-      progress.planned(deps.log, eco, name, outcome.attempt.message);
+      progress.planned(deps.log, eco, shown, outcome.attempt.message);
       return entry('planned', outcome.attempt.message, 'planned', extra);
     }
     if (outcome.kind === 'failed') {
       const message = outcome.reason === 'auth' ? withAuthFix(outcome.message, adapter.label, adapter.setupUrl(manifest)) : outcome.message;
       if (outcome.reason === 'rate_limit') {
         // Nothing was uploaded and nothing is wrong with the package: it waits for the next window.
-        progress.blocked(deps.log, eco, name, message);
+        progress.blocked(deps.log, eco, shown, message);
         return entry('blocked', message, 'planned', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
       }
-      progress.failed(deps.log, eco, name, message);
+      progress.failed(deps.log, eco, shown, message);
       return entry('failed', message, 'disabled', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
     }
     if (outcome.kind === 'existing') {
@@ -88,16 +89,16 @@ export async function publishPlaceholder(target: PackageTarget, options: Placeho
         outcome.how === 'lost_answer'
           ? `${name} is on ${adapter.label} after a placeholder upload whose answer was lost; not uploaded again`
           : `${name} already exists on ${adapter.label}; no placeholder needed`;
-      progress.skipped(deps.log, eco, name, message);
+      progress.skipped(deps.log, eco, shown, message);
       result = entry('skipped_existing', message, 'done', { ...extra, attempts: outcome.attempts });
     } else {
-      progress.published(deps.log, eco, name, outcome.attempt.message);
+      progress.published(deps.log, eco, shown, outcome.attempt.message);
       result = entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts });
     }
   }
   if (options.configureTrust && !options.dryRun) {
     const trust = await options.configureTrust(target).catch((error: unknown) => ({ ok: false, message: formatError(error) }));
-    (trust.ok ? progress.published : progress.failed)(deps.log, eco, name, trust.message);
+    (trust.ok ? progress.published : progress.failed)(deps.log, eco, shown, trust.message);
     result = { ...result, trustedPublishing: { ...result.trustedPublishing, status: trust.ok ? 'configured' : 'manual_action_required', message: trust.message } };
     if (!trust.ok) result = { ...result, status: 'failed', reason: 'trust_setup', message: `${result.message}; ${trust.message}` };
   }

@@ -1,3 +1,4 @@
+import { formatKeyPath } from '../config/key-path';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PackageConfig } from '../config/types';
@@ -13,7 +14,7 @@ export function placeholderReadme(root: string, pkg: PackageConfig, name: string
       return fs.readFileSync(file, 'utf8');
     } catch (error) {
       throw new MonochangeError(`failed to read placeholder README ${readmeFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, {
-        key: `package.${pkg.id}.publish.placeholder.readme_file`,
+        key: formatKeyPath(['package', pkg.id, 'publish', 'placeholder', 'readme_file']),
         fix: 'point `readme_file` at an existing file relative to the workspace root, or use inline `readme`',
       });
     }

@@ -5,7 +5,7 @@ import { startHttpStub, type HttpStub } from '../../../test-utils/http-stub';
 import { isMonochangeError, type MonochangeError } from '../errors';
 import { REGISTRIES } from '../registries';
 import type { Env } from '../types';
-import { preflightPublishRun } from './preflight';
+import { preflightPublishRun, requireDeclaredPackages } from './preflight';
 import { deferredByQuota, QUOTA_PLAN_PATH, QUOTA_RUN_ENV, writeQuotaPlan } from './quota-plan';
 
 /**
@@ -130,6 +130,26 @@ describe('preflightPublishRun: registry quotas', () => {
     expect((await run(['run-many', '-t', 'publish']))?.quota.deferred).toHaveLength(10);
   });
 
+  it('`nx affected`: only the projects Nx found affected are gated and counted (none: nothing to check)', async () => {
+    workspace({ deno: [...ids('std', 3), ...ids('x', 3)] });
+    const lines: string[] = [];
+    const affected = await preflightPublishRun({ root, argv: [...NX, 'affected', '-t', 'publish'], env: registryEnv(), publishTargets: ['publish'], projects: ['x01'], log: (l) => lines.push(l) });
+    expect(affected?.checked).toBe(1);
+    expect(lines).toContain('monochange: trust preflight passed for 1 package(s)');
+    expect(await preflightPublishRun({ root, argv: [...NX, 'affected', '-t', 'publish'], env: registryEnv(), publishTargets: ['publish'], projects: [] })).toBeUndefined();
+    noUploads();
+  });
+
+  it('a run Nx Cloud would distribute to Nx Agents is refused before anything is distributed', async () => {
+    workspace({ deno: ids('std', 2) });
+    const refused = await run(['run-many', '-t', 'publish'], { ...registryEnv(), NX_CLOUD_DISTRIBUTED_EXECUTION: 'true' }).catch((e: MonochangeError) => e);
+    expect(isMonochangeError(refused)).toBe(true);
+    expect((refused as MonochangeError).details.code).toBe('nx-cloud.distributed');
+    expect((refused as MonochangeError).message).toContain('Nx Agents');
+    expect((refused as MonochangeError).details.fix).toContain('NX_CLOUD_DISTRIBUTED_EXECUTION');
+    noUploads();
+  });
+
   it('counts the dependencies Nx adds through dependsOn, and never defers a dependency of batch 1', async () => {
     // app imports the 21 libs: `--projects=app` still publishes them all first.
     const libs = ids('lib', 21);
@@ -149,7 +169,7 @@ describe('preflightPublishRun: registry quotas', () => {
     expect(isMonochangeError(error)).toBe(true);
     expect(error.details.code).toBe('preflight.refused');
     expect(error.message).toContain('1 of 2 package(s)');
-    expect(error.message).toMatch(/- lib: /);
+    expect(error.message).toMatch(/no verified CI identity: 1 package \(lib\)/);
     noUploads();
     // Nx runs only app's task: lib is not gated.
     await expect(run(['run-many', '-t', 'publish', '--projects=app', '--excludeTaskDependencies'])).resolves.toMatchObject({ checked: 1 });
@@ -202,8 +222,68 @@ describe('preflightPublishRun: registry quotas', () => {
 
   it('`nx release publish`: the batch commands use its own form', async () => {
     workspace({ deno: ids('std', 21), enforce: { deno: true } });
+    // Without nx.json `release.projects`, `nx release publish` reaches only package.json projects.
+    fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ release: { projects: ['std*'] } }));
     await expect(run(['release', 'publish'])).rejects.toThrow(
       `publish batch 1 now with \`nx release publish --projects=${ids('std', 20).join(',')}\`, then 24h later \`nx release publish --projects=std20\``,
     );
   });
+
+  it('a dry run is refused as the real run is, records the refusals in the dry-run result, and leaves the quota plan alone', async () => {
+    workspace({ deno: ['app', 'lib'] });
+    fs.appendFileSync(path.join(root, 'monochange.toml'), '\n[package.lib.publish]\ntrusted_publishing = true\n');
+    writeQuotaPlan(root, 'earlier-run', { operation: 'publish', batches: [], deferred: [], notes: [], pending: [], windows: [] } as never);
+    const env = registryEnv();
+    const error = (await run(['run-many', '-t', 'publish', '--dry-run'], env).catch((e: unknown) => e)) as MonochangeError;
+    expect(error.details.code).toBe('preflight.refused');
+    expect(error.message).toContain('dry run: the real run would be refused');
+    const result = JSON.parse(fs.readFileSync(path.join(root, '.monochange/publish-result.dry-run.json'), 'utf8'));
+    expect(result).toMatchObject({ dryRun: true, packages: [{ package: 'lib', status: 'blocked', reason: 'trust.identity-unverifiable', dryRun: true }] });
+    expect(fs.existsSync(path.join(root, '.monochange/publish-result.json'))).toBe(false);
+    expect(fs.existsSync(planFile())).toBe(true);
+    expect(env[QUOTA_RUN_ENV]).toBeUndefined();
+    noUploads();
+  });
+
+  it('a refused real run writes its refusals to publish-result.json', async () => {
+    workspace({ deno: ['lib'] });
+    fs.appendFileSync(path.join(root, 'monochange.toml'), '\n[package.lib.publish]\ntrusted_publishing = true\n');
+    await expect(run(['run-many', '-t', 'publish'])).rejects.toThrow('the refusals are in .monochange/publish-result.json');
+    const result = JSON.parse(fs.readFileSync(path.join(root, '.monochange/publish-result.json'), 'utf8'));
+    expect(result.packages).toMatchObject([{ package: 'lib', project: 'lib', status: 'blocked' }]);
+  });
+
+  it('`nx release publish` gates only the projects Nx releases: without release.projects, those with a public package.json', async () => {
+    workspace({ deno: ['kit'] });
+    fs.appendFileSync(path.join(root, 'monochange.toml'), '\n[package.kit.publish]\ntrusted_publishing = true\n');
+    const lines: string[] = [];
+    // A plain shell cannot publish kit with trusted publishing, but Nx does not release it.
+    await expect(run(['release', 'publish'], registryEnv(), lines)).resolves.toMatchObject({ checked: 0 });
+    expect(lines.join('\n')).toContain('not in this run: kit. List them in `release.projects`');
+    fs.writeFileSync(path.join(root, 'nx.json'), JSON.stringify({ release: { projects: ['kit'] } }));
+    await expect(run(['release', 'publish'])).rejects.toThrow('no verified CI identity: 1 package (kit)');
+  });
 });
+
+describe('requireDeclaredPackages: a run of our targets with nothing to run on fails with the fix', () => {
+  const NX = ['/usr/bin/node', '/ws/node_modules/nx/bin/nx.js'];
+  let root: string;
+  beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-preflight-empty-'))));
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+  const check = (...args: string[]) => () => requireDeclaredPackages({ root, argv: [...NX, ...args], env: {}, targets: ['publish', 'placeholder-publish', 'readiness', 'nx-release-publish'] });
+
+  it('no monochange.toml: refused naming the file and `nx g @monochange/nx:init`; other targets are not ours to judge', () => {
+    expect(check('run-many', '-t', 'publish')).toThrow(/no monochange\.toml.*`publish` has no package to run on.*nx g @monochange\/nx:init/s);
+    expect(check('run', 'core:readiness')).toThrow('`readiness` has no package');
+    expect(check('release', 'publish')).toThrow('`nx-release-publish`');
+    expect(check('run-many', '-t', 'build')).not.toThrow();
+  });
+
+  it('a config declaring no package, or an invalid one, is refused with its own message', () => {
+    fs.writeFileSync(path.join(root, 'monochange.toml'), '[source]\nprovider = "github"\nowner = "acme"\nrepo = "widgets"\n');
+    expect(check('run-many', '-t', 'placeholder-publish')).toThrow(/no package is declared.*\[package\.<id>\]/s);
+    fs.writeFileSync(path.join(root, 'monochange.toml'), '[package.core]\npath = "packages/core"\ntpye = "npm"\n');
+    expect(check('run-many', '-t', 'publish')).toThrow('tpye');
+  });
+});
+

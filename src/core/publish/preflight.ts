@@ -1,16 +1,52 @@
-import { findWorkspaceConfig } from '../config';
+import fs from 'node:fs';
+import path from 'node:path';
+import { findWorkspaceConfig, loadConfig } from '../config';
 import type { PackageConfig } from '../config/types';
-import { MonochangeError, formatError } from '../errors';
+import { MonochangeError, formatError, isMonochangeError } from '../errors';
 import type { Env } from '../types';
 import { findExistingProject } from './existing-project';
 import { clearQuotaPlan, newQuotaRunId, planRunQuotas, QUOTA_PLAN_PATH, QUOTA_RUN_ENV, withPublishPrerequisites, writeQuotaPlan, type RunQuotaPlan } from './quota-plan';
-import { createRunContext } from './run-context';
+import { DEFAULT_PUBLISH_RESULT_PATH, mergePublishEntries, type PublishEntry } from './artifacts';
+import { entryBuilder } from './entry';
+import { artifactIdentity } from './identity';
+import { distributionRefusal } from './nx-agents';
+import { refusalError, type Refusal } from './refusals';
+import { createRunContext, type RunContext } from './run-context';
+import { artifactPath } from './run-task';
 import { matchesProjectPattern, parseNxArgv, type NxRunRequest } from './run-argv';
 import { resolveTarget, type PackageTarget } from './target';
 
 /**
- * Before Nx runs any task of a real publish, every package the run publishes (the selection plus
- * the dependencies Nx adds through `dependsOn`) must pass the trust gate
+ * A run of the plugin's targets with nothing to run them on would print Nx's "No tasks were run"
+ * and pass, so a CI publish goes green having published nothing: with no monochange.toml, an
+ * unreadable one, or one that declares no package, the run is refused with the fix.
+ */
+export function requireDeclaredPackages(options: { root: string; argv: string[]; env: Env; targets: string[] }): void {
+  const request = parseNxArgv(options.argv, options.env);
+  const ours = request.targets.filter((t) => options.targets.includes(t));
+  if (!ours.length) return;
+  const what = `\`${ours.join('`, `')}\``;
+  if (!findWorkspaceConfig(options.root)) {
+    throw new MonochangeError(`@monochange/nx is registered in nx.json, but the workspace has no monochange.toml, so ${what} has no package to run on`, {
+      code: 'config.missing-file',
+      file: 'monochange.toml',
+      fix: 'run `nx g @monochange/nx:init` to create it with the publishable packages it finds (or write it yourself, one `[package.<id>]` table with `path` and `type` per package)',
+    });
+  }
+  const config = loadConfig(options.root, { checkPaths: false });
+  if (!config.packages.length) {
+    throw new MonochangeError(`no package is declared, so ${what} has nothing to run on`, {
+      code: 'config.no-packages',
+      file: 'monochange.toml',
+      fix: 'declare each package to publish with a `[package.<id>]` table giving its `path` and `type` (for example `[package.core]` with `path = "packages/core"` and `type = "npm"`)',
+    });
+  }
+}
+
+/**
+ * Before Nx runs any task of a publish (a dry run too: it answers as the real run would), every
+ * package the run publishes (the selection plus the dependencies Nx adds through `dependsOn`, and
+ * for `nx release publish` only the projects Nx releases) must pass the trust gate
  * (identity, tokens, context, signed claims, provenance). One refusal stops the whole run before
  * the first upload, instead of half way through a release.
  *
@@ -26,21 +62,39 @@ export async function preflightPublishRun(options: {
   argv: string[];
   env: Env;
   publishTargets: string[];
+  /** The run's projects when the argv does not name them (`nx affected`). */
+  projects?: string[];
   log?: (line: string) => void;
 }): Promise<{ checked: number; quota: RunQuotaPlan; runId: string } | undefined> {
   const request = parseNxArgv(options.argv, options.env);
-  if (request.dryRun || !request.targets.some((t) => options.publishTargets.includes(t))) return undefined;
+  if (!request.targets.some((t) => options.publishTargets.includes(t))) return undefined;
   if (!findWorkspaceConfig(options.root)) return undefined;
+  const { dryRun } = request;
+  const distributed = dryRun ? undefined : distributionRefusal(options.env);
+  if (distributed) throw distributed;
+  // `nx affected`: the plugin hook hands over the projects Nx computed as affected.
+  if (options.projects) {
+    if (!options.projects.length) return undefined;
+    request.projects.push(...options.projects);
+  }
   const log = options.log ?? (() => undefined);
   const ctx = await createRunContext({ root: options.root, env: options.env, log: () => undefined, write: () => undefined });
-  // An earlier run's plan never outlives the start of this one, whatever happens below.
-  clearQuotaPlan(ctx.root);
+  // An earlier run's plan never outlives the start of this one, whatever happens below. A dry
+  // run answers as the real run would but changes nothing, this file included.
+  if (!dryRun) clearQuotaPlan(ctx.root);
   const publishable = (pkg: PackageConfig) => pkg.publish.enabled && pkg.publish.mode === 'builtin';
+  const release = isReleasePublish(options.argv);
+  const releaseScope = release ? releaseProjects(ctx.root) : undefined;
   const selected = ctx.config.packages.filter((pkg) => {
     const names = [pkg.id, projectNameFor(ctx.root, pkg)];
     if (request.projects.length && !names.some((n) => matchesProjectPattern(n, request.projects))) return false;
+    if (releaseScope && !releaseScope(pkg, names)) return false;
     return !names.some((n) => matchesProjectPattern(n, request.exclude));
   });
+  if (release && !releaseScope?.configured) {
+    const left = ctx.config.packages.filter((p) => publishable(p) && !hasPublicPackageJson(ctx.root, p)).map((p) => projectNameFor(ctx.root, p));
+    if (left.length) log(`monochange: \`nx release publish\` reaches only the projects nx.json \`release.projects\` lists (default: those with a public package.json); not in this run: ${left.join(', ')}. List them in \`release.projects\` to publish them with it, or run \`nx run-many -t publish\``);
+  }
   // Nx also runs the publish tasks of the selection's dependencies (`dependsOn`, even when
   // `--exclude` names them): they are gated like the rest.
   const runs = excludesTaskDependencies(options.argv) ? selected : withPublishPrerequisites(ctx.config, selected);
@@ -51,24 +105,35 @@ export async function preflightPublishRun(options: {
     resolved.set(pkg.id, target);
     return target;
   };
-  const refusals: string[] = [];
+  const refusals: Array<Refusal & { target?: PackageTarget }> = [];
   for (const pkg of inScope) {
+    const project = projectNameFor(ctx.root, pkg);
     try {
       const target = resolve(pkg);
       if (target.manifest.private) continue;
       const verdict = await ctx.gate.check(target);
-      if (!verdict.allowed) refusals.push(`- ${pkg.id}: ${verdict.reason}`);
+      if (!verdict.allowed) refusals.push({ project, id: pkg.id, registry: pkg.publish.registry, code: verdict.code, reason: verdict.reason, target });
     } catch (error) {
-      refusals.push(`- ${pkg.id}: ${formatError(error)}`);
+      const known = isMonochangeError(error);
+      refusals.push({
+        project,
+        id: pkg.id,
+        registry: pkg.publish.registry,
+        code: (known && error.details.code) || 'package.manifest',
+        reason: known ? error.problem : formatError(error),
+        ...(known && error.details.fix ? { fix: error.details.fix } : {}),
+      });
     }
   }
   if (refusals.length) {
-    throw new MonochangeError(
-      `publishing refused before any upload: ${refusals.length} of ${inScope.length} package(s) cannot be published from this job:\n${refusals.join('\n')}`,
-      { code: 'preflight.refused', fix: 'fix the reasons above (or run `nx run-many -t readiness` for every check), then re-run; nothing was published' },
+    const file = artifactPath(ctx.root, DEFAULT_PUBLISH_RESULT_PATH, undefined, dryRun);
+    const written = await recordRefusals(ctx, file, dryRun, refusals).then(
+      () => path.relative(ctx.root, file),
+      () => undefined,
     );
+    throw refusalError(refusals, inScope.length, dryRun, written);
   }
-  log(`monochange: trust preflight passed for ${inScope.length} package(s)`);
+  log(`monochange: trust preflight passed for ${inScope.length} package(s)${dryRun ? ' (dry run)' : ''}`);
 
   const quotaTargets: PackageTarget[] = [];
   for (const pkg of runs.filter(publishable)) {
@@ -85,6 +150,7 @@ export async function preflightPublishRun(options: {
   });
   for (const note of quota.notes) log(`monochange: ${note}`);
   if (quota.refusal) throw quota.refusal;
+  if (dryRun) return undefined;
   const runId = newQuotaRunId();
   writeQuotaPlan(ctx.root, runId, quota);
   options.env[QUOTA_RUN_ENV] = runId;
@@ -92,6 +158,67 @@ export async function preflightPublishRun(options: {
     log(`monochange: ${quota.deferred.length} package(s) wait for a later registry window and are not uploaded by this run (${quota.deferred.map((d) => d.packageId).join(', ')}); plan in ${QUOTA_PLAN_PATH}`);
   }
   return { checked: inScope.length, quota, runId };
+}
+
+/** A refused run's packages in the run's result file, `blocked` with their reason (the run ends before any task writes). */
+async function recordRefusals(ctx: RunContext, file: string, dryRun: boolean, refusals: ReadonlyArray<Refusal & { target?: PackageTarget }>): Promise<void> {
+  const entries: PublishEntry[] = refusals.map((r) => {
+    if (r.target) return entryBuilder(r.target, ctx.gate, { placeholder: false, dryRun })('blocked', r.reason, 'planned', { reason: r.code });
+    const pkg = ctx.config.packages.find((p) => p.id === r.id)!;
+    return {
+      package: r.id,
+      project: r.project,
+      ecosystem: pkg.type,
+      registry: r.registry,
+      name: r.project,
+      version: pkg.version ?? 'unknown',
+      status: 'blocked',
+      message: r.reason,
+      placeholder: false,
+      reason: r.code,
+      ...(dryRun ? { dryRun: true } : {}),
+      trustedPublishing: { status: 'disabled', repository: null, workflow: null, environment: null, setupUrl: null, message: 'not evaluated: the package could not be read' },
+      finishedAt: new Date().toISOString(),
+    };
+  });
+  await mergePublishEntries(file, { mode: 'release', dryRun, identity: artifactIdentity(ctx.resolution) }, () => entries);
+}
+
+function hasPublicPackageJson(root: string, pkg: PackageConfig): boolean {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(root, pkg.path, 'package.json'), 'utf8')) as { private?: unknown }).private !== true;
+  } catch {
+    return false;
+  }
+}
+
+function isReleasePublish(argv: string[]): boolean {
+  const args = argv.slice(argv.findIndex((a) => /(^|[/\\])nx(\.js)?$/.test(a)) + 1);
+  return args[0] === 'release' && args[1] === 'publish';
+}
+
+/**
+ * The declared packages `nx release publish` reaches: those nx.json `release.projects` (or its
+ * groups) list; without that list, Nx releases the library projects with a package.json that is
+ * not `"private": true`. Patterns other than names and `*` globs (tags, directories): every package.
+ */
+function releaseProjects(root: string): ((pkg: PackageConfig, names: string[]) => boolean) & { configured: boolean } {
+  let release: { projects?: unknown; groups?: Record<string, { projects?: unknown }> } | undefined;
+  try {
+    release = (JSON.parse(fs.readFileSync(path.join(root, 'nx.json'), 'utf8')) as { release?: typeof release }).release;
+  } catch {
+    release = undefined;
+  }
+  const list = (v: unknown): string[] => (typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  const patterns = [...list(release?.projects), ...Object.values(release?.groups ?? {}).flatMap((g) => list(g?.projects))];
+  if (!patterns.length) return Object.assign((pkg: PackageConfig) => hasPublicPackageJson(root, pkg), { configured: false });
+  const include = patterns.filter((p) => !p.startsWith('!'));
+  const exclude = patterns.filter((p) => p.startsWith('!')).map((p) => p.slice(1));
+  if ([...include, ...exclude].some((p) => /[:/{}[\]?]/.test(p))) return Object.assign(() => true, { configured: true });
+  return Object.assign(
+    (_pkg: PackageConfig, names: string[]) => names.some((n) => matchesProjectPattern(n, include)) && !names.some((n) => matchesProjectPattern(n, exclude)),
+    { configured: true },
+  );
 }
 
 /** `--excludeTaskDependencies` (or `--exclude-task-dependencies`): Nx runs only the selected tasks. */

@@ -13,8 +13,17 @@ const ICON: Record<Ecosystem, string> = {
 
 export type Logger = (line: string) => void;
 
+/** The ecosystem's icon and the package's one name (see `shownName`). */
 export function packageLabel(ecosystem: Ecosystem, name: string): string {
-  return `${ICON[ecosystem] ?? '🌐'} ${ecosystem} ${name}`;
+  return `${ICON[ecosystem] ?? '🌐'} ${name}`;
+}
+
+/**
+ * The name a user reads and types is the Nx project's; the registry name follows in parentheses
+ * only where it differs (a Go module path, a crate in a differently named directory…).
+ */
+export function shownName(project: string, registryName: string): string {
+  return !registryName || registryName === project ? project : `${project} (${registryName})`;
 }
 
 export const progress = {

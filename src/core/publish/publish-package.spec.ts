@@ -122,15 +122,34 @@ describe('publishPackage', () => {
     expect(registry.uploads).toHaveLength(0);
   });
 
-  it('plans in a dry run without consulting the trust gate', async () => {
+  it('a dry run asks the trust gate as the real run does: refused → blocked, nothing uploaded', async () => {
     const registry = fakeRegistry();
-    const gate = fakeGate({ allowed: false, code: 'never', reason: 'never asked' });
+    const gate = fakeGate({ allowed: false, code: 'trust.identity-unverifiable', reason: 'no verified identity' });
+    const entry = await publishPackage(fakeTarget(registry), { dryRun: true }, fakeDeps(gate));
+    expect(entry).toMatchObject({ status: 'blocked', dryRun: true, reason: 'trust.identity-unverifiable', message: 'no verified identity' });
+    expect(gate.checks).toHaveLength(1);
+    expect(registry.uploads).toHaveLength(0);
+  });
+
+  it('plans in a dry run the gate allows, without provenance or upload', async () => {
+    // 1.0.0 is not there; an earlier version is, so trusted publishing can publish this one.
+    const registry = fakeRegistry({ lookups: [false, true] });
+    const gate = fakeGate({ allowed: true, provenance: true, warnings: [] });
     const entry = await publishPackage(fakeTarget(registry), { dryRun: true }, fakeDeps(gate));
     expect(entry).toMatchObject({ status: 'planned', dryRun: true, message: 'would publish fake-pkg 1.0.0 to Fake' });
     expect(entry.trustedPublishing.status).toBe('planned');
-    expect(gate.checks).toEqual([]);
     expect(registry.uploads).toHaveLength(1);
     expect(registry.uploads[0].dryRun).toBe(true);
+    expect((registry.uploads[0] as { provenance?: boolean }).provenance).toBe(false);
+  });
+
+  it('a dry run of a package the registry does not have yet is blocked, as its real trusted publish would fail', async () => {
+    const registry = fakeRegistry({ lookups: [false, false] });
+    const entry = await publishPackage(fakeTarget(registry), { dryRun: true }, fakeDeps(fakeGate({ allowed: true, provenance: false, warnings: [] })));
+    expect(entry).toMatchObject({ status: 'blocked', dryRun: true, reason: 'registry.package-missing' });
+    expect(entry.message).toContain('placeholder-publish');
+    expect(registry.lookups).toEqual(['1.0.0', null]);
+    expect(registry.uploads).toHaveLength(0);
   });
 
   it('publishes: one upload, attempts 1, command recorded, provenance from the gate', async () => {

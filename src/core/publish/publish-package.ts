@@ -5,7 +5,7 @@ import type { CommandRunner } from '../util/command';
 import type { HttpClient } from '../util/http';
 import type { PublishEntry } from './artifacts';
 import { entryBuilder } from './entry';
-import { packageLabel, progress, type Logger } from './progress';
+import { packageLabel, progress, shownName, type Logger } from './progress';
 import type { PackageTarget } from './target';
 import type { GateVerdict, TrustGate } from './trust-gate.types';
 import { runUploadLoop } from './upload-attempts';
@@ -48,14 +48,18 @@ export interface PublishOptions {
  * provenance (real runs) → blocked before any upload; upload with a lookup before every retry, and
  * "already exists" answers confirmed by a lookup → skipped_existing; else published or failed.
  */
+/** Registries where trusted publishing cannot create a package: its first version must exist already. */
+const NEEDS_EXISTING_PACKAGE = new Set(['npm', 'crates_io', 'pub_dev']);
+
 export async function publishPackage(target: PackageTarget, options: PublishOptions, deps: PublishDeps): Promise<PublishEntry> {
   const { pkg, manifest, adapter, name, version } = target;
   const eco = manifest.ecosystem;
+  const shown = shownName(target.project, name);
   const entry = entryBuilder(target, deps.gate, { placeholder: false, dryRun: options.dryRun });
 
   if (!adapter) {
     const message = `package opted out of built-in publishing (mode = "${pkg.publish.mode}", registry \`${pkg.publish.registry}\`)`;
-    progress.skipped(deps.log, eco, name, message);
+    progress.skipped(deps.log, eco, shown, message);
     return entry('skipped_external', message, 'disabled');
   }
 
@@ -66,19 +70,19 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
   const earlierPublish = publishedAt ? { publishedAt } : {};
 
   const lookup = () => adapter.versionExists(manifest, version, { env: deps.env, http: deps.http });
-  progress.checking(deps.log, eco, name, version, adapter.label);
+  progress.checking(deps.log, eco, shown, version, adapter.label);
   let exists: boolean;
   try {
     exists = await lookup();
   } catch (error) {
     const message = formatError(error);
-    progress.failed(deps.log, eco, name, message);
+    progress.failed(deps.log, eco, shown, message);
     return entry('failed', message, 'disabled', { reason: 'lookup_failed' });
   }
   if (exists) {
     const by = earlierPublish.publishedAt ? ` (published by an earlier run at ${earlierPublish.publishedAt})` : '';
     const message = `${name} ${version} already exists on ${adapter.label}${by}`;
-    progress.skipped(deps.log, eco, name, message);
+    progress.skipped(deps.log, eco, shown, message);
     return entry('skipped_existing', message, 'done', earlierPublish);
   }
 
@@ -90,22 +94,34 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
   }
   if (blockers.length) {
     const message = `${name} ${version} is not ready to publish to ${adapter.label}: ${blockers.join('; ')}`;
-    progress.blocked(deps.log, eco, name, message);
+    progress.blocked(deps.log, eco, shown, message);
     return entry('blocked', message, 'planned', { reason: 'readiness' });
   }
 
-  let provenance = false;
-  if (!options.dryRun) {
-    // A gate that cannot decide refuses: nothing is uploaded without a positive answer.
-    const verdict = await deps.gate.check(target).catch(
-      (error: unknown): GateVerdict => ({ allowed: false, code: 'trust.check-failed', reason: `the trust checks could not run: ${formatError(error)}` }),
-    );
-    if (!verdict.allowed) {
-      progress.blocked(deps.log, eco, name, verdict.reason);
-      return entry('blocked', verdict.reason, 'planned', { reason: verdict.code });
+  // A dry run asks the same questions as the real run (it only skips the upload): a package the
+  // real run would refuse is not reported as one it "would publish".
+  // A gate that cannot decide refuses: nothing is uploaded without a positive answer.
+  const verdict = await deps.gate.check(target).catch(
+    (error: unknown): GateVerdict => ({ allowed: false, code: 'trust.check-failed', reason: `the trust checks could not run: ${formatError(error)}` }),
+  );
+  if (!verdict.allowed) {
+    progress.blocked(deps.log, eco, shown, verdict.reason);
+    return entry('blocked', verdict.reason, 'planned', { reason: verdict.code });
+  }
+  const provenance = options.dryRun ? false : verdict.provenance;
+  for (const warning of verdict.warnings) progress.warn(deps.log, eco, shown, warning);
+  if (options.dryRun && pkg.publish.trustedPublishing.enabled && NEEDS_EXISTING_PACKAGE.has(pkg.publish.registry)) {
+    let anyVersion = true;
+    try {
+      anyVersion = await adapter.versionExists(manifest, null, { env: deps.env, http: deps.http });
+    } catch {
+      // the real run does not ask; an unanswered lookup does not block the dry run
     }
-    provenance = verdict.provenance;
-    for (const warning of verdict.warnings) progress.warn(deps.log, eco, name, warning);
+    if (!anyVersion) {
+      const message = `${name} does not exist on ${adapter.label}, and ${adapter.label} cannot create a package through trusted publishing, so the real run would fail; publish a placeholder first: \`nx run ${target.project}:placeholder-publish\``;
+      progress.blocked(deps.log, eco, shown, message);
+      return entry('blocked', message, 'planned', { reason: 'registry.package-missing' });
+    }
   }
 
   const request = {
@@ -120,7 +136,7 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
     env: deps.env,
     log: deps.log,
   };
-  if (!options.dryRun) progress.publishing(deps.log, eco, name, version, adapter.label);
+  if (!options.dryRun) progress.publishing(deps.log, eco, shown, version, adapter.label);
   const outcome = await runUploadLoop({
     upload: () => adapter.publish(request, deps.runner),
     lookup,
@@ -130,32 +146,32 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
     signal: deps.signal,
     beforeUpload: !options.dryRun && deps.beforeUpload ? () => deps.beforeUpload!(target) : undefined,
     onRetry: (attempt, max, waitMs, why) =>
-      deps.log(`↻ ${packageLabel(eco, name)} ${version} is not on ${adapter.label} after a failed upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`),
+      deps.log(`↻ ${packageLabel(eco, shown)} ${version} is not on ${adapter.label} after a failed upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`),
   });
   const extra = outcome.attempt ? pick(outcome.attempt) : {};
   switch (outcome.kind) {
     case 'planned':
-      progress.planned(deps.log, eco, name, outcome.attempt.message);
+      progress.planned(deps.log, eco, shown, outcome.attempt.message);
       return entry('planned', outcome.attempt.message, 'planned', extra);
     case 'published':
-      progress.published(deps.log, eco, name, outcome.attempt.message);
+      progress.published(deps.log, eco, shown, outcome.attempt.message);
       return entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts, publishedAt: new Date().toISOString() });
     case 'existing': {
       const message =
         outcome.how === 'lost_answer'
           ? `${name} ${version} is on ${adapter.label} after an upload whose answer was lost; not uploaded again`
           : `${name} ${version} already exists on ${adapter.label} (the registry refused a re-upload)`;
-      progress.skipped(deps.log, eco, name, message);
+      progress.skipped(deps.log, eco, shown, message);
       return entry('skipped_existing', message, 'done', { ...extra, attempts: outcome.attempts });
     }
     case 'failed': {
       const message = outcome.reason === 'auth' ? withAuthFix(outcome.message, adapter.label, adapter.setupUrl(manifest)) : outcome.message;
       if (outcome.reason === 'rate_limit') {
         // Nothing was uploaded and nothing is wrong with the package: it waits for the next window.
-        progress.blocked(deps.log, eco, name, message);
+        progress.blocked(deps.log, eco, shown, message);
         return entry('blocked', message, 'planned', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
       }
-      progress.failed(deps.log, eco, name, message);
+      progress.failed(deps.log, eco, shown, message);
       return entry('failed', message, 'disabled', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
     }
   }

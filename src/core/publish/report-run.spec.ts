@@ -86,3 +86,47 @@ describe('reportRun: packages Nx skipped after a failure', () => {
     expect(entry('app')).toBeUndefined();
   });
 });
+
+describe('reportRun: the summary of a run shows only that run', () => {
+  let root: string;
+  const NX = ['/usr/bin/node', '/ws/node_modules/nx/bin/nx.js'];
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-report-run-own-'));
+    for (const [dir, name] of [['core', '@acme/core'], ['web', '@acme/web']]) {
+      fs.mkdirSync(path.join(root, 'packages', dir), { recursive: true });
+      fs.writeFileSync(path.join(root, 'packages', dir, 'package.json'), JSON.stringify({ name, version: '1.0.0' }));
+    }
+    fs.writeFileSync(path.join(root, 'monochange.toml'), '[package.core]\npath = "packages/core"\ntype = "npm"\n\n[package.web]\npath = "packages/web"\ntype = "npm"\n');
+    const check = (id: string, project: string) => ({ id, status: 'fail', message: `\`${id === 'x' ? project : project}\` requires trusted publishing from a CI job whose identity is proven by a signed OIDC token, but no CI provider was detected. More.` });
+    const entry = (pkg: string, project: string) => ({
+      package: pkg, project, ecosystem: 'npm', registry: 'npm', name: project, version: '1.0.0', status: 'blocked', message: 'm',
+      checks: [check('trust.identity-unverifiable', project), { id: 'identity.provider', status: 'fail', message: 'No supported CI provider identity was detected', fix: 'f' }],
+      trustedPublishing: { status: 'planned', repository: null, workflow: null, environment: null, setupUrl: null, message: '' },
+    });
+    fs.mkdirSync(path.join(root, '.monochange'));
+    // An earlier run of both packages left both entries.
+    fs.writeFileSync(path.join(root, '.monochange/readiness.json'), JSON.stringify({ schemaVersion: 1, kind: 'monochange.publishReadiness', status: 'blocked', packages: [entry('core', '@acme/core'), entry('web', '@acme/web')] }));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const report = async (argv: string[], projects: string[]) => {
+    const lines: string[] = [];
+    await reportRun({ root, argv: [...NX, ...argv], env: {}, targets: { publish: ['publish'], placeholder: 'placeholder-publish', readiness: 'readiness' }, taskResults: projects.map((project) => ({ project, target: 'readiness', status: 'failure' })), log: (l) => lines.push(l) });
+    return lines.join('\n');
+  };
+
+  it('a run of one package lists that package alone, by its project name', async () => {
+    const out = await report(['run', '@acme/web:readiness'], ['@acme/web']);
+    expect(out).toMatch(/^@acme\/web\s+1\.0\.0/m);
+    expect(out).not.toContain('@acme/core');
+  });
+
+  it("the job's own reasons are said once for every package they stop, with one fix; the table gives their title", async () => {
+    const out = await report(['run-many', '-t', 'readiness'], ['@acme/core', '@acme/web']);
+    expect(out).toContain('✖ no verified CI identity: 2 packages (@acme/core, @acme/web)');
+    expect(out.match(/requires trusted publishing from a CI job/g)).toHaveLength(1);
+    expect(out.match(/fix: /g)).toHaveLength(1);
+    expect(out).toMatch(/^@acme\/core .*trust\.identity-unverifiable: no verified CI identity$/m);
+    expect(out).not.toContain('identity.provider');
+  });
+});

@@ -10,8 +10,10 @@ import {
   publishResultSchema,
   readArtifact,
   readinessSchema,
+  type Readiness,
 } from './artifacts';
 import { emitCiReport, summaryTable } from './ci-report';
+import { formatRefusalGroups, groupRefusals, SHARED_REASONS, type Refusal } from './refusals';
 import { failedDependencyLookup } from './failed-dependencies';
 import { projectNameFor } from './preflight';
 import { matchesProjectPattern, parseNxArgv } from './run-argv';
@@ -81,7 +83,7 @@ export async function reportRun(input: RunReportInput): Promise<void> {
       skipped.push({ packageId: pkg.id, project, ecosystem, registry: pkg.publish.registry, name, version, blockedBy: blockedBy(failedDependencies(pkg.id), failed) });
     }
     await recordSkippedDependents({ file, mode, dryRun, entries: skipped });
-    const artifact = readArtifact(file, publishResultSchema);
+    const artifact = thisRun(readArtifact(file, publishResultSchema), [...tasks.map((t) => t.project), ...skippedProjects]);
     if (!artifact) continue;
     const rel = path.relative(input.root, file);
     input.log(summaryTable(artifact, rel));
@@ -89,13 +91,40 @@ export async function reportRun(input: RunReportInput): Promise<void> {
   }
   if (readinessTasks.length) {
     const file = path.resolve(input.root, DEFAULT_READINESS_PATH);
-    const artifact = readArtifact(file, readinessSchema);
+    const all = thisRun(readArtifact(file, readinessSchema), readinessTasks.map((t) => t.project));
+    const artifact = all && { ...all, status: all.packages.some((p) => p.status === 'blocked') ? ('blocked' as const) : ('ready' as const) };
     if (artifact) {
       const rel = path.relative(input.root, file);
       input.log(summaryTable(artifact, rel));
+      const shared = sharedReasons(artifact.packages);
+      if (shared.length) input.log(['Reasons that are the job\'s, not the package\'s:', ...shared].join('\n'));
       if (inCi(input.env)) emitCiReport('readiness', artifact, input.env, write, { manifestFor, artifactPath: rel });
     }
   }
+}
+
+/**
+ * The artifact keeps every package's latest entry across runs; the report of a run shows only the
+ * packages this run had tasks for (and those it recorded as blocked).
+ */
+function thisRun<T extends { packages: Array<{ project: string; package: string }> }>(artifact: T | undefined, projects: string[]): T | undefined {
+  if (!artifact) return undefined;
+  const ran = new Set(projects);
+  return { ...artifact, packages: artifact.packages.filter((p) => ran.has(p.project) || ran.has(p.package)) };
+}
+
+/** The failing checks of the job itself (no verified identity…), each once with the packages it stops and one fix. */
+function sharedReasons(packages: Readiness['packages']): string[] {
+  const refusals: Refusal[] = [];
+  for (const p of packages) {
+    const failing = new Set(p.checks.filter((c) => c.status === 'fail').map((c) => c.id));
+    for (const c of p.checks) {
+      if (c.status !== 'fail' || !SHARED_REASONS.has(c.id)) continue;
+      if (c.id === 'identity.provider' && failing.has('trust.identity-unverifiable')) continue;
+      refusals.push({ project: p.project, id: p.package, registry: p.registry, code: c.id, reason: c.message, ...(c.fix ? { fix: c.fix } : {}) });
+    }
+  }
+  return formatRefusalGroups(groupRefusals(refusals));
 }
 
 /** The failed dependencies the manifests show, else every failed package of the run. */

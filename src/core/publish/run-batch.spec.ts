@@ -99,6 +99,19 @@ describe('runPublishBatch', () => {
     expect(artifact().packages.every((p) => p.status === 'skipped_existing')).toBe(true);
   });
 
+  it("a lookup retried on the shared HTTP pool is reported in that package's own block, not the run's", async () => {
+    const tasks = setup({ core: [], util: [] });
+    let failures = 1;
+    stub.route('GET', /^\/@acme\/util\/meta\.json$/, () => (failures-- > 0 ? { status: 503, body: {} } : { status: 404, body: {} }));
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void printed.push(String(line)));
+    const outcomes = await run(tasks).finally(() => spy.mockRestore());
+    const block = (id: string) => outcomes.find((o) => o.id === id)?.terminalOutput ?? '';
+    expect(block('util:publish')).toMatch(/↻ lookup .*@acme\/util\/meta\.json answered HTTP 503; retry 1/);
+    expect(block('core:publish')).not.toContain('↻');
+    expect(printed.filter((l) => l.includes('↻'))).toEqual([]);
+  });
+
   it('does not attempt the dependents of a failed package and names the failed dependency; the rest publish', async () => {
     const tasks = setup({ core: [], web: ['core'], cli: ['web'], docs: [] });
     refuse.add('core');

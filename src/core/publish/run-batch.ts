@@ -2,6 +2,7 @@ import { formatError } from '../errors';
 import { DEFAULT_PLACEHOLDER_RESULT_PATH, DEFAULT_PUBLISH_RESULT_PATH } from './artifacts';
 import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from './batch';
 import { withInterruptHandling } from './interrupts';
+import { nxAgentRefusal } from './nx-agents';
 import { createRunContext, type RunContext, type RunContextOptions } from './run-context';
 import { artifactPath, publishInContext, type TaskInContextOptions } from './run-task';
 import { recordSkippedDependents, type SkippedDependent } from './skipped-dependents';
@@ -26,6 +27,11 @@ export async function* runPublishBatch(
   common: Omit<RunContextOptions, 'log'> & { concurrency: number; mode: Mode },
   tasks: BatchTask<PublishBatchOptions>[],
 ): AsyncGenerator<BatchTaskOutcome> {
+  const agent = nxAgentRefusal(common.env ?? process.env, `the ${common.mode === 'release' ? 'publish' : 'placeholder-publish'} batch`);
+  if (agent) {
+    yield* failAll(tasks, formatError(agent));
+    return;
+  }
   let ctx: RunContext;
   try {
     ctx = await createRunContext({ ...common, log: (line) => console.log(line) });

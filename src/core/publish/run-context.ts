@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import { formatError } from '../errors';
 import { loadConfig } from '../config';
@@ -49,7 +50,7 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       concurrency: config.lookup.concurrency,
       fetch: options.fetch,
       memoize: options.readOnly === true,
-      onRetry: ({ url, attempt, waitMs, reason }) => log(`↻ lookup ${url} answered ${reason}; retry ${attempt} in ${Math.round(waitMs / 100) / 10}s`),
+      onRetry: ({ url, attempt, waitMs, reason }) => (packageLog.getStore() ?? log)(`↻ lookup ${url} answered ${reason}; retry ${attempt} in ${Math.round(waitMs / 100) / 10}s`),
     });
   const resolution = await resolveIdentity({ env, config, fetch: options.fetch, write: options.write });
   for (const warning of resolution.oidc.warnings) log(`⚠️  ${warning}`);
@@ -77,4 +78,14 @@ export async function taskRunContext(options: RunContextOptions & { projectName:
     options.log(`❌ ${options.projectName}: ${message}`);
     return { success: false, error: message };
   }
+}
+
+/**
+ * The logger of the package whose work is running: a lookup retried on the shared HTTP pool is
+ * reported in that package's own output block, not the run's.
+ */
+const packageLog = new AsyncLocalStorage<Logger>();
+
+export function withPackageLog<T>(log: Logger, work: () => Promise<T>): Promise<T> {
+  return packageLog.run(log, work);
 }

@@ -16,12 +16,13 @@ import {
 import { entryBuilder } from './entry';
 import { artifactIdentity } from './identity';
 import { withInterruptHandling } from './interrupts';
+import { nxAgentRefusal } from './nx-agents';
 import { publishPlaceholder } from './placeholder-package';
-import { progress, type Logger } from './progress';
+import { progress, shownName, type Logger } from './progress';
 import { deferredByQuota } from './quota-plan';
 import { publishPackage, type PublishDeps } from './publish-package';
 import { paceUpload, RATE_LIMIT_POLICIES } from './rate-limits';
-import { taskRunContext, type RunContext } from './run-context';
+import { taskRunContext, withPackageLog, type RunContext } from './run-context';
 import { findPackage, resolveTarget, type PackageTarget } from './target';
 
 /** Inputs of one publish/placeholder task, as an executor or a script gives them. */
@@ -71,6 +72,11 @@ export async function runPlaceholderTask(options: TaskOptions): Promise<TaskResu
 
 async function runTask(options: TaskOptions, mode: 'release' | 'placeholder'): Promise<TaskResult> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const agent = nxAgentRefusal(options.env ?? process.env, `${options.projectName}:${mode === 'release' ? 'publish' : 'placeholder-publish'}`);
+  if (agent) {
+    log(`❌ ${formatError(agent)}`);
+    return { success: false, error: formatError(agent) };
+  }
   const ctx = await taskRunContext({ ...options, log });
   return 'error' in ctx ? ctx : publishInContext(ctx, options, mode, log);
 }
@@ -79,7 +85,11 @@ async function runTask(options: TaskOptions, mode: 'release' | 'placeholder'): P
 export type TaskInContextOptions = Omit<TaskOptions, 'root' | 'env' | 'log' | 'runner' | 'http' | 'fetch'>;
 
 /** One package's publish (or placeholder) with a run context shared by every task of the process. */
-export async function publishInContext(ctx: RunContext, options: TaskInContextOptions, mode: 'release' | 'placeholder', log: Logger): Promise<TaskResult> {
+export function publishInContext(ctx: RunContext, options: TaskInContextOptions, mode: 'release' | 'placeholder', log: Logger): Promise<TaskResult> {
+  return withPackageLog(log, () => publishPackageInContext(ctx, options, mode, log));
+}
+
+async function publishPackageInContext(ctx: RunContext, options: TaskInContextOptions, mode: 'release' | 'placeholder', log: Logger): Promise<TaskResult> {
   let target: PackageTarget;
   try {
     const pkg = findPackage(ctx.config, { packageId: options.packageId, projectRoot: options.projectRoot, projectName: options.projectName });
@@ -110,7 +120,7 @@ export async function publishInContext(ctx: RunContext, options: TaskInContextOp
     });
     if (deferral) {
       const entry = entryBuilder(target, ctx.gate, { placeholder: mode === 'placeholder', dryRun: false })('blocked', deferral.message, 'planned', { reason: 'rate_limit' });
-      progress.blocked(log, target.manifest.ecosystem, target.name, deferral.message);
+      progress.blocked(log, target.manifest.ecosystem, shownName(target.project, target.name), deferral.message);
       await mergePublishEntry(file, header, entry);
       log(`   result: ${path.relative(ctx.root, file)}`);
       return { success: false, entry, artifact: file };

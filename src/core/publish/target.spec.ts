@@ -48,3 +48,21 @@ describe('findPackage', () => {
     expect(error.details.fix).toContain('(api, web)');
   });
 });
+
+describe('findPackage by the name users type', () => {
+  it('takes the Nx project name (from package.json) as well as the id', () => {
+    const fs = require('node:fs') as typeof import('node:fs');
+    const os = require('node:os') as typeof import('node:os');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-find-package-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'packages/core'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'packages/core/package.json'), JSON.stringify({ name: '@acme/core', version: '1.0.0' }));
+      const cfg = parseConfig('[package.core]\npath = "packages/core"\ntype = "npm"\n', { file: path.join(dir, 'monochange.toml'), root: dir, checkPaths: false });
+      expect(findPackage(cfg, { packageId: '@acme/core' }).id).toBe('core');
+      expect(findPackage(cfg, { packageId: 'core' }).id).toBe('core');
+      expect(() => findPackage(cfg, { packageId: '@acme/nope' })).toThrow('no package `@acme/nope`');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,8 +1,10 @@
+import { formatKeyPath, packageTable } from '../config/key-path';
 import type { MonochangeConfig, PackageConfig } from '../config/types';
 import { MonochangeError } from '../errors';
 import { readManifest } from '../manifests';
 import type { Manifest } from '../manifests/types';
 import { registryAdapter } from '../registries';
+import { findExistingProject } from './existing-project';
 import type { RegistryAdapter } from '../registries/types';
 
 /** One package, resolved for a run: config, manifest, adapter (none for custom registries), version. */
@@ -17,15 +19,16 @@ export interface PackageTarget {
   version: string;
 }
 
-/** Finds the declared package by id, else by project root. */
+/** Finds the declared package by id (or its Nx project name), else by project root. */
 export function findPackage(config: MonochangeConfig, by: { packageId?: string; projectRoot?: string; projectName?: string }): PackageConfig {
   if (by.packageId) {
-    const pkg = config.packages.find((p) => p.id === by.packageId);
+    // Users read and type project names; the id in monochange.toml is accepted as well.
+    const pkg = config.packages.find((p) => p.id === by.packageId) ?? config.packages.find((p) => findExistingProject(config.root, p.path)?.name === by.packageId);
     if (!pkg) {
       throw new MonochangeError(`no package \`${by.packageId}\` is declared in monochange.toml`, {
         file: config.file,
-        key: `package.${by.packageId}`,
-        fix: `add a [package.${by.packageId}] table with its path and type, or pass an existing id (${config.packages.map((p) => p.id).join(', ') || 'none declared'})`,
+        key: formatKeyPath(['package', by.packageId]),
+        fix: `add a ${packageTable(by.packageId)} table with its path and type, or pass an existing id (${config.packages.map((p) => p.id).join(', ') || 'none declared'})`,
       });
     }
     return pkg;
@@ -70,8 +73,8 @@ export function resolveVersion(pkg: PackageConfig, manifest: Manifest, sources: 
   if (!version) {
     throw new MonochangeError(`package \`${pkg.id}\` has no version to publish (${manifest.ecosystem} manifests ${manifest.ecosystem === 'go' ? 'carry no version' : 'declare none'})`, {
       file: configFile,
-      key: `package.${pkg.id}.version`,
-      fix: `run it from a job started by its release tag (\`${manifest.go?.relativePath ? `${manifest.go.relativePath}/` : ''}v1.2.3\`), through \`nx release publish\`, pass \`--version=1.2.3\` to the target, or set \`version = "1.2.3"\` under [package.${pkg.id}]`,
+      key: formatKeyPath(['package', pkg.id, 'version']),
+      fix: `run it from a job started by its release tag (\`${manifest.go?.relativePath ? `${manifest.go.relativePath}/` : ''}v1.2.3\`), through \`nx release publish\`, pass \`--version=1.2.3\` to the target, or set \`version = "1.2.3"\` under ${packageTable(pkg.id)}`,
     });
   }
   return version.replace(/^v(?=\d)/, '');

@@ -81,7 +81,7 @@ describe('runReadinessBatch', () => {
     expect(byName.unbuilt.checks.find((c) => c.id === 'npm.entry-points')).toMatchObject({ status: 'fail', message: expect.stringContaining('main → dist/index.js') });
     expect(byName.b.checks.find((c) => c.id === 'npm.entry-points')?.status).toBe('pass');
     // Each task's own output names its package.
-    expect(outcomes.find((o) => o.id === 'unbuilt:readiness')?.terminalOutput).toContain('@t/unbuilt 1.0.0 → npm: blocked');
+    expect(outcomes.find((o) => o.id === 'unbuilt:readiness')?.terminalOutput).toContain('(@t/unbuilt) 1.0.0 → npm: blocked');
 
     const commands = runner.calls.map((c) => [path.basename(c.command), c.args[0]].join(' '));
     expect(commands.filter((c) => c === 'npm --version')).toHaveLength(1);

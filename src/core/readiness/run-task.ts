@@ -3,11 +3,14 @@ import { formatError, isMonochangeError } from '../errors';
 import { DEFAULT_READINESS_PATH, mergeReadinessEntry, type ReadinessEntry } from '../publish/artifacts';
 import { artifactIdentity } from '../publish/identity';
 import type { Logger } from '../publish/progress';
-import { packageLabel } from '../publish/progress';
-import { taskRunContext, type RunContext } from '../publish/run-context';
+import { packageLabel, shownName } from '../publish/progress';
+import { readManifest } from '../manifests';
+import { registryAdapter } from '../registries';
+import { taskRunContext, withPackageLog, type RunContext } from '../publish/run-context';
 import { findPackage, resolveTarget } from '../publish/target';
 import type { TaskOptions } from '../publish/run-task';
 import { READINESS_CHECKS } from './checks';
+import { firstSentence, reasonTitle, SHARED_REASONS } from '../publish/refusals';
 import { runReadiness } from './run-readiness';
 import type { ReadinessContext } from './types';
 
@@ -30,11 +33,20 @@ export async function runReadinessTask(options: ReadinessTaskOptions): Promise<R
 }
 
 /** One package's readiness with a run context shared by every task of the process (batch mode). */
-export async function readinessInContext(
+export function readinessInContext(
   ctx: RunContext,
   options: Omit<ReadinessTaskOptions, 'root' | 'env' | 'log' | 'runner' | 'http' | 'fetch'>,
   log: Logger,
   extra: Pick<ReadinessContext, 'packFiles'> & { record?: (file: string, entry: ReadinessEntry) => Promise<unknown> } = {},
+): Promise<ReadinessTaskResult> {
+  return withPackageLog(log, () => packageReadiness(ctx, options, log, extra));
+}
+
+async function packageReadiness(
+  ctx: RunContext,
+  options: Omit<ReadinessTaskOptions, 'root' | 'env' | 'log' | 'runner' | 'http' | 'fetch'>,
+  log: Logger,
+  extra: Pick<ReadinessContext, 'packFiles'> & { record?: (file: string, entry: ReadinessEntry) => Promise<unknown> },
 ): Promise<ReadinessTaskResult> {
   const { record = (file: string, entry: ReadinessEntry) => mergeReadinessEntry(file, artifactIdentity(ctx.resolution), entry), ...checkExtras } = extra;
   try {
@@ -46,12 +58,19 @@ export async function readinessInContext(
     } catch (error) {
       if (!isMonochangeError(error)) throw error;
       // A manifest or version problem is itself a readiness finding: record it, don't just crash.
+      let name = options.projectName;
+      try {
+        const manifest = readManifest(ctx.config.root, pkg);
+        name = registryAdapter(pkg.publish.registry)?.registryName(manifest) ?? manifest.name;
+      } catch {
+        // unreadable manifest: the project name is all there is
+      }
       const entry: ReadinessEntry = {
         package: pkg.id,
         project: options.projectName,
         ecosystem: pkg.type,
         registry: pkg.publish.registry,
-        name: pkg.id,
+        name,
         version: pkg.version ?? 'unknown',
         status: 'blocked',
         message: error.message,
@@ -81,9 +100,18 @@ const MARK = { pass: '✔', warn: '⚠', fail: '✖' } as const;
 
 function printEntry(log: Logger, entry: ReadinessEntry): void {
   const head = { ready: '✅', already_published: '⏭️ ', unsupported: '➖', blocked: '⛔' }[entry.status];
-  log(`${head} ${packageLabel(entry.ecosystem as never, entry.name)} ${entry.version} → ${entry.registry}: ${entry.status}`);
+  const version = entry.version === 'unknown' ? '' : ` ${entry.version}`;
+  log(`${head} ${packageLabel(entry.ecosystem as never, shownName(entry.project, entry.name))}${version} → ${entry.registry}: ${entry.status}`);
+  const ids = new Set(entry.checks.filter((c) => c.status === 'fail').map((c) => c.id));
   for (const check of entry.checks) {
     if (check.status === 'pass') continue;
+    // The same cause seen from the provider's side adds nothing to the trust check's line.
+    if (check.id === 'identity.provider' && ids.has('trust.identity-unverifiable')) continue;
+    if (check.status === 'fail' && SHARED_REASONS.has(check.id)) {
+      // Said once for every package it stops, with its fix, in the run's summary.
+      log(`   ${MARK[check.status]} ${check.id}: ${reasonTitle(check.id) ?? firstSentence(check.message)} (reason and fix once, in the run's summary)`);
+      continue;
+    }
     log(`   ${MARK[check.status]} ${check.id}: ${check.message}`);
     if (check.fix) log(`     fix: ${check.fix}`);
   }

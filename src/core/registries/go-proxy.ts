@@ -1,3 +1,4 @@
+import { packageTable } from '../config/key-path';
 import type { Manifest } from '../manifests/types';
 import type { Env } from '../types';
 import { assertSafeArg, stripUserinfo } from '../util/argv-guard';
@@ -54,7 +55,7 @@ function context(req: PublishRequest | PlaceholderRequest, version: string, runn
     manifest: req.manifest,
     modulePath: modulePathOf(req.manifest),
     version: goVersion(version),
-    tag: assertSafeArg(goTagFor(req.manifest, version), { source: `[package.${req.pkg.id}] path`, what: 'the git tag', tool: 'git' }),
+    tag: assertSafeArg(goTagFor(req.manifest, version), { source: `${packageTable(req.pkg.id)} path`, what: 'the git tag', tool: 'git' }),
     remote,
     shownRemote: stripUserinfo(remote),
     session: new GitSession(runner, req.manifest.dir, req.env),

@@ -1,3 +1,4 @@
+import { formatKeyPath } from '../config/key-path';
 import { MonochangeError } from '../errors';
 import type { RegistryId } from '../types';
 import { isBuiltinRegistry } from '../types';
@@ -29,7 +30,7 @@ export function requireRegistryAdapter(registry: string, packageId: string): Reg
   const adapter = registryAdapter(registry);
   if (!adapter) {
     throw new MonochangeError(`package \`${packageId}\` uses the custom registry \`${registry}\`, which has no built-in publisher`, {
-      key: `package.${packageId}.publish.registry`,
+      key: formatKeyPath(['package', packageId, 'publish', 'registry']),
       code: 'registry.custom',
       fix: 'set `mode = "external"` for this package and publish it from your own workflow step',
     });

@@ -1,3 +1,4 @@
+import { packageTable } from '../../config/key-path';
 import path from 'node:path';
 import semver from 'semver';
 import type { PackageConfig } from '../../config/types';
@@ -117,7 +118,7 @@ async function unpublishedDependencyChecks(ctx: ReadinessContext): Promise<Check
         'cargo.dependency-unpublished',
         `[${dep.field}] ${what}: ${dep.name} ${version} is not on crates.io and ${why}; cargo publish of ${ctx.target.name} would fail`,
         declared
-          ? `publish ${dep.name} ${version} first: enable publishing for [package.${declared.id}] or bump it to a version matching ${dep.versionReq}`
+          ? `publish ${dep.name} ${version} first: enable publishing for ${packageTable(declared.id)} or bump it to a version matching ${dep.versionReq}`
           : `declare ${dep.name} as a [package.<id>] with type = "cargo" in monochange.toml so it is published first, or depend on a released version`,
       );
     }),

@@ -1,3 +1,4 @@
+import { packageTable } from '../../config/key-path';
 import semver from 'semver';
 import { GO_REMOTE_ENV, goTagFor } from '../../registries/go-proxy';
 import { goRemote } from '../../registries/go-proxy/urls';
@@ -72,7 +73,7 @@ export function remoteTagCommit(lsRemote: string, tag: string): string | undefin
 /** The tag and remote git will be given, or the guard's refusal as a failed check (before git runs). */
 function tagAndRemote(ctx: ReadinessContext): { tag: string; remote: string } | Check {
   try {
-    const tag = assertSafeArg(goTagFor(ctx.target.manifest, ctx.target.version), { source: `[package.${ctx.target.pkg.id}] path`, what: 'the git tag', tool: 'git' });
+    const tag = assertSafeArg(goTagFor(ctx.target.manifest, ctx.target.version), { source: `${packageTable(ctx.target.pkg.id)} path`, what: 'the git tag', tool: 'git' });
     return { tag, remote: goRemote(ctx.env) };
   } catch (error) {
     if (!isMonochangeError(error)) throw error;

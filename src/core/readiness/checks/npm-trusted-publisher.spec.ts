@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
 import type { TrustedPublishingSettings } from '../../config/types';
 import { npmRegistry } from '../../registries/npm';
 import { githubEnv } from '../../trust/testing/fixtures';
@@ -97,6 +98,17 @@ describe('npm.trusted-publisher', () => {
       expect(check.fix).toContain('npm trust revoke @acme/web --id <id>');
       expect(check.fix).toContain('[package.web.publish.trusted_publishing]');
     }
+  });
+
+  it('npm.trusted-publisher prints a scoped package id as a TOML table header that can be pasted', async () => {
+    const stdout = record({ id: 'a', file: 'release.yml', repository: 'acme/widgets' });
+    const { ctx } = setup({ id: '@acme/core', answers: { [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { stdout } } });
+    const check = only(await npmTrustedPublisherChecks(ctx));
+    const header = '[package."@acme/core".publish.trusted_publishing]';
+    expect(check.fix).toContain(header);
+    expect(parseToml(`${header}\nworkflow = "publish.yml"\n`)).toEqual({
+      package: { '@acme/core': { publish: { trusted_publishing: { workflow: 'publish.yml' } } } },
+    });
   });
 
   it('npm.trusted-publisher fails when npm lists no publisher', async () => {

@@ -1,3 +1,4 @@
+import { packageTable } from '../../config/key-path';
 import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { isMonochangeError } from '../../errors';
@@ -169,7 +170,7 @@ function verdict(ctx: ReadinessContext, base: string, user: string, records: Npm
     );
   }
   const found = records.length === 0 ? `npm lists no trusted publisher for ${name}` : `npm lists ${records.length} trusted publisher(s) for ${name}, none for ${want}: ${records.map(describeRecord).join('; ')}`;
-  const table = `[package.${ctx.target.pkg.id}.publish.trusted_publishing]`;
+  const table = packageTable(ctx.target.pkg.id, 'publish', 'trusted_publishing');
   return fail(
     'npm.trusted-publisher',
     `${found} (checked as npm user ${user}); an OIDC publish from ${want} would be refused`,
