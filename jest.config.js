@@ -1,10 +1,7 @@
 // Jest 30 on Node 20 cannot require() ES modules (execa 9, p-limit 7, jose 6), so everything,
 // node_modules included, goes through swc to CommonJS.
 const transform = {
-  '^.+\\.(t|j|mj|cj)s$': [
-    '@swc/jest',
-    { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-  ],
+  '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
 };
 const common = {
   transform,

@@ -43,7 +43,12 @@ export const cargoPublishBench: Benchmark = {
         env = nxEnv(world.ciEnv());
       };
       const uploaded = () => {
-        const got = new Set(world.crates.published().filter((c) => c.vers === version).map((c) => c.name));
+        const got = new Set(
+          world.crates
+            .published()
+            .filter((c) => c.vers === version)
+            .map((c) => c.name),
+        );
         const missing = crates.filter((c) => !got.has(c.name));
         if (missing.length) throw new Error(`${missing.length} crate(s) not uploaded at ${version}: ${missing.map((c) => c.name).join(', ')}`);
       };
@@ -113,7 +118,8 @@ function layeredCrates(count: number): LayeredCrate[] {
 
 function crateFiles(crates: LayeredCrate[], version: string): Record<string, string> {
   const files: Record<string, string> = {
-    'Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n\n[workspace.package]\nlicense = "MIT"\nedition = "2021"\nrepository = "https://github.com/acme/widgets"\n',
+    'Cargo.toml':
+      '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n\n[workspace.package]\nlicense = "MIT"\nedition = "2021"\nrepository = "https://github.com/acme/widgets"\n',
   };
   for (const c of crates) {
     const deps = c.deps.map((d) => `${d} = { path = "../${d}", version = "${version}" }`).join('\n');

@@ -77,7 +77,10 @@ export const graphBench: Benchmark = {
     const RECORDER_PKG = `mc-bench-recorder-${process.pid}`;
     const STUB_PKG = `mc-bench-stub-${process.pid}`;
     const installed = [RECORDER_PKG, STUB_PKG].map((name) => path.join(toolchain.dir, 'node_modules', name));
-    for (const [dir, main] of [[installed[0], RECORDER], [installed[1], STUB]] as const) {
+    for (const [dir, main] of [
+      [installed[0], RECORDER],
+      [installed[1], STUB],
+    ] as const) {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify({ name: path.basename(dir), version: '0.0.0', main: 'index.js' })}\n`);
       fs.writeFileSync(path.join(dir, 'index.js'), main);
@@ -153,7 +156,12 @@ export const graphBench: Benchmark = {
             ['plugin worker process (user + system CPU at the end of createDependencies)', 'runs', 'median', 'min – max'],
             [
               ['@monochange/nx', String(reps), formatMs(median(cpu.plugin)), `${formatMs(Math.min(...cpu.plugin))} – ${formatMs(Math.max(...cpu.plugin))}`],
-              ['stub (same projects and edges)', String(reps), formatMs(median(cpu.stub)), `${formatMs(Math.min(...cpu.stub))} – ${formatMs(Math.max(...cpu.stub))}`],
+              [
+                'stub (same projects and edges)',
+                String(reps),
+                formatMs(median(cpu.stub)),
+                `${formatMs(Math.min(...cpu.stub))} – ${formatMs(Math.max(...cpu.stub))}`,
+              ],
             ],
           ),
           [

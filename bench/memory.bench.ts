@@ -50,7 +50,9 @@ export const memoryBench: Benchmark = {
           const version = bump();
           const env = nxEnv(world.ciEnv());
           if (which === 'driver') {
-            const r = await runExecutorDriver({ executor, root: ws.root, projects: [{ name: target.name, root: target.dir }], concurrency: 1 }, env, { underTime: gnuTime });
+            const r = await runExecutorDriver({ executor, root: ws.root, projects: [{ name: target.name, root: target.dir }], concurrency: 1 }, env, {
+              underTime: gnuTime,
+            });
             if (r.successes !== 1) throw new Error('publish executor (driver) failed');
             driver.push({ self: r.maxRssKib, loaded: r.loadedRssKib, tree: r.timeMaxRssKib, ms: r.ms });
             ctx.log(`rep ${rep + 1}/${reps} driver: task process peak ${mib(r.maxRssKib)} (after load ${mib(r.loadedRssKib)})`);
@@ -60,7 +62,9 @@ export const memoryBench: Benchmark = {
             if (r.code !== 0) throw new Error(`nx run ${target.name}:publish exited ${r.code}:\n${tail(r.output, 40)}`);
             const peaks = classify(r.processes);
             nx.push({ ...peaks, ms: Date.now() - start });
-            ctx.log(`rep ${rep + 1}/${reps} nx run: task process ${peaks.task ? mib(peaks.task) : 'n/a'}, nx ${peaks.nx ? mib(peaks.nx) : 'n/a'}, npm ${peaks.npm ? mib(peaks.npm) : 'n/a'}`);
+            ctx.log(
+              `rep ${rep + 1}/${reps} nx run: task process ${peaks.task ? mib(peaks.task) : 'n/a'}, nx ${peaks.nx ? mib(peaks.nx) : 'n/a'}, npm ${peaks.npm ? mib(peaks.npm) : 'n/a'}`,
+            );
           }
           expectUploaded(version);
         }
@@ -71,20 +75,31 @@ export const memoryBench: Benchmark = {
         const version = `2.0.${rep}`;
         bumpVersions(ws, packages, version);
         const start = Date.now();
-        const r = await runSampled(process.execPath, [toolchain.nxBin, 'run-many', '-t', 'publish', '--parallel=4', '--output-style=static'], { cwd: ws.root, env: nxEnv(world.ciEnv()) });
+        const r = await runSampled(process.execPath, [toolchain.nxBin, 'run-many', '-t', 'publish', '--parallel=4', '--output-style=static'], {
+          cwd: ws.root,
+          env: nxEnv(world.ciEnv()),
+        });
         if (r.code !== 0) throw new Error(`nx run-many -t publish exited ${r.code}:\n${tail(r.output, 40)}`);
         const peaks = classify(r.processes);
         batch.push({ task: peaks.task, npm: peaks.npm, ms: Date.now() - start });
-        ctx.log(`rep ${rep + 1} nx run-many (${count} packages): batch process ${peaks.task ? mib(peaks.task) : 'n/a'}, npm ${peaks.npm ? mib(peaks.npm) : 'n/a'}`);
+        ctx.log(
+          `rep ${rep + 1} nx run-many (${count} packages): batch process ${peaks.task ? mib(peaks.task) : 'n/a'}, npm ${peaks.npm ? mib(peaks.npm) : 'n/a'}`,
+        );
       }
       const med = (values: Array<number | undefined>) => {
         const v = values.filter((x): x is number => typeof x === 'number');
         return v.length ? mib(median(v)) : 'n/a';
       };
       const rows = [
-        ['driver: publish executor, fake ExecutorContext — the task process (`process.resourceUsage().maxRSS`)', String(driver.length), med(driver.map((d) => d.self))],
+        [
+          'driver: publish executor, fake ExecutorContext — the task process (`process.resourceUsage().maxRSS`)',
+          String(driver.length),
+          med(driver.map((d) => d.self)),
+        ],
         ['driver: same process right after `require()` of the executor (`rss`)', String(driver.length), med(driver.map((d) => d.loaded))],
-        ...(gnuTime ? [['driver under `/usr/bin/time -v`: largest process of driver + children (npm publish)', String(driver.length), med(driver.map((d) => d.tree))]] : []),
+        ...(gnuTime
+          ? [['driver under `/usr/bin/time -v`: largest process of driver + children (npm publish)', String(driver.length), med(driver.map((d) => d.tree))]]
+          : []),
         ['`nx run <pkg>:publish`: forked task process (/proc VmHWM, sampled every 25 ms)', String(nx.length), med(nx.map((n) => n.task))],
         ['`nx run <pkg>:publish`: the nx process itself', String(nx.length), med(nx.map((n) => n.nx))],
         ['`nx run <pkg>:publish`: largest `npm publish` child', String(nx.length), med(nx.map((n) => n.npm))],
@@ -98,7 +113,7 @@ export const memoryBench: Benchmark = {
           markdownTable(['what', 'runs', 'median peak RSS'], rows),
           [
             `Each repetition publishes a new version of ${target.name} (really uploaded through the OIDC proxy) once through the driver and once through Nx, alternating which goes first.`,
-            'The driver (bench/drivers/run-executor.ts) requires the installed plugin\'s dist/executors/publish/executor.js and calls it with a fake ExecutorContext (root, project name, project roots) in its own Node process: its maxRSS is the task process\'s peak, without Nx\'s task-runner code.',
+            "The driver (bench/drivers/run-executor.ts) requires the installed plugin's dist/executors/publish/executor.js and calls it with a fake ExecutorContext (root, project name, project roots) in its own Node process: its maxRSS is the task process's peak, without Nx's task-runner code.",
             `The run-many rows publish a new version of all ${count} packages in one \`nx run-many\` (Nx batch mode, the default: one process runs every publish task, 4 uploads at a time); the batch process is the parent of the \`npm publish\` processes.`,
             'Under Nx the task runs in a process Nx forks (recognised as the parent of `npm publish`); its peak is read from /proc/<pid>/status VmHWM of every process in the `nx` tree, sampled every 25 ms (the last sample before exit is the peak up to then). npm publish runs as a child of the task process and is counted separately.',
           ].join('\n'),

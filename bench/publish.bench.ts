@@ -90,7 +90,9 @@ export const publishBench: Benchmark = {
 };
 
 function expectUploads(world: RegistryWorld, packages: GeneratedNpmPackage[], version: string): void {
-  const ok = new Set(world.npm.proxy.uploads.filter((u) => u.status >= 200 && u.status < 300 && (u.version ?? '').split(',').includes(version)).map((u) => u.name));
+  const ok = new Set(
+    world.npm.proxy.uploads.filter((u) => u.status >= 200 && u.status < 300 && (u.version ?? '').split(',').includes(version)).map((u) => u.name),
+  );
   const missing = packages.filter((p) => !ok.has(p.name)).map((p) => p.name);
   if (missing.length) throw new Error(`${missing.length} package(s) not uploaded at ${version}: ${missing.slice(0, 5).join(', ')}`);
 }

@@ -34,7 +34,11 @@ export const readinessBench: Benchmark = {
     const toolchain = await ctx.toolchain();
     const packages = npmPackages(count, { prefix: 'r' });
     // Even-numbered packages are on the registry at their version; the others only at 0.9.0.
-    const { ws, world, stop } = await startNpmBenchWorld(toolchain, { name: 'mc-bench-readiness', packages, seedVersion: (p, i) => (i % 2 === 0 ? p.version : '0.9.0') });
+    const { ws, world, stop } = await startNpmBenchWorld(toolchain, {
+      name: 'mc-bench-readiness',
+      packages,
+      seedVersion: (p, i) => (i % 2 === 0 ? p.version : '0.9.0'),
+    });
     try {
       const published = Math.ceil(count / 2);
       const ci = nxEnv(world.ciEnv());
@@ -44,7 +48,9 @@ export const readinessBench: Benchmark = {
         const byStatus = countBy(read.packages.map((p) => p.status));
         if (read.packages.length !== count || byStatus.already_published !== published || byStatus.ready !== count - published) {
           const failing = countBy(read.packages.flatMap((p) => p.checks.filter((c) => c.status === 'fail').map((c) => c.id)));
-          throw new Error(`readiness.json: expected ${published} already_published and ${count - published} ready of ${count}, got ${JSON.stringify(byStatus)}; failing checks ${JSON.stringify(failing)}`);
+          throw new Error(
+            `readiness.json: expected ${published} already_published and ${count - published} ready of ${count}, got ${JSON.stringify(byStatus)}; failing checks ${JSON.stringify(failing)}`,
+          );
         }
       };
       const clearArtifact = () => fs.rmSync(artifact, { force: true });
@@ -113,7 +119,11 @@ export const readinessBench: Benchmark = {
       ];
 
       ctx.log(`readiness: ${count} packages (${published} already published); warm-up of the in-process contenders…`);
-      await sideBySide(contenders.filter((c) => c.name.startsWith('core:')), 1, ctx.log);
+      await sideBySide(
+        contenders.filter((c) => c.name.startsWith('core:')),
+        1,
+        ctx.log,
+      );
       const samples = await sideBySide(contenders, reps, ctx.log);
       const loop = samples[samples.length - 1].name;
       const perPackage = markdownTable(

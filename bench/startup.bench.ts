@@ -70,12 +70,25 @@ export const startupBench: Benchmark = {
     const devkit = median(samples[0].map((s) => s.ms));
     const rows = contenders.map((c, i) => {
       const m = median(samples[i].map((s) => s.ms));
-      return [c.name, String(samples[i].length), formatMs(m), i === 0 ? '1.00× (baseline)' : `${(m / devkit).toFixed(2)}×`, String(samples[i][0].files), `${median(samples[i].map((s) => s.rssMiB)).toFixed(0)} MiB`];
+      return [
+        c.name,
+        String(samples[i].length),
+        formatMs(m),
+        i === 0 ? '1.00× (baseline)' : `${(m / devkit).toFixed(2)}×`,
+        String(samples[i][0].files),
+        `${median(samples[i].map((s) => s.rssMiB)).toFixed(0)} MiB`,
+      ];
     });
     const loaded = contenders.map((c, i) => {
       const pk = samples[i][0].packages;
       const heavy = HEAVY.filter((h) => pk[h]);
-      return [c.name, heavy.length ? `**loaded: ${heavy.join(', ')}**` : 'none of ts-morph, jose, execa', NOTABLE.filter((n) => pk[n] && !HEAVY.includes(n)).map((n) => `${n} (${pk[n]})`).join(', ')];
+      return [
+        c.name,
+        heavy.length ? `**loaded: ${heavy.join(', ')}**` : 'none of ts-morph, jose, execa',
+        NOTABLE.filter((n) => pk[n] && !HEAVY.includes(n))
+          .map((n) => `${n} (${pk[n]})`)
+          .join(', '),
+      ];
     });
     const entryHeavy = HEAVY.filter((h) => samples[1][0].packages[h]);
     return {

@@ -76,7 +76,8 @@ describe('adversarial cases against the packed plugin (security issue)', () => {
   const leakFile = () => path.join(tmp, 'leak.log');
   let ledger = 0;
   /** A job of its own: a fresh RUNNER_TEMP (its jti ledger) and the probe's output file. */
-  const job = (env: Record<string, string | undefined>): NodeJS.ProcessEnv => nxEnv({ ...env, RUNNER_TEMP: fs.mkdtempSync(path.join(tmp, `runner-${ledger++}-`)), LEAK_FILE: leakFile() });
+  const job = (env: Record<string, string | undefined>): NodeJS.ProcessEnv =>
+    nxEnv({ ...env, RUNNER_TEMP: fs.mkdtempSync(path.join(tmp, `runner-${ledger++}-`)), LEAK_FILE: leakFile() });
   const publishAll = ['run-many', '-t', 'publish', '--projects=@acme/core,go'];
 
   /** Runs one attack and records what reached the registry, the origin and the log. */
@@ -107,8 +108,17 @@ describe('adversarial cases against the packed plugin (security issue)', () => {
 
   afterAll(async () => {
     if (outcomes.length) {
-      const rows = outcomes.map((o) => `| ${o.item} | ${o.case} | ${o.exit} | ${o.uploads} | ${o.tags} | ${o.executed ? 'yes' : 'no'} | ${o.leaked ? 'yes' : 'no'} |`);
-      process.stdout.write(['| item | case | exit | uploads | origin tags | injected command ran | token in log |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows, ''].join('\n'));
+      const rows = outcomes.map(
+        (o) => `| ${o.item} | ${o.case} | ${o.exit} | ${o.uploads} | ${o.tags} | ${o.executed ? 'yes' : 'no'} | ${o.leaked ? 'yes' : 'no'} |`,
+      );
+      process.stdout.write(
+        [
+          '| item | case | exit | uploads | origin tags | injected command ran | token in log |',
+          '| --- | --- | --- | --- | --- | --- | --- |',
+          ...rows,
+          '',
+        ].join('\n'),
+      );
     }
     await world?.stop();
     ws?.remove();
@@ -128,7 +138,15 @@ describe('adversarial cases against the packed plugin (security issue)', () => {
     world.ciEnv({ job: { ref: `refs/tags/${GO_TAG}`, workflow: 'publish-go.yml', environment: null }, claims, env });
 
   it('1. GitLab CI variables in a plain shell publish nothing and push no Go tag', async () => {
-    const env = { ...world.env, GITLAB_CI: 'true', CI_PROJECT_PATH: 'acme/widgets', CI_JOB_ID: '1', CI_COMMIT_TAG: GO_TAG, CI_COMMIT_REF_NAME: GO_TAG, CI_PIPELINE_SOURCE: 'push' };
+    const env = {
+      ...world.env,
+      GITLAB_CI: 'true',
+      CI_PROJECT_PATH: 'acme/widgets',
+      CI_JOB_ID: '1',
+      CI_COMMIT_TAG: GO_TAG,
+      CI_COMMIT_REF_NAME: GO_TAG,
+      CI_PIPELINE_SOURCE: 'push',
+    };
     const result = await attack('GitLab variables, plain shell', 1, publishAll, job(env));
     refused(last());
     expect(result.output).toContain('GitLab CI/CD');
@@ -164,14 +182,21 @@ describe('adversarial cases against the packed plugin (security issue)', () => {
     }
     const userconfig = path.join(tmp, 'user.npmrc');
     fs.writeFileSync(userconfig, `_authToken=${secret}\n`);
-    await attack('_authToken in npm_config_userconfig', 2, ['run', '@acme/core:publish'], job({ ...world.ciEnv(), npm_config_userconfig: userconfig }), [secret]);
+    await attack('_authToken in npm_config_userconfig', 2, ['run', '@acme/core:publish'], job({ ...world.ciEnv(), npm_config_userconfig: userconfig }), [
+      secret,
+    ]);
     refused(last());
   });
 
   it('4. a token of another run, one living 60 days, and a replayed one are refused', async () => {
     await attack('token of another run_id', 4, ['run', '@acme/core:publish'], job(world.ciEnv({ claims: { run_id: '999999' } })));
     refused(last());
-    await attack('token with a 60-day lifetime', 4, ['run', '@acme/core:publish'], job(world.ciEnv({ claims: { exp: Math.floor(Date.now() / 1000) + 60 * 86_400 } })));
+    await attack(
+      'token with a 60-day lifetime',
+      4,
+      ['run', '@acme/core:publish'],
+      job(world.ciEnv({ claims: { exp: Math.floor(Date.now() / 1000) + 60 * 86_400 } })),
+    );
     refused(last());
 
     // The same token twice in one job: readiness uses it first, the publish gets it again.
@@ -184,27 +209,47 @@ describe('adversarial cases against the packed plugin (security issue)', () => {
   });
 
   it('5. an issue_comment run is refused by its event name', async () => {
-    const result = await attack('issue_comment event', 5, ['run', '@acme/core:publish'], job(world.ciEnv({ claims: { event_name: 'issue_comment' }, env: { GITHUB_EVENT_NAME: 'issue_comment' } })));
+    const result = await attack(
+      'issue_comment event',
+      5,
+      ['run', '@acme/core:publish'],
+      job(world.ciEnv({ claims: { event_name: 'issue_comment' }, env: { GITHUB_EVENT_NAME: 'issue_comment' } })),
+    );
     refused(last());
     expect(result.output).toContain('"issue_comment"');
   });
 
   it("7. a third party's reusable workflow does not push a Go tag", async () => {
-    const result = await attack("Go tag from a third party's reusable workflow", 7, ['run', 'go:publish'], job(goJob({ job_workflow_ref: 'mallory/actions/.github/workflows/release.yml@refs/heads/main' })));
+    const result = await attack(
+      "Go tag from a third party's reusable workflow",
+      7,
+      ['run', 'go:publish'],
+      job(goJob({ job_workflow_ref: 'mallory/actions/.github/workflows/release.yml@refs/heads/main' })),
+    );
     refused(last());
     expect(result.output).toContain('mallory/actions');
   });
 
   it('8. MONOCHANGE_GO_REMOTE cannot inject a git option', async () => {
     const marker = path.join(tmp, 'injected');
-    const result = await attack('MONOCHANGE_GO_REMOTE=--upload-pack=…', 8, ['run', 'go:publish'], job(goJob({}, { MONOCHANGE_GO_REMOTE: `--upload-pack=touch ${marker};:` })), [], marker);
+    const result = await attack(
+      'MONOCHANGE_GO_REMOTE=--upload-pack=…',
+      8,
+      ['run', 'go:publish'],
+      job(goJob({}, { MONOCHANGE_GO_REMOTE: `--upload-pack=touch ${marker};:` })),
+      [],
+      marker,
+    );
     refused(last());
     expect(result.output).toContain('MONOCHANGE_GO_REMOTE');
   });
 
   it('12. a package directory that is a symlink out of the workspace is refused', async () => {
     const outside = fs.mkdtempSync(path.join(tmp, 'outside-'));
-    fs.writeFileSync(path.join(outside, 'package.json'), JSON.stringify({ name: '@acme/outside', version: '1.0.0', license: 'MIT', repository: { type: 'git', url: 'git+https://github.com/acme/widgets.git' } }));
+    fs.writeFileSync(
+      path.join(outside, 'package.json'),
+      JSON.stringify({ name: '@acme/outside', version: '1.0.0', license: 'MIT', repository: { type: 'git', url: 'git+https://github.com/acme/widgets.git' } }),
+    );
     fs.mkdirSync(path.join(ws.root, 'vendor'), { recursive: true });
     fs.symlinkSync(outside, path.join(ws.root, 'vendor', 'outside'));
     const toml = ws.read('monochange.toml');
@@ -230,7 +275,8 @@ describe('adversarial cases against the packed plugin (security issue)', () => {
     expect(masks.every((l) => l.startsWith('::add-mask::'))).toBe(true);
     const token = masks[0].slice('::add-mask::'.length).trim();
     expect(npm.output.split(token).length - 1).toBe(masks.filter((l) => l.includes(token)).length);
-    if ((await world.uploads()).filter((u) => u.registry === 'npm' && u.name === '@acme/core').length !== 1) throw new Error(`${npm.output}\n${ws.read('.monochange/publish-result.json')}`);
+    if ((await world.uploads()).filter((u) => u.registry === 'npm' && u.name === '@acme/core').length !== 1)
+      throw new Error(`${npm.output}\n${ws.read('.monochange/publish-result.json')}`);
     const probes = fs.readFileSync(leakFile(), 'utf8').trim().split('\n');
     expect(probes.length).toBeGreaterThan(0);
     expect(probes.filter((l) => l.includes('present'))).toEqual([]);

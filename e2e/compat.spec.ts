@@ -85,7 +85,8 @@ matrix(matrixTitle, () => {
         message: packageManager === 'pnpm' ? expect.stringContaining('rewritten to real versions by `pnpm pack`') : 'no `workspace:` or `catalog:` ranges',
       });
       // A pnpm workspace also needs pnpm itself (it packs); an npm one does not.
-      if (packageManager === 'pnpm') expect(check('core', 'tools.pnpm')).toMatchObject({ status: 'pass', message: expect.stringMatching(/^pnpm 10\.\d+\.\d+ found$/) });
+      if (packageManager === 'pnpm')
+        expect(check('core', 'tools.pnpm')).toMatchObject({ status: 'pass', message: expect.stringMatching(/^pnpm 10\.\d+\.\d+ found$/) });
       else expect(check('core', 'tools.pnpm')).toBeUndefined();
       expect(uploads).toEqual([]);
     });
@@ -96,11 +97,17 @@ matrix(matrixTitle, () => {
       expect(uploads.map((u) => `${u.registry}:${u.name}@${u.version}`).sort()).toEqual(['npm:@acme/core@1.0.0', 'npm:@acme/web@1.0.0']);
       const at = (name: string) => uploads.find((u) => u.name === name)!.at;
       expect(at('@acme/core')).toBeLessThan(at('@acme/web'));
-      expect(exchanges.filter((e) => e.ok).map((e) => e.name).sort()).toEqual(['@acme/core', '@acme/web']);
+      expect(
+        exchanges
+          .filter((e) => e.ok)
+          .map((e) => e.name)
+          .sort(),
+      ).toEqual(['@acme/core', '@acme/web']);
       expect(artifact.identity).toMatchObject({ provider: 'github_actions', verified: true, repository: 'acme/widgets' });
       expect(artifact.packages.map((p) => p.status)).toEqual(['published', 'published']);
       if (packageManager === 'pnpm') {
-        for (const p of artifact.packages) expect(p.command).toMatch(/^pnpm pack --pack-destination \S+ && npm publish \S+\.tgz --ignore-scripts --access public /);
+        for (const p of artifact.packages)
+          expect(p.command).toMatch(/^pnpm pack --pack-destination \S+ && npm publish \S+\.tgz --ignore-scripts --access public /);
       }
       // What a consumer installs: a real range, never `workspace:^`.
       expect(webPackument.status).toBe(200);

@@ -20,11 +20,29 @@ function files(): Record<string, string> {
   const build = (name: string) => ({ build: `node -e "console.log('built ${name}')"` });
   return {
     LICENSE: 'MIT License\n\nCopyright (c) 2026 Acme\n',
-    'packages/core/package.json': json({ name: '@acme/core', version: '1.2.0', description: 'Acme core', license: 'MIT', main: 'index.js', repository, scripts: build('core') }),
+    'packages/core/package.json': json({
+      name: '@acme/core',
+      version: '1.2.0',
+      description: 'Acme core',
+      license: 'MIT',
+      main: 'index.js',
+      repository,
+      scripts: build('core'),
+    }),
     'packages/core/index.js': 'exports.answer = 42;\n',
-    'packages/web/package.json': json({ name: '@acme/web', version: '1.2.0', description: 'Acme web', license: 'MIT', main: 'index.js', repository, scripts: build('web'), dependencies: { '@acme/core': '^1.2.0' } }),
+    'packages/web/package.json': json({
+      name: '@acme/web',
+      version: '1.2.0',
+      description: 'Acme web',
+      license: 'MIT',
+      main: 'index.js',
+      repository,
+      scripts: build('web'),
+      dependencies: { '@acme/core': '^1.2.0' },
+    }),
     'packages/web/index.js': "module.exports = require('@acme/core');\n",
-    'crates/acme-types/Cargo.toml': '[package]\nname = "acme-types"\nversion = "1.2.0"\ndescription = "Acme types"\nlicense = "MIT"\nedition = "2021"\nrepository = "https://github.com/acme/widgets"\n',
+    'crates/acme-types/Cargo.toml':
+      '[package]\nname = "acme-types"\nversion = "1.2.0"\ndescription = "Acme types"\nlicense = "MIT"\nedition = "2021"\nrepository = "https://github.com/acme/widgets"\n',
     'crates/acme-types/src/lib.rs': 'pub fn answer() -> u32 {\n    42\n}\n',
     'python/acme-py/pyproject.toml':
       '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "acme-py"\nversion = "1.2.0"\ndescription = "Acme for Python"\nreadme = "README.md"\nlicense = "MIT"\nrequires-python = ">=3.9"\n',
@@ -60,10 +78,14 @@ describe('the first hour with @monochange/nx in a fresh Nx workspace', () => {
     ws?.remove();
   });
 
-  it('item 7: the README\'s install route from a tarball: `npm i -D ./monochange-nx-0.1.0.tgz`', async () => {
+  it("item 7: the README's install route from a tarball: `npm i -D ./monochange-nx-0.1.0.tgz`", async () => {
     fs.copyFileSync(packPlugin(), path.join(ws.root, 'monochange-nx-0.1.0.tgz'));
     const [npm, ...args] = ['npm', 'i', '-D', './monochange-nx-0.1.0.tgz'];
-    const install = await run(npm, [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ws.root, env: nxEnv(), timeoutMs: 600_000 });
+    const install = await run(npm, [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: ws.root,
+      env: nxEnv(),
+      timeoutMs: 600_000,
+    });
     if (install.code !== 0) throw new Error(install.output);
     expect(JSON.parse(ws.read('package.json')).devDependencies['@monochange/nx']).toBe('file:monochange-nx-0.1.0.tgz');
     expect(fs.existsSync(path.join(ws.root, 'node_modules/@monochange/nx/executors.json'))).toBe(true);

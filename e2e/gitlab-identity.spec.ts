@@ -120,7 +120,6 @@ describe('GitLab CI/CD identity from the signed ID token (packed plugin, real Nx
     return { result, outcome };
   }
 
-
   beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-gitlab-identity-'));
     const tarball = packPlugin();
@@ -142,7 +141,11 @@ describe('GitLab CI/CD identity from the signed ID token (packed plugin, real Nx
   });
 
   it.each<[string, () => Promise<NodeJS.ProcessEnv>, RegExp]>([
-    ['no MONOCHANGE_ID_TOKEN (GitLab variables only)', async () => gitlabJob(claims(), { env: { MONOCHANGE_ID_TOKEN: undefined } }), /MONOCHANGE_ID_TOKEN is not set/],
+    [
+      'no MONOCHANGE_ID_TOKEN (GitLab variables only)',
+      async () => gitlabJob(claims(), { env: { MONOCHANGE_ID_TOKEN: undefined } }),
+      /MONOCHANGE_ID_TOKEN is not set/,
+    ],
     [
       'forged token (another key, the issuer kid)',
       async () => {
@@ -153,14 +156,35 @@ describe('GitLab CI/CD identity from the signed ID token (packed plugin, real Nx
       },
       /signature does not verify/,
     ],
-    ['expired token', async () => gitlabJob(claims({ iat: Math.floor(Date.now() / 1000) - 900, nbf: Math.floor(Date.now() / 1000) - 900, exp: Math.floor(Date.now() / 1000) - 120 })), /expired/],
+    [
+      'expired token',
+      async () =>
+        gitlabJob(claims({ iat: Math.floor(Date.now() / 1000) - 900, nbf: Math.floor(Date.now() / 1000) - 900, exp: Math.floor(Date.now() / 1000) - 120 })),
+      /expired/,
+    ],
     [
       'token of another project (variables agree with it)',
-      async () => gitlabJob(claims({ project_path: 'evil/widgets', namespace_path: 'evil', project_id: '666', ci_config_ref_uri: `${new URL(world.issuer.url).host}/evil/widgets//.gitlab-ci.yml@refs/tags/${GO_TAG}` })),
+      async () =>
+        gitlabJob(
+          claims({
+            project_path: 'evil/widgets',
+            namespace_path: 'evil',
+            project_id: '666',
+            ci_config_ref_uri: `${new URL(world.issuer.url).host}/evil/widgets//.gitlab-ci.yml@refs/tags/${GO_TAG}`,
+          }),
+        ),
       /acme\/widgets[\s\S]*evil\/widgets|evil\/widgets[\s\S]*acme\/widgets/,
     ],
-    ['spoofed variables: CI_COMMIT_REF_PROTECTED=true on an unprotected tag', async () => gitlabJob(claims({ ref_protected: 'false' }), { env: { CI_COMMIT_REF_PROTECTED: 'true' } }), /CI_COMMIT_REF_PROTECTED="true" but the token says ref_protected="false"/],
-    ['spoofed variables: CI_PROJECT_PATH of another project', async () => gitlabJob(claims(), { env: { CI_PROJECT_PATH: 'acme/other' } }), /CI_PROJECT_PATH="acme\/other"/],
+    [
+      'spoofed variables: CI_COMMIT_REF_PROTECTED=true on an unprotected tag',
+      async () => gitlabJob(claims({ ref_protected: 'false' }), { env: { CI_COMMIT_REF_PROTECTED: 'true' } }),
+      /CI_COMMIT_REF_PROTECTED="true" but the token says ref_protected="false"/,
+    ],
+    [
+      'spoofed variables: CI_PROJECT_PATH of another project',
+      async () => gitlabJob(claims(), { env: { CI_PROJECT_PATH: 'acme/other' } }),
+      /CI_PROJECT_PATH="acme\/other"/,
+    ],
   ])('refuses: %s', async (name, arrange, says) => {
     const { result, outcome } = await attempt(name, await arrange());
     expect(outcome.exit).not.toBe(0);

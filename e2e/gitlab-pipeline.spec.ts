@@ -65,7 +65,9 @@ describe('the generated GitLab publish pipeline, run by gitlab-ci-local (packed 
   it('the generator (GitLab from [source]) writes the included publish job and keeps .gitlab-ci.yml', async () => {
     const result = await ws.nx(['g', '@monochange/nx:trusted-publishing', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
     if (result.code !== 0) throw new Error(result.output);
-    expect(ws.read('.gitlab-ci.yml')).toBe(`# Tests run on every push.\ninclude:\n  - local: ${PIPELINE}\n\nstages: [test]\n\nunit:\n  stage: test\n  script:\n    - echo unit tests\n`);
+    expect(ws.read('.gitlab-ci.yml')).toBe(
+      `# Tests run on every push.\ninclude:\n  - local: ${PIPELINE}\n\nstages: [test]\n\nunit:\n  stage: test\n  script:\n    - echo unit tests\n`,
+    );
     const job = parseYaml(ws.read(PIPELINE))['monochange-publish'];
     expect(job.id_tokens).toEqual({ MONOCHANGE_ID_TOKEN: { aud: 'monochange-nx' }, NPM_ID_TOKEN: { aud: 'npm:registry.npmjs.org' } });
     expect(fs.existsSync(path.join(ws.root, '.github'))).toBe(false);
@@ -82,12 +84,23 @@ describe('the generated GitLab publish pipeline, run by gitlab-ci-local (packed 
   });
 
   it('gitlab-ci-local lists the publish job for the protected release tag only', async () => {
-    const tag = ['--variable', `CI_COMMIT_TAG=${TAG}`, '--variable', 'CI_COMMIT_REF_PROTECTED=true', '--ignore-predefined-vars', 'CI_COMMIT_TAG,CI_COMMIT_REF_PROTECTED'];
+    const tag = [
+      '--variable',
+      `CI_COMMIT_TAG=${TAG}`,
+      '--variable',
+      'CI_COMMIT_REF_PROTECTED=true',
+      '--ignore-predefined-vars',
+      'CI_COMMIT_TAG,CI_COMMIT_REF_PROTECTED',
+    ];
     const list = await gitlabCiLocal(['--list-json', ...tag], { cwd: ws.root, home: path.join(tmp, 'home'), timeoutMs: 180_000 });
     expect(list.stderr).not.toMatch(/error|invalid/i);
     const jobs = JSON.parse(list.stdout.slice(list.stdout.indexOf('[')));
     expect(jobs.map((j: { name: string }) => j.name).sort()).toEqual(['monochange-publish', 'unit']);
-    const unprotected = await gitlabCiLocal(['--list-json', '--variable', `CI_COMMIT_TAG=${TAG}`, '--ignore-predefined-vars', 'CI_COMMIT_TAG'], { cwd: ws.root, home: path.join(tmp, 'home'), timeoutMs: 180_000 });
+    const unprotected = await gitlabCiLocal(['--list-json', '--variable', `CI_COMMIT_TAG=${TAG}`, '--ignore-predefined-vars', 'CI_COMMIT_TAG'], {
+      cwd: ws.root,
+      home: path.join(tmp, 'home'),
+      timeoutMs: 180_000,
+    });
     const names = JSON.parse(unprotected.stdout.slice(unprotected.stdout.indexOf('['))).map((j: { name: string; when: string }) => `${j.name}:${j.when}`);
     expect(names).not.toContain('monochange-publish:on_success');
   });
@@ -109,7 +122,13 @@ describe('the generated GitLab publish pipeline, run by gitlab-ci-local (packed 
     });
     const token = await world.issuer.mint(claims);
     const npmToken = await world.issuer.mint({ ...claims, jti: `${String(claims.jti)}-npm`, aud: `npm:${new URL(world.npm.url).hostname}` });
-    const variables: Record<string, string> = { ...world.issuer.gitlabEnv(claims, token), NPM_ID_TOKEN: npmToken, CI_COMMIT_TAG: TAG, CI_COMMIT_SHA: sha, CI_JOB_ID: jobId };
+    const variables: Record<string, string> = {
+      ...world.issuer.gitlabEnv(claims, token),
+      NPM_ID_TOKEN: npmToken,
+      CI_COMMIT_TAG: TAG,
+      CI_COMMIT_SHA: sha,
+      CI_JOB_ID: jobId,
+    };
     for (const name of omit) delete variables[name];
     const variablesFile = path.join(tmp, `variables-${jobId}.yml`);
     fs.writeFileSync(variablesFile, toYaml(variables));
@@ -166,7 +185,9 @@ describe('the generated GitLab publish pipeline, run by gitlab-ci-local (packed 
     for (const secret of secrets) expect(output).not.toContain(secret.split('.')[2]);
     // artifacts: when: always, with the hidden .monochange folder.
     expect(fs.readdirSync(exported).sort()).toEqual(expect.arrayContaining(['publish-result.json', 'readiness.json']));
-    expect(JSON.parse(fs.readFileSync(path.join(exported, 'publish-result.json'), 'utf8')).packages.map((p: { status: string }) => p.status)).toEqual(['published']);
+    expect(JSON.parse(fs.readFileSync(path.join(exported, 'publish-result.json'), 'utf8')).packages.map((p: { status: string }) => p.status)).toEqual([
+      'published',
+    ]);
   });
 });
 

@@ -110,7 +110,9 @@ describe('Nx Cloud pipelines: affected runs, Nx Agents and the remote cache', ()
       }
       // Not one request for the publish tasks: they are never looked up, stored or replayed.
       expect(cache.requests.length).toBe(requestsBefore);
-      const entry = JSON.parse(ws.read('.monochange/publish-result.json')).packages.find((p: { package: string; project?: string }) => p.package === 'core' || p.project === '@acme/core');
+      const entry = JSON.parse(ws.read('.monochange/publish-result.json')).packages.find(
+        (p: { package: string; project?: string }) => p.package === 'core' || p.project === '@acme/core',
+      );
       expect(['published', 'skipped_existing']).toContain(entry.status);
     } finally {
       await cache.close();

@@ -32,7 +32,11 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
   const project = (type: string) => declared.find((d) => d.type === type)!.project;
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.root, encoding: 'utf8' }).trim();
   /** Working-tree changes other than the artifacts under .monochange/ (the only place readiness may write). */
-  const changes = () => git('status', '--porcelain').split('\n').filter((l) => l && !l.includes('.monochange/')).join('\n');
+  const changes = () =>
+    git('status', '--porcelain')
+      .split('\n')
+      .filter((l) => l && !l.includes('.monochange/'))
+      .join('\n');
   const artifact = (rel: string) => JSON.parse(ws.read(rel));
 
   beforeAll(async () => {
@@ -50,7 +54,9 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
     const result = await ws.nx(['g', '@monochange/nx:init', '--no-interactive']);
     if (result.code !== 0) throw new Error(result.output);
     const config = parse(ws.read('monochange.toml')) as { package: Record<string, { path: string; type: string }> };
-    const types = Object.values(config.package).map((p) => p.type).sort();
+    const types = Object.values(config.package)
+      .map((p) => p.type)
+      .sort();
     expect(types).toEqual(['cargo', 'cargo', 'dart', 'deno', 'go', 'npm', 'npm', 'python']);
     const nxJson = JSON.parse(ws.read('nx.json'));
     expect(nxJson.plugins.filter((p: unknown) => p === '@monochange/nx' || (p as { plugin?: string }).plugin === '@monochange/nx')).toHaveLength(1);
@@ -59,7 +65,15 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
   });
 
   it('the trusted-publishing generator configures every ecosystem and writes hardened workflows', async () => {
-    const result = await ws.nx(['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
+    const result = await ws.nx([
+      'g',
+      '@monochange/nx:trusted-publishing',
+      '--repository=acme/widgets',
+      '--environment=release',
+      '--provenance=false',
+      '--trigger=tag',
+      '--no-interactive',
+    ]);
     if (result.code !== 0) throw new Error(result.output);
     const workflows = fs.readdirSync(path.join(ws.root, '.github/workflows')).sort();
     expect(workflows).toContain('publish.yml');
@@ -104,7 +118,10 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
       expect(failing).toContain('trust.identity-unverifiable');
     }
     const npm = readiness.packages.find((p: { ecosystem: string }) => p.ecosystem === 'npm');
-    expect(npm.checks.find((c: { id: string }) => c.id === 'registry.package-missing')).toMatchObject({ status: 'fail', fix: expect.stringContaining('placeholder-publish') });
+    expect(npm.checks.find((c: { id: string }) => c.id === 'registry.package-missing')).toMatchObject({
+      status: 'fail',
+      fix: expect.stringContaining('placeholder-publish'),
+    });
     expect(await world.uploads()).toEqual([]);
     expect(changes()).toBe(before);
     expect(git('tag', '-l')).toBe('');
@@ -199,7 +216,10 @@ describe('publishing a six-ecosystem Nx workspace with trusted publishing', () =
     const before = (await world.uploads()).length;
     const result = await ws.nx(mainJobArgs(), nxEnv(world.ciEnv()));
     // The pub.dev and Go jobs ran once each; their entries are from those jobs (skipped_existing for Go when the proxy already served it).
-    await ws.nx(['run', `${declared.find((d) => d.type === 'dart')!.project}:publish`], nxEnv(world.ciEnv({ job: { ref: 'refs/tags/acme_client-v1.0.0', workflow: `publish-${declared.find((d) => d.type === 'dart')!.id}.yml` } })));
+    await ws.nx(
+      ['run', `${declared.find((d) => d.type === 'dart')!.project}:publish`],
+      nxEnv(world.ciEnv({ job: { ref: 'refs/tags/acme_client-v1.0.0', workflow: `publish-${declared.find((d) => d.type === 'dart')!.id}.yml` } })),
+    );
     if (result.code !== 0) throw new Error(result.output);
     expect((await world.uploads()).length).toBe(before);
     const entries = artifact('.monochange/publish-result.json').packages as Array<{ package: string; status: string; publishedAt?: string }>;

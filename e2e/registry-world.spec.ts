@@ -86,7 +86,13 @@ describe('the simulated job', () => {
     expect(env.GITHUB_ENVIRONMENT).toBeUndefined();
     expect(env.PATH.split(path.delimiter)[0]).toBe(world.standIns.binDir);
     expect(fs.readFileSync(env.npm_config_userconfig, 'utf8')).not.toMatch(/_authToken/);
-    expect(await mint(env)).toMatchObject({ aud: 'monochange-nx', iss: world.issuer.url, repository: 'acme/widgets', environment: 'release', ref: 'refs/tags/v1.0.0' });
+    expect(await mint(env)).toMatchObject({
+      aud: 'monochange-nx',
+      iss: world.issuer.url,
+      repository: 'acme/widgets',
+      environment: 'release',
+      ref: 'refs/tags/v1.0.0',
+    });
 
     const moved = world.ciEnv({ job: { owner: 'other', ref: 'refs/heads/main', environment: null } });
     expect(moved.GITHUB_REPOSITORY).toBe('other/widgets');
@@ -144,7 +150,10 @@ describe('publishing through the adapters', () => {
     write('npm/placeholder/package.json', JSON.stringify({ name: 'rw-placeholder', version: '1.0.0', license: 'MIT' }));
     const manifest = readManifest(root, { id: 'ph', path: 'npm/placeholder', type: 'npm' });
     const env = cleanEnv(world.tokenEnv);
-    const attempt = await npmRegistry.publishPlaceholder(placeholderRequest(root, packageConfig('ph', 'npm/placeholder', 'npm', 'npm'), manifest, env), createExecaRunner(env));
+    const attempt = await npmRegistry.publishPlaceholder(
+      placeholderRequest(root, packageConfig('ph', 'npm/placeholder', 'npm', 'npm'), manifest, env),
+      createExecaRunner(env),
+    );
     expect(attempt).toMatchObject({ status: 'published' });
     expect(await exists(npmRegistry, manifest, '0.0.0')).toBe(true);
   });
@@ -168,7 +177,13 @@ describe('publishing through the adapters', () => {
     const { manifest } = first;
     expect(await exists(jsrRegistry, manifest, '1.0.0')).toBe(true);
     expect(world.registries.uploads()).toEqual([
-      expect.objectContaining({ registry: 'jsr', name: '@acme/rw-deno', version: '1.0.0', auth: 'oidc', identity: expect.objectContaining({ repository: 'acme/widgets' }) }),
+      expect.objectContaining({
+        registry: 'jsr',
+        name: '@acme/rw-deno',
+        version: '1.0.0',
+        auth: 'oidc',
+        identity: expect.objectContaining({ repository: 'acme/widgets' }),
+      }),
     ]);
     const again = await jsrRegistry.publish(
       publishRequest(root, packageConfig('deno', 'deno/lib', 'deno', 'jsr'), manifest, '1.0.0', cleanEnv(world.ciEnv()), { dryRun: true }),
@@ -220,7 +235,12 @@ describe('publishing through the adapters', () => {
     write('deno/other/deno.json', JSON.stringify({ name: '@acme/rw-other', version: '1.0.0', exports: './mod.ts' }));
     const cwd = path.join(root, 'deno/other');
     const run = (env: Record<string, string | undefined>) =>
-      execa('deno', ['publish'], { cwd, env: cleanEnv(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>), extendEnv: false, reject: false });
+      execa('deno', ['publish'], {
+        cwd,
+        env: cleanEnv(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Record<string, string>),
+        extendEnv: false,
+        reject: false,
+      });
     const noIdToken = await run(world.ciEnv({ env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined } }));
     expect(noIdToken.exitCode).toBe(1);
     expect(noIdToken.stderr).toMatch(/no OIDC token available/);

@@ -74,7 +74,15 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
     ws = await createNxWorkspace({ tarball, files: workspaceFiles(), name: 'mc-reliability' });
     for (const args of [
       ['g', '@monochange/nx:init', '--no-interactive'],
-      ['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive'],
+      [
+        'g',
+        '@monochange/nx:trusted-publishing',
+        '--repository=acme/widgets',
+        '--environment=release',
+        '--provenance=false',
+        '--trigger=tag',
+        '--no-interactive',
+      ],
     ]) {
       const result = await ws.nx(args);
       if (result.code !== 0) throw new Error(result.output);
@@ -109,12 +117,21 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
   const artifact = () => publishResultSchema.parse(JSON.parse(ws.read('.monochange/publish-result.json')));
   const entryOf = (name: string): PublishEntry | undefined => artifact().packages.find((p) => p.package === idOf[name]);
   const note = (what: string, group: keyof typeof SCENARIOS) =>
-    process.stdout.write(`${what}: ${names(group).map((n) => `${n} PUTs [${puts(n).join(',')}] → ${entryOf(n)?.status}${entryOf(n)?.reason ? ` (${entryOf(n)?.reason})` : ''}`).join('; ')}\n`);
+    process.stdout.write(
+      `${what}: ${names(group)
+        .map((n) => `${n} PUTs [${puts(n).join(',')}] → ${entryOf(n)?.status}${entryOf(n)?.reason ? ` (${entryOf(n)?.reason})` : ''}`)
+        .join('; ')}\n`,
+    );
 
   /** `nx` in its own process group, so a test can signal it (and everything it started) like a CI runner cancelling a job. */
   function startNx(args: string[], env: NodeJS.ProcessEnv): NxProcess {
     const nxPackage = JSON.parse(ws.read('node_modules/nx/package.json')) as { bin: Record<string, string> };
-    const child = spawn(process.execPath, [path.join(ws.root, 'node_modules/nx', nxPackage.bin.nx), ...args], { cwd: ws.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(ws.root, 'node_modules/nx', nxPackage.bin.nx), ...args], {
+      cwd: ws.root,
+      env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     groups.add(child.pid!);
     let stdout = '';
     let stderr = '';
@@ -212,7 +229,8 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
     beforeAll(async () => {
       summaryFile = path.join(tmp, 'step-summary.md');
       fs.writeFileSync(summaryFile, '');
-      world.npm.proxy.faults.upload = (upload) => (upload.name === 'fail-root' ? { respond: { status: 400, body: { error: 'injected: this upload is refused' } } } : undefined);
+      world.npm.proxy.faults.upload = (upload) =>
+        upload.name === 'fail-root' ? { respond: { status: 400, body: { error: 'injected: this upload is refused' } } } : undefined;
       try {
         result = await ws.nx(publish('fail'), jobEnv({ GITHUB_STEP_SUMMARY: summaryFile }));
       } finally {
@@ -262,7 +280,9 @@ describe('publishing under faults: a real Nx workspace in the simulated GitHub A
       expect(bulk.every((p) => p.status === 'published')).toBe(true);
       const counts = Array.from({ length: BULK }, (_, i) => okPuts(bulkName(i)));
       expect(counts.every((n) => n === 1)).toBe(true);
-      process.stdout.write(`${BULK} packages, --parallel=8: ${counts.reduce((a, b) => a + b, 0)} successful PUTs, ${bulk.length} × published, ${Date.now() - started} ms\n`);
+      process.stdout.write(
+        `${BULK} packages, --parallel=8: ${counts.reduce((a, b) => a + b, 0)} successful PUTs, ${bulk.length} × published, ${Date.now() - started} ms\n`,
+      );
     });
   });
 });

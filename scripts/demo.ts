@@ -29,14 +29,24 @@ async function main(): Promise<number> {
     note(`packed ${path.basename(tarball)}`);
     ws = await createNxWorkspace({ tarball, files: sampleWorkspaceFiles(), name: 'monochange-demo', log: note });
     world = await startRegistryWorld({ log: note });
-    note(`registries: npm ${world.npm.url} (Verdaccio behind an OIDC exchange), crates.io ${world.urls.MONOCHANGE_CRATES_IO_API_URL}, Go proxy ${world.go.url}`);
+    note(
+      `registries: npm ${world.npm.url} (Verdaccio behind an OIDC exchange), crates.io ${world.urls.MONOCHANGE_CRATES_IO_API_URL}, Go proxy ${world.go.url}`,
+    );
     note(`OIDC issuer (stands in for token.actions.githubusercontent.com): ${world.issuer.url}`);
 
     step(2, 'nx g @monochange/nx:init  (what `nx add @monochange/nx` runs)');
     await show(ws, ['g', '@monochange/nx:init', '--no-interactive']);
 
     step(3, 'nx g @monochange/nx:trusted-publishing');
-    await show(ws, ['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
+    await show(ws, [
+      'g',
+      '@monochange/nx:trusted-publishing',
+      '--repository=acme/widgets',
+      '--environment=release',
+      '--provenance=false',
+      '--trigger=tag',
+      '--no-interactive',
+    ]);
     const text = ws.read('monochange.toml');
     ws.write('monochange.toml', /^\[source\]/m.test(text) ? `${text}\n[source.oidc]\nissuer = "${world.issuer.url}"\n` : `${world.sourceToml()}\n${text}`);
     note('(demo only) [source.oidc] issuer points at the loopback issuer; real workspaces leave it out');
@@ -63,7 +73,10 @@ async function main(): Promise<number> {
     const go = declared.find((d) => d.type === 'go');
     if (go) {
       const tag = `${go.path}/v1.0.0`;
-      step(8, `Go: pushing tag ${tag} is the release (the Go proxy serves a module from its tag); the job it starts runs nx run ${go.project}:publish to confirm the proxy has it`);
+      step(
+        8,
+        `Go: pushing tag ${tag} is the release (the Go proxy serves a module from its tag); the job it starts runs nx run ${go.project}:publish to confirm the proxy has it`,
+      );
       execFileSync('git', ['-c', 'user.name=Release', '-c', 'user.email=release@localhost', 'tag', '-a', tag, '-m', tag], { cwd: ws.root });
       execFileSync('git', ['push', '-q', 'origin', `refs/tags/${tag}`], { cwd: ws.root });
       await show(ws, ['run', `${go.project}:publish`], nxEnv(world.ciEnv({ job: { ref: `refs/tags/${tag}`, workflow: `publish-${go.id}.yml` } })), { tail: 8 });
@@ -72,18 +85,31 @@ async function main(): Promise<number> {
     const dart = declared.find((d) => d.type === 'dart');
     if (dart) {
       step(9, `pub.dev: tag acme_client-v1.0.0 runs nx run ${dart.project}:publish`);
-      await show(ws, ['run', `${dart.project}:publish`], nxEnv(world.ciEnv({ job: { ref: 'refs/tags/acme_client-v1.0.0', workflow: `publish-${dart.id}.yml` } })), { tail: 8 });
+      await show(
+        ws,
+        ['run', `${dart.project}:publish`],
+        nxEnv(world.ciEnv({ job: { ref: 'refs/tags/acme_client-v1.0.0', workflow: `publish-${dart.id}.yml` } })),
+        { tail: 8 },
+      );
       note(`recorded: ${outcomes(ws, [dart.id])}`);
     }
 
     step(10, 'Re-run the main job: nothing is uploaded twice');
     const before = (await world.uploads()).length;
     await show(ws, main, nxEnv(world.ciEnv()), { tail: 22 });
-    note(`this run: ${outcomes(ws, declared.filter((d) => !excluded.includes(d.project)).map((d) => d.id))}`);
+    note(
+      `this run: ${outcomes(
+        ws,
+        declared.filter((d) => !excluded.includes(d.project)).map((d) => d.id),
+      )}`,
+    );
     note(`uploads before: ${before}, after: ${(await world.uploads()).length}`);
 
     step(11, 'Artifacts');
-    for (const file of fs.readdirSync(path.join(ws.root, '.monochange')).filter((f) => f.endsWith('.json')).sort()) {
+    for (const file of fs
+      .readdirSync(path.join(ws.root, '.monochange'))
+      .filter((f) => f.endsWith('.json'))
+      .sort()) {
       note(path.join(ws.root, '.monochange', file));
     }
     note("publish-result.json: each package's outcome in the last job that ran it");
@@ -108,7 +134,9 @@ async function show(ws: Workspace, args: string[], env = nxEnv(), opts: { tail?:
   const result = await ws.nx(args, env);
   const lines = result.output
     .split('\n')
-    .filter((l) => l.trim() && !/^\s*(NX\s+)?(Running target|Successfully ran|Nx read the output|View logs|Ran target)/.test(l) && !/^[—-]{10,}/.test(l.trim()));
+    .filter(
+      (l) => l.trim() && !/^\s*(NX\s+)?(Running target|Successfully ran|Nx read the output|View logs|Ran target)/.test(l) && !/^[—-]{10,}/.test(l.trim()),
+    );
   const shown = opts.tail && lines.length > opts.tail ? lines.slice(-opts.tail) : lines;
   if (opts.tail && lines.length > opts.tail) note(`… ${lines.length - opts.tail} earlier lines`);
   for (const line of shown) console.log(`   ${line}`);

@@ -45,7 +45,12 @@ describe('README', () => {
       .filter((f) => f.endsWith('.spec.ts'))
       .map((f) => fs.readFileSync(path.join(root, 'e2e', f), 'utf8'))
       .join('\n');
-    const commands = blocks('sh').flatMap((b) => b.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')));
+    const commands = blocks('sh').flatMap((b) =>
+      b
+        .split('\n')
+        .map((l) => l.trim())
+        .filter((l) => l && !l.startsWith('#')),
+    );
     expect(commands.length).toBeGreaterThanOrEqual(6);
     for (const command of commands) {
       if (RUN_ELSEWHERE[command]) {

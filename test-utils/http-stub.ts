@@ -36,9 +36,7 @@ export async function startHttpStub(): Promise<HttpStub> {
     const path = decodeURIComponent(url.split('?')[0]);
     const stubReq: StubRequest = { method: req.method ?? 'GET', path, url, headers: req.headers, body: Buffer.concat(chunks) };
     requests.push(stubReq);
-    const route = [...routes].reverse().find(
-      (r) => r.method === stubReq.method && (typeof r.path === 'string' ? r.path === path : r.path.test(path)),
-    );
+    const route = [...routes].reverse().find((r) => r.method === stubReq.method && (typeof r.path === 'string' ? r.path === path : r.path.test(path)));
     const answer: StubResponse = route ? await route.handler(stubReq) : { status: 404, body: { error: 'not found' } };
     if (answer.drop) {
       req.socket.destroy();

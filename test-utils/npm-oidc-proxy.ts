@@ -91,7 +91,8 @@ export async function startNpmOidcProxy(options: NpmOidcProxyOptions): Promise<N
           ? /\/\/([^@]+)@/.exec(String(payload.ci_config_ref_uri ?? ''))?.[1]
           : /\/\.github\/workflows\/([^@]+)@/.exec(String(payload.workflow_ref ?? ''))?.[1];
         if (file !== record.workflow) throw new Error(`workflow ${file} is not ${record.workflow}`);
-        if (record.environment && payload.environment !== record.environment) throw new Error(`environment ${String(payload.environment)} is not ${record.environment}`);
+        if (record.environment && payload.environment !== record.environment)
+          throw new Error(`environment ${String(payload.environment)} is not ${record.environment}`);
         const token = options.upstreamToken ?? `oidc-exchanged-${Math.random().toString(36).slice(2)}`;
         issued.add(token);
         exchanges.push({ name, ok: true });

@@ -32,9 +32,7 @@ export interface MintOptions {
  * and, with `refreshTimes`, `iat`/`nbf`/`exp` moved to the time of the request.
  */
 export type TokenEndpointAnswer =
-  | { claims: Claims; sameJti?: boolean; refreshTimes?: boolean }
-  | { token: string }
-  | { status: number; body: string; contentType?: string };
+  { claims: Claims; sameJti?: boolean; refreshTimes?: boolean } | { token: string } | { status: number; body: string; contentType?: string };
 
 export interface RecordedRequest {
   method: string;

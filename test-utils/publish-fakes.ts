@@ -47,14 +47,16 @@ export function fakeRegistry(script: { lookups?: LookupAnswer[]; uploads?: Uploa
       registry.uploads.push(req);
       const answer = next(uploadAnswers);
       if (answer instanceof Error) throw answer;
-      if (req.dryRun && answer.status === 'published') return { ...answer, status: 'planned', message: `would publish ${req.manifest.name} ${req.version} to Fake` };
+      if (req.dryRun && answer.status === 'published')
+        return { ...answer, status: 'planned', message: `would publish ${req.manifest.name} ${req.version} to Fake` };
       return answer;
     },
     async publishPlaceholder(req) {
       registry.uploads.push(req);
       const answer = next(uploadAnswers);
       if (answer instanceof Error) throw answer;
-      if (req.dryRun && answer.status === 'published') return { ...answer, status: 'planned', message: `would publish placeholder ${req.manifest.name} 0.0.0 to Fake` };
+      if (req.dryRun && answer.status === 'published')
+        return { ...answer, status: 'planned', message: `would publish placeholder ${req.manifest.name} 0.0.0 to Fake` };
       return answer;
     },
     setupUrl: (m) => `https://fake.example/${m.name}/settings`,
@@ -93,7 +95,10 @@ export function recordingRunner(): CommandRunner & { calls: CommandSpec[] } {
   return { calls, run: async (spec) => (calls.push(spec), { exitCode: 0, stdout: '', stderr: '' }) };
 }
 
-export function fakeTarget(adapter: RegistryAdapter | undefined, overrides: { id?: string; name?: string; version?: string; mode?: 'builtin' | 'external' } = {}): PackageTarget {
+export function fakeTarget(
+  adapter: RegistryAdapter | undefined,
+  overrides: { id?: string; name?: string; version?: string; mode?: 'builtin' | 'external' } = {},
+): PackageTarget {
   const name = overrides.name ?? 'fake-pkg';
   const publish = { ...defaultPublishSettings('npm'), mode: overrides.mode ?? (adapter ? 'builtin' : 'external') } as PackageConfig['publish'];
   if (!adapter) publish.registry = 'my-private-registry';

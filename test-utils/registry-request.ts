@@ -39,7 +39,13 @@ export function publishRequest(
   return { root, pkg, manifest, version, dryRun: false, provenance: false, trustedPublishing: true, source: GITHUB_SOURCE, env, ...overrides };
 }
 
-export function placeholderRequest(root: string, pkg: PackageConfig, manifest: Manifest, env: Env, overrides: Partial<PlaceholderRequest> = {}): PlaceholderRequest {
+export function placeholderRequest(
+  root: string,
+  pkg: PackageConfig,
+  manifest: Manifest,
+  env: Env,
+  overrides: Partial<PlaceholderRequest> = {},
+): PlaceholderRequest {
   return {
     root,
     pkg,

@@ -223,7 +223,12 @@ export async function startRegistryWorld(options: RegistryWorldOptions = {}): Pr
         const all: WorldUpload[] = [
           ...proxy.uploads
             .filter((u) => u.status >= 200 && u.status < 300)
-            .flatMap((u) => (u.version ?? '').split(',').filter(Boolean).map((version) => ({ registry: 'npm' as const, name: u.name, version, at: u.at }))),
+            .flatMap((u) =>
+              (u.version ?? '')
+                .split(',')
+                .filter(Boolean)
+                .map((version) => ({ registry: 'npm' as const, name: u.name, version, at: u.at })),
+            ),
           ...crates.published().map((c) => ({ registry: 'crates_io' as const, name: c.name, version: c.vers, at: c.at })),
           ...registries.uploads().map((u) => ({ registry: u.registry, name: u.name, version: u.version, at: u.at })),
           ...(await go.pushedVersions()).map((g) => ({ registry: 'go_proxy' as const, name: g.module, version: g.version.replace(/^v/, ''), at: g.at })),

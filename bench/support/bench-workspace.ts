@@ -26,7 +26,11 @@ export async function installToolchain(tarball: string, log: (line: string) => v
   };
   fs.writeFileSync(path.join(dir, 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
   log(`installing nx ${NX_VERSION}, @nx/js ${NX_VERSION} and the packed plugin into ${dir} (npm, preferring its cache)…`);
-  const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, env: nxEnv(), timeoutMs: 900_000 });
+  const install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir,
+    env: nxEnv(),
+    timeoutMs: 900_000,
+  });
   if (install.code !== 0) {
     fs.rmSync(dir, { recursive: true, force: true });
     throw new Error(`npm install of the bench toolchain failed:\n${install.output}`);
@@ -53,7 +57,10 @@ export interface BenchWorkspace {
 export type PluginEntry = string | { plugin: string; options?: Record<string, unknown> };
 
 /** A workspace of generated files; `plugins` goes into nx.json (`[]`: Nx without our plugin). */
-export function createBenchWorkspace(toolchain: Toolchain, options: { name: string; files: Record<string, string>; plugins: PluginEntry[]; workspaces?: string[] }): BenchWorkspace {
+export function createBenchWorkspace(
+  toolchain: Toolchain,
+  options: { name: string; files: Record<string, string>; plugins: PluginEntry[]; workspaces?: string[] },
+): BenchWorkspace {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `${options.name}-`));
   const write = (rel: string, text: string) => {
     const file = path.join(root, rel);

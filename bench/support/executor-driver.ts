@@ -7,7 +7,11 @@ import type { ExecutorRequest, ExecutorRunResult } from '../drivers/run-executor
 const DRIVER = path.join(__dirname, '..', 'drivers', 'run-executor.js');
 
 /** Runs bench/drivers/run-executor in a fresh Node process with `env` (an executor reads process.env). */
-export async function runExecutorDriver(request: ExecutorRequest, env: NodeJS.ProcessEnv, options: { underTime?: boolean } = {}): Promise<ExecutorRunResult & { timeMaxRssKib?: number }> {
+export async function runExecutorDriver(
+  request: ExecutorRequest,
+  env: NodeJS.ProcessEnv,
+  options: { underTime?: boolean } = {},
+): Promise<ExecutorRunResult & { timeMaxRssKib?: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-bench-driver-'));
   try {
     const file = path.join(dir, 'request.json');

@@ -30,7 +30,14 @@ export function npmPackages(count: number, options: { prefix: string; layers?: n
     const layer = Math.min(layers - 1, Math.floor(i / perLayer));
     const below = out.filter((p) => p.layer === layer - 1);
     const dependencies = below.length === 0 ? [] : [below[i % below.length].name, below[(i + 1) % below.length].name].filter((v, k, a) => a.indexOf(v) === k);
-    out.push({ id: `${options.prefix}${n}`, dir: `packages/${options.prefix}${n}`, name: `@bench/${options.prefix}${n}`, version: options.version ?? '1.0.0', layer, dependencies });
+    out.push({
+      id: `${options.prefix}${n}`,
+      dir: `packages/${options.prefix}${n}`,
+      name: `@bench/${options.prefix}${n}`,
+      version: options.version ?? '1.0.0',
+      layer,
+      dependencies,
+    });
   }
   return out;
 }
@@ -64,7 +71,8 @@ export function npmPackageFiles(packages: GeneratedNpmPackage[]): Record<string,
 export function cargoCrateFiles(count: number): { files: Record<string, string>; ids: string[] } {
   const width = String(count).length;
   const files: Record<string, string> = {
-    'Cargo.toml': '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n\n[workspace.package]\nlicense = "MIT"\nedition = "2021"\nrepository = "https://github.com/acme/widgets"\n',
+    'Cargo.toml':
+      '[workspace]\nresolver = "2"\nmembers = ["crates/*"]\n\n[workspace.package]\nlicense = "MIT"\nedition = "2021"\nrepository = "https://github.com/acme/widgets"\n',
   };
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {

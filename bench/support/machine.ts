@@ -11,7 +11,10 @@ export function describeMachine(): string {
   return [
     `- date: ${new Date().toISOString()}`,
     `- CPU: ${model}, nproc ${commandOr('nproc', [], String(os.availableParallelism()))}`,
-    `- memory: ${gb(os.totalmem())} total, ${gb(os.freemem())} free at start; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `- memory: ${gb(os.totalmem())} total, ${gb(os.freemem())} free at start; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
     `- OS: ${os.type()} ${os.release()} (${os.arch()})`,
     `- node ${process.version}, npm ${npm}`,
   ].join('\n');

@@ -28,9 +28,20 @@ export async function startNpmBenchWorld(
   };
   try {
     ws.write('monochange.toml', monochangeToml({ source: world.sourceToml(), npm: options.packages, trustedPublishing: true }));
-    await ws.nxOk(['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
+    await ws.nxOk([
+      'g',
+      '@monochange/nx:trusted-publishing',
+      '--repository=acme/widgets',
+      '--environment=release',
+      '--provenance=false',
+      '--trigger=tag',
+      '--no-interactive',
+    ]);
     initGitRepo(ws.root, world.go.originUrl);
-    await seedNpmVersions(world.npm.verdaccio.url, options.packages.map((p, i) => ({ name: p.name, version: options.seedVersion(p, i) })));
+    await seedNpmVersions(
+      world.npm.verdaccio.url,
+      options.packages.map((p, i) => ({ name: p.name, version: options.seedVersion(p, i) })),
+    );
   } catch (error) {
     await stop();
     throw error;

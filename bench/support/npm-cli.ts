@@ -18,7 +18,11 @@ export async function npmViewLoop(packages: Array<{ name: string; version: strin
   return { found };
 }
 
-export async function npmPublishPool(root: string, packages: GeneratedNpmPackage[], options: { env: NodeJS.ProcessEnv; concurrency: number; registry: string }): Promise<void> {
+export async function npmPublishPool(
+  root: string,
+  packages: GeneratedNpmPackage[],
+  options: { env: NodeJS.ProcessEnv; concurrency: number; registry: string },
+): Promise<void> {
   const layers = [...new Set(packages.map((p) => p.layer))].sort((a, b) => a - b);
   for (const layer of layers) {
     const queue = packages.filter((p) => p.layer === layer);

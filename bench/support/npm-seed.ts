@@ -55,7 +55,13 @@ function tar(entries: Array<{ path: string; content: Buffer }>): Buffer {
     put('0000000\0', 108, 8);
     put('0000000\0', 116, 8);
     put(`${entry.content.length.toString(8).padStart(11, '0')}\0`, 124, 12);
-    put(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136, 12);
+    put(
+      `${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`,
+      136,
+      12,
+    );
     put('        ', 148, 8);
     put('0', 156, 1);
     put('ustar\0', 257, 6);

@@ -15,7 +15,11 @@ export interface ProcessPeak {
  * process's VmHWM is its peak RSS so far, so the last reading before it exits is its peak (minus
  * whatever it allocated in its final interval). Linux only.
  */
-export function runSampled(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; intervalMs?: number }): Promise<{ code: number; output: string; processes: ProcessPeak[] }> {
+export function runSampled(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; intervalMs?: number },
+): Promise<{ code: number; output: string; processes: ProcessPeak[] }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -68,9 +72,7 @@ function descendants(root: number): Array<Omit<ProcessPeak, 'peakKib'>> {
       }
     }
   }
-  return all
-    .filter((p) => inTree.has(p.pid))
-    .map((p) => ({ ...p, command: readCommand(p.pid) }));
+  return all.filter((p) => inTree.has(p.pid)).map((p) => ({ ...p, command: readCommand(p.pid) }));
 }
 
 function readHwm(pid: number): number | undefined {

@@ -84,13 +84,28 @@ export function startCompactFlow(c: CompactCase, tools: { tarball: string; pnpm?
     if (c.packageManager === 'pnpm') pnpm = await tools.pnpm;
     world = await timed('registry world', () => startRegistryWorld());
     ws = await timed(`${c.packageManager} install`, () =>
-      createNxWorkspace({ tarball: tools.tarball, files: npmPackagesOfSample(c.coreRange), name: `mc-compat-${c.packageManager}`, nxVersion: c.nxVersion, packageManager: c.packageManager, pnpm: pnpm?.bin }),
+      createNxWorkspace({
+        tarball: tools.tarball,
+        files: npmPackagesOfSample(c.coreRange),
+        name: `mc-compat-${c.packageManager}`,
+        nxVersion: c.nxVersion,
+        packageManager: c.packageManager,
+        pnpm: pnpm?.bin,
+      }),
     );
     const workspace = ws;
     const generators = await timed('init + trusted-publishing generators', async () => {
       const init = await workspace.nx(['g', '@monochange/nx:init', '--no-interactive']);
       if (init.code !== 0) return init;
-      return workspace.nx(['g', '@monochange/nx:trusted-publishing', '--repository=acme/widgets', '--environment=release', '--provenance=false', '--trigger=tag', '--no-interactive']);
+      return workspace.nx([
+        'g',
+        '@monochange/nx:trusted-publishing',
+        '--repository=acme/widgets',
+        '--environment=release',
+        '--provenance=false',
+        '--trigger=tag',
+        '--no-interactive',
+      ]);
     });
     if (generators.code !== 0) throw new Error(`generators failed in ${c.title}:\n${generators.output}`);
     // The loopback issuer stands in for token.actions.githubusercontent.com.
@@ -119,7 +134,9 @@ export function startCompactFlow(c: CompactCase, tools: { tarball: string; pnpm?
   const projects = ready.then(({ ws: w }) =>
     timed('show projects', async () => {
       const config = parse(w.read('monochange.toml')) as { package: Record<string, { path: string; type: string }> };
-      const declared = Object.values(config.package).map((p) => `${p.type}:${p.path}`).sort();
+      const declared = Object.values(config.package)
+        .map((p) => `${p.type}:${p.path}`)
+        .sort();
       const shown = await w.nx(['show', 'projects', '--json']);
       const web = await w.nx(['show', 'project', '@acme/web', '--json']);
       return { declared, shown, web };

@@ -88,7 +88,11 @@ export async function createNxWorkspace(options: NxWorkspaceOptions): Promise<Wo
       install = await run(options.pnpm ?? 'pnpm', args, { cwd: root, env: nxEnv({ npm_config_update_notifier: 'false' }), timeoutMs: 600_000 });
     } else {
       options.log?.(`installing nx ${nxVersion} and the packed plugin into ${root} (npm, from its cache)…`);
-      install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: root, env: nxEnv(), timeoutMs: 600_000 });
+      install = await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: root,
+        env: nxEnv(),
+        timeoutMs: 600_000,
+      });
     }
   } catch (error) {
     remove();
@@ -98,7 +102,10 @@ export async function createNxWorkspace(options: NxWorkspaceOptions): Promise<Wo
     remove();
     throw new Error(`${packageManager} install failed in ${root}:\n${install.output}`);
   }
-  const nxPackage = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'nx', 'package.json'), 'utf8')) as { version: string; bin: Record<string, string> };
+  const nxPackage = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'nx', 'package.json'), 'utf8')) as {
+    version: string;
+    bin: Record<string, string>;
+  };
   const nxBin = path.join(root, 'node_modules', 'nx', nxPackage.bin.nx);
   return {
     root,

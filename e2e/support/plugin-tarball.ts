@@ -31,7 +31,12 @@ export function packPlugin(log: (line: string) => void = () => undefined): strin
   log('packing it (npm pack)…');
   let out: string;
   try {
-    out = execFileSync('npm', ['pack', '--pack-destination', dest, '--json', '--silent'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+    out = execFileSync('npm', ['pack', '--pack-destination', dest, '--json', '--silent'], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
     const e = error as { stderr?: string; stdout?: string; message: string };
     throw new Error(`npm pack failed: ${e.message}\n${e.stderr ?? ''}${(e.stdout ?? '').slice(0, 2000)}`);

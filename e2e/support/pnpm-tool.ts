@@ -21,7 +21,11 @@ export async function installPnpm(spec = 'pnpm@10', log?: (line: string) => void
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-pnpm-tool-'));
   const remove = () => fs.rmSync(prefix, { recursive: true, force: true });
   log?.(`installing ${spec} into ${prefix} (npm)…`);
-  const install = await run('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec], { cwd: prefix, env: nxEnv(), timeoutMs: 300_000 });
+  const install = await run('npm', ['install', '--prefix', prefix, '--no-audit', '--no-fund', '--loglevel=error', spec], {
+    cwd: prefix,
+    env: nxEnv(),
+    timeoutMs: 300_000,
+  });
   const binDir = path.join(prefix, 'node_modules', '.bin');
   const bin = path.join(binDir, 'pnpm');
   if (install.code !== 0 || !fs.existsSync(bin)) {

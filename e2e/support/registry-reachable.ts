@@ -8,7 +8,11 @@ import { nxEnv } from './nx-workspace';
 export function npmRegistryProblem(specs: string[], timeoutMs = 30_000): string | undefined {
   for (const spec of specs) {
     // --prefer-online: a cached packument must not pass for a reachable registry.
-    const r = spawnSync('npm', ['view', spec, 'version', '--prefer-online', '--fetch-retries=1', '--loglevel=error'], { env: nxEnv(), encoding: 'utf8', timeout: timeoutMs });
+    const r = spawnSync('npm', ['view', spec, 'version', '--prefer-online', '--fetch-retries=1', '--loglevel=error'], {
+      env: nxEnv(),
+      encoding: 'utf8',
+      timeout: timeoutMs,
+    });
     if (r.error) return `\`npm view ${spec}\` could not run: ${r.error.message}`;
     if (r.status !== 0) return `\`npm view ${spec}\` failed: ${firstErrorLines(r.stderr || r.stdout)}`;
     if (!r.stdout.trim()) return `the registry has no ${spec}`;

@@ -32,14 +32,7 @@ export function isBuiltinRegistry(value: string): value is RegistryId {
 export type Env = Record<string, string | undefined>;
 
 /** Status of one package in a publish or placeholder run (artifact contract). */
-export const PUBLISH_STATUSES = [
-  'planned',
-  'published',
-  'skipped_existing',
-  'skipped_external',
-  'blocked',
-  'failed',
-] as const;
+export const PUBLISH_STATUSES = ['planned', 'published', 'skipped_existing', 'skipped_external', 'blocked', 'failed'] as const;
 export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
 
 export const READINESS_STATUSES = ['ready', 'already_published', 'unsupported', 'blocked'] as const;

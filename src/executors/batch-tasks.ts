@@ -36,7 +36,12 @@ export async function* toNxResults(outcomes: AsyncIterable<BatchTaskOutcome>): A
   for await (const o of outcomes) {
     yield {
       task: o.id,
-      result: { success: o.status === 'success', status: o.status, terminalOutput: o.terminalOutput, ...(o.startTime ? { startTime: o.startTime, endTime: o.endTime } : {}) },
+      result: {
+        success: o.status === 'success',
+        status: o.status,
+        terminalOutput: o.terminalOutput,
+        ...(o.startTime ? { startTime: o.startTime, endTime: o.endTime } : {}),
+      },
     };
   }
 }

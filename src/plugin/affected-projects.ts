@@ -28,8 +28,11 @@ export async function affectedProjects(root: string, argv: string[], target: str
     return undefined;
   }
   const out = await new Promise<string | undefined>((resolve) => {
-    execFile(process.execPath, [nxBin, 'show', 'projects', '--affected', `--withTarget=${target}`, '--json', ...passed], { cwd: root, maxBuffer: 16 * 1024 * 1024 }, (error, stdout) =>
-      resolve(error ? undefined : stdout),
+    execFile(
+      process.execPath,
+      [nxBin, 'show', 'projects', '--affected', `--withTarget=${target}`, '--json', ...passed],
+      { cwd: root, maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout) => resolve(error ? undefined : stdout),
     );
   });
   if (out === undefined) return undefined;

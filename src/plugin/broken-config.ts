@@ -31,7 +31,11 @@ function declaredPaths(root: string): Array<{ id: string; path: string }> {
  */
 export function nodesForBrokenConfig(root: string, names: TargetNames, error: unknown): CreateNodesResult {
   const message = formatError(error);
-  const fail = (description: string): PluginTarget => ({ ...failFast(message), cache: false, metadata: { technologies: [], description, configError: message } });
+  const fail = (description: string): PluginTarget => ({
+    ...failFast(message),
+    cache: false,
+    metadata: { technologies: [], description, configError: message },
+  });
   const projects: NonNullable<CreateNodesResult['projects']> = {};
   for (const { id, path } of declaredPaths(root)) {
     const projectRoot = path === '' ? '.' : path;

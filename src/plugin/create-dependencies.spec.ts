@@ -19,9 +19,7 @@ async function graphContext(root: string, drop: string[] = []): Promise<CreateDe
   const roots = Object.values(projects)
     .map((p) => p.root)
     .sort((a, b) => b.length - a.length);
-  const projectFileMap: Record<string, { file: string; hash: string }[]> = Object.fromEntries(
-    Object.keys(projects).map((name) => [name, []]),
-  );
+  const projectFileMap: Record<string, { file: string; hash: string }[]> = Object.fromEntries(Object.keys(projects).map((name) => [name, []]));
   const nonProjectFiles: { file: string; hash: string }[] = [];
   for (const file of listFiles(root)) {
     const owner = roots.find((r) => file.startsWith(`${r}/`));
@@ -69,7 +67,8 @@ describe('createDependencies', () => {
     ]);
     // The same edges order publishing; test and bench imports (bytes -> streams, path -> assert) do not.
     const [[, nodes]] = await createNodes[1](['monochange.toml'], {}, { nxJsonConfiguration: {}, workspaceRoot: root });
-    const after = (project: string) => (nodes.projects![project].targets!.publish.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [])));
+    const after = (project: string) =>
+      (nodes.projects![project].targets!.publish.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [])));
     expect(after('io').sort()).toEqual(['bytes', 'streams']);
     expect(after('bytes')).toEqual([]);
     expect(after('path')).toEqual([]);
@@ -143,7 +142,7 @@ async function withReads<T>(root: string, fn: () => T | Promise<T>): Promise<{ r
 describe('createDependencies reads only the manifests that can give an edge', () => {
   const pkg = (id: string, type: PackageConfig['type']) => ({ id, type }) as PackageConfig;
 
-  it('skips npm manifests (npm → npm edges are Nx\'s own) unless a deno package could import an npm one', () => {
+  it("skips npm manifests (npm → npm edges are Nx's own) unless a deno package could import an npm one", () => {
     const crateAndNpm = [pkg('a', 'npm'), pkg('b', 'cargo'), pkg('c', 'python')];
     expect(edgeSources(crateAndNpm).map((p) => p.id)).toEqual(['b', 'c']);
     const withDeno = [...crateAndNpm, pkg('d', 'deno')];

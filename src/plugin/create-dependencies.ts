@@ -35,10 +35,7 @@ export function edgeSources(packages: readonly PackageConfig[]): readonly Packag
   return packages.some((p) => p.type === 'deno') ? packages : packages.filter((p) => p.type !== 'npm');
 }
 
-export function dependenciesFrom(
-  { config, edges }: DeclaredWorkspace,
-  context: CreateDependenciesContext,
-): RawProjectGraphDependency[] {
+export function dependenciesFrom({ config, edges }: DeclaredWorkspace, context: CreateDependenciesContext): RawProjectGraphDependency[] {
   const projectAt = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
   const packages = new Map(config.packages.map((p) => [p.id, p]));
   const out: RawProjectGraphDependency[] = [];

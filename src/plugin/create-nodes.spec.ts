@@ -30,8 +30,7 @@ async function aggregateOf(promise: Promise<unknown>): Promise<AggregateCreateNo
   return error as AggregateCreateNodesError;
 }
 
-const publishAfter = (projects: CreateNodesResult['projects'], root: string, target = 'publish') =>
-  projects![root].targets![target].dependsOn;
+const publishAfter = (projects: CreateNodesResult['projects'], root: string, target = 'publish') => projects![root].targets![target].dependsOn;
 
 describe('package entry', () => {
   it('exports createNodes, createNodesV2 (same v2 tuple), createDependencies and the task-execution hooks only', () => {
@@ -109,9 +108,7 @@ describe('createNodes on the six-ecosystem fixture', () => {
   });
 
   it('orders publishing after run and build dependencies, by Nx project name', () => {
-    expect(publishAfter(projects, 'crates/cli')).toEqual([
-      { target: 'publish', projects: ['acme-build', 'acme-core'], params: 'forward' },
-    ]);
+    expect(publishAfter(projects, 'crates/cli')).toEqual([{ target: 'publish', projects: ['acme-build', 'acme-core'], params: 'forward' }]);
     expect(publishAfter(projects, 'crates/cli', 'nx-release-publish')).toEqual([
       { target: 'nx-release-publish', projects: ['acme-build', 'acme-core'], params: 'forward' },
     ]);
@@ -119,16 +116,10 @@ describe('createNodes on the six-ecosystem fixture', () => {
     expect(publishAfter(projects, 'go/app')).toEqual([{ target: 'publish', projects: ['go-lib'], params: 'forward' }]);
     expect(publishAfter(projects, 'dart/app')).toEqual([{ target: 'publish', projects: ['dart-models'], params: 'forward' }]);
     // package.json name for an npm package; a cross-ecosystem edge from deno to npm.
-    expect(publishAfter(projects, 'deno/tool')).toEqual([
-      { target: 'publish', projects: ['deno-std', '@acme/js-util'], params: 'forward' },
-    ]);
-    expect(publishAfter(projects, 'packages/js-app')).toEqual([
-      { target: 'publish', projects: ['@acme/js-util'], params: 'forward' },
-    ]);
+    expect(publishAfter(projects, 'deno/tool')).toEqual([{ target: 'publish', projects: ['deno-std', '@acme/js-util'], params: 'forward' }]);
+    expect(publishAfter(projects, 'packages/js-app')).toEqual([{ target: 'publish', projects: ['@acme/js-util'], params: 'forward' }]);
     // A peer dependency orders publishing; project.json's name wins over package.json's.
-    expect(publishAfter(projects, 'packages/js-testkit')).toEqual([
-      { target: 'publish', projects: ['js-app'], params: 'forward' },
-    ]);
+    expect(publishAfter(projects, 'packages/js-testkit')).toEqual([{ target: 'publish', projects: ['js-app'], params: 'forward' }]);
   });
 
   it('never orders by dev dependencies, so dev-only cycles do not block publishing', () => {
@@ -156,9 +147,7 @@ describe('createNodes on the six-ecosystem fixture', () => {
     });
     const targets = renamed['crates/cli'].targets!;
     expect(Object.keys(targets).sort()).toEqual(['mc-placeholder', 'mc-publish', 'mc-ready']);
-    expect(targets['mc-publish'].dependsOn).toEqual([
-      { target: 'mc-publish', projects: ['acme-build', 'acme-core'], params: 'forward' },
-    ]);
+    expect(targets['mc-publish'].dependsOn).toEqual([{ target: 'mc-publish', projects: ['acme-build', 'acme-core'], params: 'forward' }]);
     expect(targets['mc-placeholder'].executor).toBe('@monochange/nx:placeholder-publish');
   });
 });
@@ -168,12 +157,18 @@ describe('createNodes with a run-time cycle', () => {
   afterAll(() => ws.dispose());
 
   it('keeps the publish dependencies (Nx refuses the task graph) and makes the publish tasks refuse on their own', async () => {
-    ws.write('monochange.toml', '[package.a]\npath = "a"\ntype = "cargo"\n\n[package.b]\npath = "b"\ntype = "cargo"\n\n[package.c]\npath = "c"\ntype = "cargo"\n');
+    ws.write(
+      'monochange.toml',
+      '[package.a]\npath = "a"\ntype = "cargo"\n\n[package.b]\npath = "b"\ntype = "cargo"\n\n[package.c]\npath = "c"\ntype = "cargo"\n',
+    );
     ws.write('a/Cargo.toml', '[package]\nname = "a"\nversion = "1.0.0"\n\n[dependencies]\nb = { path = "../b", version = "1" }\n');
     ws.write('b/Cargo.toml', '[package]\nname = "b"\nversion = "1.0.0"\n\n[build-dependencies]\na = { path = "../a", version = "1" }\n');
     ws.write('c/Cargo.toml', '[package]\nname = "c"\nversion = "1.0.0"\n\n[dependencies]\na = { path = "../a", version = "1" }\n');
     const projects = await projectsOf(ws.root);
-    for (const [id, other] of [['a', 'b'], ['b', 'a']]) {
+    for (const [id, other] of [
+      ['a', 'b'],
+      ['b', 'a'],
+    ]) {
       for (const target of ['publish', 'nx-release-publish']) {
         const config = projects[id].targets![target];
         expect(config).toMatchObject({
@@ -234,12 +229,8 @@ describe('createNodes errors', () => {
         metadata: { manifestError: expect.stringContaining('python/core/pyproject.toml') },
       });
       // Its name is unknown, so a Python package with an unmatched requirement waits for it, to be safe.
-      expect(projects['python/cli'].targets!.publish.dependsOn).toEqual([
-        { target: 'publish', projects: ['py-core'], params: 'forward' },
-      ]);
-      expect(projects['crates/cli'].targets!.publish.dependsOn).toEqual([
-        { target: 'publish', projects: ['acme-build', 'acme-core'], params: 'forward' },
-      ]);
+      expect(projects['python/cli'].targets!.publish.dependsOn).toEqual([{ target: 'publish', projects: ['py-core'], params: 'forward' }]);
+      expect(projects['crates/cli'].targets!.publish.dependsOn).toEqual([{ target: 'publish', projects: ['acme-build', 'acme-core'], params: 'forward' }]);
     } finally {
       warn.mockRestore();
     }

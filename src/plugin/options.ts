@@ -63,9 +63,7 @@ export function resolveTargetNames(options: MonochangePluginOptions | undefined)
     readiness: targetName(raw, 'readinessTargetName'),
     releasePublish: raw.releasePublishTargetName === false ? null : targetName(raw, 'releasePublishTargetName'),
   };
-  const all = [names.publish, names.placeholderPublish, names.readiness, names.releasePublish].filter(
-    (n): n is string => n !== null,
-  );
+  const all = [names.publish, names.placeholderPublish, names.readiness, names.releasePublish].filter((n): n is string => n !== null);
   const duplicate = all.find((n, i) => all.indexOf(n) !== i);
   if (duplicate) {
     throw new MonochangeError(`plugin options give two monochange targets the same name "${duplicate}"`, {

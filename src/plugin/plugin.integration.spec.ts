@@ -181,7 +181,8 @@ describe('what a user sees when something is wrong', () => {
       ws = makeWorkspace('cycle', {
         'package.json': '{ "name": "cycle-root", "private": true }',
         // Trusted publishing off: the trust preflight passes, so what is left to see is the cycle.
-        'monochange.toml': '[ecosystems.cargo.publish]\ntrusted_publishing = false\n\n[package.a]\npath = "a"\ntype = "cargo"\n\n[package.b]\npath = "b"\ntype = "cargo"\n',
+        'monochange.toml':
+          '[ecosystems.cargo.publish]\ntrusted_publishing = false\n\n[package.a]\npath = "a"\ntype = "cargo"\n\n[package.b]\npath = "b"\ntype = "cargo"\n',
         'a/Cargo.toml': '[package]\nname = "a"\nversion = "1.0.0"\n\n[dependencies]\nb = { path = "../b", version = "1" }\n',
         'b/Cargo.toml': '[package]\nname = "b"\nversion = "1.0.0"\n\n[dependencies]\na = { path = "../a", version = "1" }\n',
       });

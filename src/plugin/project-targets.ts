@@ -33,9 +33,7 @@ export function buildTargets(names: TargetNames, input: TargetInputs): Record<st
   const target = (executor: string, description: string, orderedBy?: string): PluginTarget => ({
     ...(orderedBy && refuse ? refuse : { executor: `@monochange/nx:${executor}`, options: {} }),
     cache: false,
-    ...(orderedBy && publishAfter.length > 0
-      ? { dependsOn: [{ target: orderedBy, projects: [...publishAfter], params: 'forward' as const }] }
-      : {}),
+    ...(orderedBy && publishAfter.length > 0 ? { dependsOn: [{ target: orderedBy, projects: [...publishAfter], params: 'forward' as const }] } : {}),
     metadata: {
       technologies: [pkg.type],
       description,
@@ -44,19 +42,12 @@ export function buildTargets(names: TargetNames, input: TargetInputs): Record<st
     },
   });
   const targets: Record<string, PluginTarget> = {
-    [names.publish]: target(
-      'publish',
-      `Publish ${displayName} to ${registry} with trusted publishing (OIDC), after the packages it needs`,
-      names.publish,
-    ),
+    [names.publish]: target('publish', `Publish ${displayName} to ${registry} with trusted publishing (OIDC), after the packages it needs`, names.publish),
     [names.placeholderPublish]: target(
       'placeholder-publish',
       `Publish a 0.0.0 placeholder of ${displayName} to ${registry} so trusted publishing can be set up for it`,
     ),
-    [names.readiness]: target(
-      'readiness',
-      `Check, without publishing, that ${displayName} can be published to ${registry} from this CI job`,
-    ),
+    [names.readiness]: target('readiness', `Check, without publishing, that ${displayName} can be published to ${registry} from this CI job`),
   };
   if (names.releasePublish) {
     targets[names.releasePublish] = target(

@@ -27,7 +27,14 @@ export async function preTasksExecution(options: MonochangePluginOptions | undef
     const run = parseNxArgv(context.argv, process.env);
     const publishTarget = run.targets.find((t) => publishTargets.includes(t));
     const projects = publishTarget ? await affectedProjects(context.workspaceRoot, context.argv, publishTarget) : undefined;
-    await preflightPublishRun({ root: context.workspaceRoot, argv: context.argv, env: process.env, publishTargets, projects, log: (line) => console.log(line) });
+    await preflightPublishRun({
+      root: context.workspaceRoot,
+      argv: context.argv,
+      env: process.env,
+      publishTargets,
+      projects,
+      log: (line) => console.log(line),
+    });
   } catch (error) {
     throw withoutStack(forNx(error));
   }
@@ -54,7 +61,11 @@ export async function postTasksExecution(options: MonochangePluginOptions | unde
       root: context.workspaceRoot,
       argv: context.argv,
       env: process.env,
-      targets: { publish: [names.publish, names.releasePublish].filter((n): n is string => typeof n === 'string'), placeholder: names.placeholderPublish, readiness: names.readiness },
+      targets: {
+        publish: [names.publish, names.releasePublish].filter((n): n is string => typeof n === 'string'),
+        placeholder: names.placeholderPublish,
+        readiness: names.readiness,
+      },
       taskResults: Object.values(context.taskResults).map((r) => ({ project: r.task.target.project, target: r.task.target.target, status: r.status })),
       log: (line) => console.log(line),
     });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sparseIndexPath } from '../../src/core/registries/crates-io/sparse-index';
-import { startHttpStub, type HttpStub, type StubRequest, type StubResponse } from '../http-stub';
+import { startHttpStub, type HttpStub, type StubRequest } from '../http-stub';
 
 /**
  * A loopback crates.io that takes real `cargo publish` uploads and then serves what it took: the
@@ -56,7 +56,9 @@ export async function startLoopbackCratesRegistry(options: { acceptToken: (token
     const name = rel.split('/').pop() ?? '';
     const list = of(name);
     if (list.length === 0 || sparseIndexPath(name) !== rel) return { status: 404, body: 'not found' };
-    const lines = list.map((v) => JSON.stringify({ name: v.name, vers: v.vers, deps: v.deps, cksum: v.cksum, features: v.features, yanked: false, links: v.links ?? null, v: 2 }));
+    const lines = list.map((v) =>
+      JSON.stringify({ name: v.name, vers: v.vers, deps: v.deps, cksum: v.cksum, features: v.features, yanked: false, links: v.links ?? null, v: 2 }),
+    );
     return { headers: { 'content-type': 'text/plain' }, body: `${lines.join('\n')}\n` };
   });
   // Routes registered later win, so this one beats the catch-all index route above.

@@ -102,5 +102,14 @@ export function jobEnv(issuer: LoopbackOidcIssuer, job: GithubJob, sha: string):
 
 /** `[source]` and `[source.oidc]` of monochange.toml for the loopback issuer. */
 export function renderSourceToml(owner: string, repo: string, issuerUrl: string): string {
-  return ['[source]', 'provider = "github"', `owner = ${JSON.stringify(owner)}`, `repo = ${JSON.stringify(repo)}`, '', '[source.oidc]', `issuer = ${JSON.stringify(issuerUrl)}`, ''].join('\n');
+  return [
+    '[source]',
+    'provider = "github"',
+    `owner = ${JSON.stringify(owner)}`,
+    `repo = ${JSON.stringify(repo)}`,
+    '',
+    '[source.oidc]',
+    `issuer = ${JSON.stringify(issuerUrl)}`,
+    '',
+  ].join('\n');
 }

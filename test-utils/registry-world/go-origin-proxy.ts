@@ -70,7 +70,10 @@ export async function startGoOriginProxy(dir: string): Promise<GoOriginProxy> {
     }
     if (match[3] || match[2] === 'list') {
       if (match[2] === 'list') return { headers: { 'content-type': 'text/plain' }, body: tags.map((t) => `${t.version}\n`).join('') };
-      const latest = tags.map((t) => t.version).sort(compareVersions).pop();
+      const latest = tags
+        .map((t) => t.version)
+        .sort(compareVersions)
+        .pop();
       if (!latest) return notFound(`no versions of ${modulePath}`);
       return { body: { Version: latest, Time: await tagTime(repo, tags.find((t) => t.version === latest)!.tag) } };
     }
@@ -80,9 +83,13 @@ export async function startGoOriginProxy(dir: string): Promise<GoOriginProxy> {
     const tag = tags.find((t) => t.version === version);
     if (!tag) return notFound(`${modulePath}@${version}: unknown revision ${version}`);
     if (file[2] === 'info') return { body: { Version: version, Time: await tagTime(repo, tag.tag) } };
-    if (file[2] === 'mod') return { headers: { 'content-type': 'text/plain' }, body: (await show(repo, tag.tag, tag.dir ? `${tag.dir}/go.mod` : 'go.mod')) ?? '' };
+    if (file[2] === 'mod')
+      return { headers: { 'content-type': 'text/plain' }, body: (await show(repo, tag.tag, tag.dir ? `${tag.dir}/go.mod` : 'go.mod')) ?? '' };
     const treeish = tag.dir ? `${tag.tag}:${tag.dir}` : `${tag.tag}:`;
-    const { stdout } = await exec('git', ['-C', repo, 'archive', '--format=zip', `--prefix=${modulePath}@${version}/`, treeish], { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await exec('git', ['-C', repo, 'archive', '--format=zip', `--prefix=${modulePath}@${version}/`, treeish], {
+      encoding: 'buffer',
+      maxBuffer: 256 * 1024 * 1024,
+    });
     return { headers: { 'content-type': 'application/zip' }, body: stdout };
   }
 

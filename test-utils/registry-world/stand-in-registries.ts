@@ -80,7 +80,14 @@ export async function startStandInRegistries(issuer: LoopbackOidcIssuer): Promis
       }
       if (listed(registry, name).includes(version)) return refuse(409, `${name} ${version} already exists`, name, version);
       add(registry, name, version);
-      uploads.push({ registry, name: registry === 'pypi' ? normalizePypiName(name) : name, version, at: Date.now(), auth: bearer ? 'oidc' : body.auth === 'token' ? 'token' : 'local-credentials', ...(identity ? { identity } : {}) });
+      uploads.push({
+        registry,
+        name: registry === 'pypi' ? normalizePypiName(name) : name,
+        version,
+        at: Date.now(),
+        auth: bearer ? 'oidc' : body.auth === 'token' ? 'token' : 'local-credentials',
+        ...(identity ? { identity } : {}),
+      });
       return { status: 201, body: { ok: true } };
     });
   }
@@ -96,7 +103,12 @@ export async function startStandInRegistries(issuer: LoopbackOidcIssuer): Promis
     const name = req.path.split('/')[2];
     const list = listed('pypi', name);
     if (list.length === 0) return { status: 404, body: { message: 'Not Found' } };
-    return { body: { info: { name: normalizePypiName(name), version: list[list.length - 1] }, releases: Object.fromEntries(list.map((v) => [v, [{ filename: `${normalizePypiName(name).replace(/-/g, '_')}-${v}.tar.gz` }]])) } };
+    return {
+      body: {
+        info: { name: normalizePypiName(name), version: list[list.length - 1] },
+        releases: Object.fromEntries(list.map((v) => [v, [{ filename: `${normalizePypiName(name).replace(/-/g, '_')}-${v}.tar.gz` }]])),
+      },
+    };
   });
   stubs.pub_dev.route('GET', /^\/api\/packages\/[^/]+$/, (req) => {
     const name = req.path.split('/')[3];

@@ -115,10 +115,7 @@ describe('detectCiIdentity: GitHub Actions', () => {
   });
 
   it('uses the path below .github/workflows for workflows in sub-directories', () => {
-    const identity = detectCiIdentity(
-      githubEnv({ GITHUB_WORKFLOW_REF: 'acme/widgets/.github/workflows/release/nested.yml@refs/heads/main' }),
-      { root },
-    );
+    const identity = detectCiIdentity(githubEnv({ GITHUB_WORKFLOW_REF: 'acme/widgets/.github/workflows/release/nested.yml@refs/heads/main' }), { root });
     expect(identity.workflow).toBe('release/nested.yml');
     expect(identity.environment).toBe('nested-env');
   });
@@ -160,24 +157,9 @@ describe('detectCiIdentity: GitHub Actions', () => {
     ['no GITHUB_JOB', { GITHUB_JOB: undefined }, undefined, undefined],
     ['expression value', { GITHUB_JOB: 'templated' }, undefined, undefined],
     ['non-string value', { GITHUB_JOB: 'weird' }, undefined, undefined],
-    [
-      'invalid YAML',
-      { GITHUB_WORKFLOW_REF: 'acme/widgets/.github/workflows/broken.yml@refs/heads/main' },
-      undefined,
-      undefined,
-    ],
-    [
-      'YAML that is not a mapping',
-      { GITHUB_WORKFLOW_REF: 'acme/widgets/.github/workflows/list.yml@refs/heads/main' },
-      undefined,
-      undefined,
-    ],
-    [
-      'missing workflow file',
-      { GITHUB_WORKFLOW_REF: 'acme/widgets/.github/workflows/absent.yml@refs/heads/main' },
-      undefined,
-      undefined,
-    ],
+    ['invalid YAML', { GITHUB_WORKFLOW_REF: 'acme/widgets/.github/workflows/broken.yml@refs/heads/main' }, undefined, undefined],
+    ['YAML that is not a mapping', { GITHUB_WORKFLOW_REF: 'acme/widgets/.github/workflows/list.yml@refs/heads/main' }, undefined, undefined],
+    ['missing workflow file', { GITHUB_WORKFLOW_REF: 'acme/widgets/.github/workflows/absent.yml@refs/heads/main' }, undefined, undefined],
   ])('environment: %s', (_label, overrides, environment, source) => {
     const identity = detectCiIdentity(githubEnv(overrides), { root });
     expect(identity.environment).toBe(environment);

@@ -25,12 +25,7 @@ export interface ConfigProblem {
  */
 export function firstProblem(problems: ConfigProblem[], locator: TomlKeyLocator): ConfigProblem {
   const located = problems.map((p, index) => ({ p: withLocation(p, locator), index }));
-  located.sort(
-    (a, b) =>
-      (a.p.line ?? Infinity) - (b.p.line ?? Infinity) ||
-      (a.p.column ?? Infinity) - (b.p.column ?? Infinity) ||
-      a.index - b.index,
-  );
+  located.sort((a, b) => (a.p.line ?? Infinity) - (b.p.line ?? Infinity) || (a.p.column ?? Infinity) - (b.p.column ?? Infinity) || a.index - b.index);
   return located[0].p;
 }
 

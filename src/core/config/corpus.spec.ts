@@ -12,10 +12,14 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const CORPUS = path.join(REPO_ROOT, '..', 'shared', 'reference', 'monochange-toml-corpus');
 const present = fs.existsSync(CORPUS);
 if (!present) {
-  // eslint-disable-next-line no-console
   console.warn(`corpus.spec.ts: skipped, the monochange.toml corpus is not at ${CORPUS}`);
 }
-const files = present ? fs.readdirSync(CORPUS).filter((name) => name.endsWith('.toml')).sort() : [];
+const files = present
+  ? fs
+      .readdirSync(CORPUS)
+      .filter((name) => name.endsWith('.toml'))
+      .sort()
+  : [];
 
 function load(name: string): { config: MonochangeConfig; raw: Record<string, any> } {
   const text = fs.readFileSync(path.join(CORPUS, name), 'utf8');

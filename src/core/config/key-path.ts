@@ -6,9 +6,7 @@ const BARE_KEY = /^[A-Za-z0-9_-]+$/;
 
 /** Renders a key path the way it would be written in TOML, quoting segments that need it. */
 export function formatKeyPath(path: KeyPath): string {
-  return path
-    .map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i ? '.' : ''}${formatSegment(segment)}`))
-    .join('');
+  return path.map((segment, i) => (typeof segment === 'number' ? `[${segment}]` : `${i ? '.' : ''}${formatSegment(segment)}`)).join('');
 }
 
 export function formatSegment(segment: string): string {

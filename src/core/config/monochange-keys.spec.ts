@@ -32,11 +32,13 @@ interface KeyCase {
 }
 
 /** `a.b.c` with value v written under `[a.b]`, after `prefix`. */
-const at = (key: string, prefix = '') => (value: string) => {
-  const parts = key.split('.');
-  const leaf = parts.pop();
-  return `${prefix}[${parts.join('.')}]\n${leaf} = ${value}\n`;
-};
+const at =
+  (key: string, prefix = '') =>
+  (value: string) => {
+    const parts = key.split('.');
+    const leaf = parts.pop();
+    return `${prefix}[${parts.join('.')}]\n${leaf} = ${value}\n`;
+  };
 const pkgKey = (leaf: string) => (value: string) => `${WEB}${leaf} = ${value}\n`;
 const groupKey = (leaf: string) => (value: string) => `${WEB}[group.core]\npackages = ["web"]\n${leaf} = ${value}\n`;
 const cliStep = (leaf: string) => (value: string) => `[[cli.release.steps]]\ntype = "PrepareRelease"\n${leaf} = ${value}\n`;
@@ -81,7 +83,12 @@ const cases: KeyCase[] = [
   { key: 'ecosystems.npm.roots', good: '["packages/*"]', bad: '"packages/*"', doc: at('ecosystems.npm.roots') },
   { key: 'ecosystems.cargo.versioned_files', good: '["Cargo.toml"]', bad: 'true', doc: at('ecosystems.cargo.versioned_files') },
   { key: 'ecosystems.cargo.dependency_version_prefix', good: '"^"', bad: '1', doc: at('ecosystems.cargo.dependency_version_prefix') },
-  { key: 'ecosystems.npm.lockfile_commands', good: '[{ command = "pnpm install", shell = true }]', bad: '"pnpm install"', doc: at('ecosystems.npm.lockfile_commands') },
+  {
+    key: 'ecosystems.npm.lockfile_commands',
+    good: '[{ command = "pnpm install", shell = true }]',
+    bad: '"pnpm install"',
+    doc: at('ecosystems.npm.lockfile_commands'),
+  },
   { key: 'ecosystems.npm.publish', good: 'false', bad: '"no"', doc: at('ecosystems.npm.publish') },
   { key: 'ecosystems.flutter.enabled', good: 'true', bad: '"yes"', doc: at('ecosystems.flutter.enabled') },
   // [source]
@@ -166,7 +173,10 @@ describe('publish-relevant keys act as monochange does', () => {
 
   it('`[ecosystems.npm] publish = false` turns off its packages, a package may turn itself back on', () => {
     const config = parse(`${WEB}[package.api]\npath = "packages/api"\ntype = "npm"\npublish.enabled = true\n[ecosystems.npm]\npublish = false\n`);
-    expect(config.packages.map((p) => [p.id, p.publish.enabled])).toEqual([['api', true], ['web', false]]);
+    expect(config.packages.map((p) => [p.id, p.publish.enabled])).toEqual([
+      ['api', true],
+      ['web', false],
+    ]);
   });
 
   it('`release = false`, `tag = false` and `[ecosystems.<eco>] enabled = false` do not stop publishing', () => {

@@ -22,9 +22,30 @@ function parseOutcome(text: string): 'ok' | 'user-error' {
 }
 
 const key = fc.constantFrom(
-  'enabled', 'mode', 'registry', 'trusted_publishing', 'attestations', 'placeholder', 'rate_limits',
-  'path', 'type', 'version', 'publish', 'readme', 'readme_file', 'enforce', 'workflow', 'repository',
-  'environment', 'repository_id', 'owner', 'repo', 'branches', 'issuer', 'timeout_ms', 'zzz',
+  'enabled',
+  'mode',
+  'registry',
+  'trusted_publishing',
+  'attestations',
+  'placeholder',
+  'rate_limits',
+  'path',
+  'type',
+  'version',
+  'publish',
+  'readme',
+  'readme_file',
+  'enforce',
+  'workflow',
+  'repository',
+  'environment',
+  'repository_id',
+  'owner',
+  'repo',
+  'branches',
+  'issuer',
+  'timeout_ms',
+  'zzz',
 );
 const scalar = fc.oneof(
   fc.boolean(),

@@ -87,13 +87,10 @@ issuer = "https://github.example.com/_services/token"
     });
   });
 
-  it.each(['http://127.0.0.1:8123', 'http://localhost:9000/issuer', 'http://[::1]:4000'])(
-    'accepts a plain-http issuer on loopback (%s)',
-    (issuer) => {
-      const config = parse(`[source]\nowner = "a"\nrepo = "b"\n[source.oidc]\nissuer = "${issuer}"\n`);
-      expect(config.source?.oidc?.issuer).toBe(issuer);
-    },
-  );
+  it.each(['http://127.0.0.1:8123', 'http://localhost:9000/issuer', 'http://[::1]:4000'])('accepts a plain-http issuer on loopback (%s)', (issuer) => {
+    const config = parse(`[source]\nowner = "a"\nrepo = "b"\n[source.oidc]\nissuer = "${issuer}"\n`);
+    expect(config.source?.oidc?.issuer).toBe(issuer);
+  });
 
   it('accepts artifact attestations set to false on a non-GitHub source', () => {
     const config = parse(
@@ -164,9 +161,7 @@ type = "cargo"
   });
 
   it('allows the same path for different manifests (npm and deno)', () => {
-    const config = parse(
-      '[package.web-npm]\npath = "packages/web"\ntype = "npm"\n[package.web-jsr]\npath = "packages/web"\ntype = "deno"\n',
-    );
+    const config = parse('[package.web-npm]\npath = "packages/web"\ntype = "npm"\n[package.web-jsr]\npath = "packages/web"\ntype = "deno"\n');
     expect(config.packages.map((p) => p.publish.registry)).toEqual(['jsr', 'npm']);
   });
 

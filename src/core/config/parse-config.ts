@@ -38,10 +38,7 @@ export function parseConfig(text: string, options: ParseOptions): MonochangeConf
   if (!parsed.ok) return fail([parsed.problem]);
 
   const validated = configSchema.safeParse(parsed.table);
-  const shapeProblems = [
-    ...packageIdProblems(parsed.table),
-    ...(validated.success ? [] : schemaProblems(validated.error.issues, parsed.table)),
-  ];
+  const shapeProblems = [...packageIdProblems(parsed.table), ...(validated.success ? [] : schemaProblems(validated.error.issues, parsed.table))];
   if (shapeProblems.length > 0 || !validated.success) return fail(shapeProblems);
 
   const raw = validated.data;

@@ -1,9 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export type RelativePath =
-  | { ok: true; value: string }
-  | { ok: false; reason: 'absolute' | 'escapes'; suggestion?: string };
+export type RelativePath = { ok: true; value: string } | { ok: false; reason: 'absolute' | 'escapes'; suggestion?: string };
 
 /**
  * Normalises a workspace-relative path to posix form: no `./`, no trailing slash, `.` for the root.

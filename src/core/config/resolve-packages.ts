@@ -36,10 +36,7 @@ export function packageIdProblems(table: Record<string, unknown>): ConfigProblem
     });
 }
 
-export function resolvePackages(
-  raw: RawConfig['package'],
-  context: PackageContext,
-): { packages: PackageConfig[]; problems: ConfigProblem[] } {
+export function resolvePackages(raw: RawConfig['package'], context: PackageContext): { packages: PackageConfig[]; problems: ConfigProblem[] } {
   const problems: ConfigProblem[] = [];
   const packages: PackageConfig[] = [];
   const byManifest = new Map<string, string>();
@@ -59,12 +56,7 @@ export function resolvePackages(
   return { packages, problems };
 }
 
-function resolvePackage(
-  id: string,
-  raw: RawPackage,
-  context: PackageContext,
-  problems: ConfigProblem[],
-): PackageConfig | undefined {
+function resolvePackage(id: string, raw: RawPackage, context: PackageContext, problems: ConfigProblem[]): PackageConfig | undefined {
   const tablePath = ['package', id];
   const owner = { tablePath, label: `package \`${id}\`` };
   const before = problems.length;
@@ -153,8 +145,7 @@ function symlinkOutsideProblem(id: string, value: string, relative: string, root
 }
 
 function missingTypeProblem(id: string, relative: string | undefined, context: PackageContext): ConfigProblem {
-  const guess =
-    relative !== undefined && context.checkPaths ? guessPackageType(path.join(context.root, relative)) : undefined;
+  const guess = relative !== undefined && context.checkPaths ? guessPackageType(path.join(context.root, relative)) : undefined;
   const example = guess
     ? `set \`type = "${guess.type}"\` on the package (${relative}/${guess.manifest} looks like one)`
     : 'set `type = "cargo"` (or another supported type: npm, cargo, deno, dart, flutter, python, go) on the package';

@@ -81,12 +81,7 @@ export interface PublishOwner {
 }
 
 /** Problems of one publish table taken alone: both placeholder sources, bad `readme_file`. */
-export function publishTableProblems(
-  raw: RawPublish | undefined,
-  owner: PublishOwner,
-  root: string,
-  checkPaths: boolean,
-): ConfigProblem[] {
+export function publishTableProblems(raw: RawPublish | undefined, owner: PublishOwner, root: string, checkPaths: boolean): ConfigProblem[] {
   const placeholder = raw?.placeholder;
   if (!placeholder) return [];
   const problems: ConfigProblem[] = [];

@@ -46,8 +46,7 @@ export function sourceProblems(raw: RawSource): ConfigProblem[] {
         path: ['source', 'oidc', 'issuer'],
         problem: `\`source.oidc.issuer\` ${issue}`,
         found: describeFound(raw.oidc.issuer),
-        fix:
-          'use the exact https:// issuer of your GitHub instance, e.g. "https://token.actions.githubusercontent.com/<enterprise>" (GHEC), "https://token.actions.<subdomain>.ghe.com" (GHE.com) or "https://<host>/_services/token" (GHES), without trailing slash, query or credentials; http:// is only accepted on 127.0.0.1, localhost or [::1] for local tests',
+        fix: 'use the exact https:// issuer of your GitHub instance, e.g. "https://token.actions.githubusercontent.com/<enterprise>" (GHEC), "https://token.actions.<subdomain>.ghe.com" (GHE.com) or "https://<host>/_services/token" (GHES), without trailing slash, query or credentials; http:// is only accepted on 127.0.0.1, localhost or [::1] for local tests',
       });
     }
   }

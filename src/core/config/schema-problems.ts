@@ -41,9 +41,7 @@ function issueProblems(issue: Issue, prefix: KeyPath, raw: unknown): ConfigProbl
 
 /** Of a union's branches, report the one the user evidently meant (the one failing deeper than its root type). */
 function unionProblems(issue: Extract<Issue, { code: 'invalid_union' }>, path: KeyPath, raw: unknown): ConfigProblem[] {
-  const meant = issue.errors.find(
-    (branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0),
-  );
+  const meant = issue.errors.find((branch) => !branch.some((inner) => inner.code === 'invalid_type' && inner.path.length === 0));
   if (meant) return meant.flatMap((inner) => issueProblems(inner, path, raw));
   return [badValueProblem(path, valueAt(raw, path), 'config.invalid-type')];
 }
@@ -158,8 +156,7 @@ function valueHint(path: KeyPath, value: unknown): { lead: string; line: string 
   const choices = ENUM_CHOICES[pattern];
   if (choices) {
     const lower = value.toLowerCase();
-    const match =
-      choices.choices.find((c) => c === lower) ?? choices.aliases[lower] ?? closestMatch(value, choices.choices);
+    const match = choices.choices.find((c) => c === lower) ?? choices.aliases[lower] ?? closestMatch(value, choices.choices);
     return match ? { lead: `did you mean "${match}"?`, line: `${key} = "${match}"` } : undefined;
   }
   if (pattern === 'publish.trusted_publishing.workflow') {
@@ -232,14 +229,8 @@ function suggestKey(parent: KeyPath, key: string, allowed: readonly string[]): s
     const alias = ECOSYSTEM_ALIASES[key.toLowerCase()];
     if (alias) return alias;
   }
-  const exactChild = childKeyMatch(parent, key, allowed, (candidates) =>
-    candidates.includes(key) ? key : undefined,
-  );
-  return (
-    exactChild ??
-    closestMatch(key, allowed) ??
-    childKeyMatch(parent, key, allowed, (candidates) => closestMatch(key, candidates))
-  );
+  const exactChild = childKeyMatch(parent, key, allowed, (candidates) => (candidates.includes(key) ? key : undefined));
+  return exactChild ?? closestMatch(key, allowed) ?? childKeyMatch(parent, key, allowed, (candidates) => closestMatch(key, candidates));
 }
 
 /** A key that belongs one table deeper (`registry` written in `[package.web]` → `publish.registry`). */

@@ -24,9 +24,7 @@ const NO_WHITESPACE = /^\S+$/;
 const nonEmpty = () => z.string().min(1);
 
 /** Numeric ids from OIDC claims: digit strings, or TOML integers (stored as strings). */
-const numericId = z
-  .union([z.string().regex(/^\d+$/), z.number().int().nonnegative()])
-  .transform((value) => String(value));
+const numericId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((value) => String(value));
 
 export const trustedPublishingTableSchema = z.strictObject({
   enabled: z.boolean().optional(),
@@ -269,8 +267,16 @@ export const defaultsSchema = z.strictObject({
 });
 
 const STYLE_KEYS = [
-  'sectionSeparator', 'packageLabelStyle', 'packageLabelPlacement', 'metadataStyle', 'collapsedSectionStyle',
-  'section_separator', 'package_label_style', 'package_label_placement', 'metadata_style', 'collapsed_section_style',
+  'sectionSeparator',
+  'packageLabelStyle',
+  'packageLabelPlacement',
+  'metadataStyle',
+  'collapsedSectionStyle',
+  'section_separator',
+  'package_label_style',
+  'package_label_placement',
+  'metadata_style',
+  'collapsed_section_style',
 ] as const;
 const changelogStyleSchema = z.strictObject({
   ...Object.fromEntries(STYLE_KEYS.map((key) => [key, nonEmpty().optional()])),
@@ -281,16 +287,9 @@ const smallInt = () => z.number().int().min(-128).max(127);
 
 export const changelogSchema = z.strictObject({
   templates: strings().optional(),
-  sections: z
-    .record(z.string(), z.strictObject({ heading: z.string(), description: z.string().optional(), priority: smallInt().optional() }))
-    .optional(),
+  sections: z.record(z.string(), z.strictObject({ heading: z.string(), description: z.string().optional(), priority: smallInt().optional() })).optional(),
   section_thresholds: z.strictObject({ collapse: smallInt().optional(), ignored: smallInt().optional() }).optional(),
-  types: z
-    .record(
-      z.string(),
-      z.strictObject({ bump, section: nonEmpty(), description: z.string().optional(), stream: z.string().optional() }),
-    )
-    .optional(),
+  types: z.record(z.string(), z.strictObject({ bump, section: nonEmpty(), description: z.string().optional(), stream: z.string().optional() })).optional(),
   style: changelogStyleSchema.optional(),
   release_notes: changelogStyleSchema.optional(),
   streams: z.record(z.string(), z.strictObject({ description: z.string().optional() })).optional(),
@@ -319,10 +318,7 @@ export const changesetsSchema = z.strictObject({
 
 const LINT_LEVELS = ['off', 'warning', 'error'] as const;
 /** Rule options differ per rule, so only `level` is checked in a rule table. */
-const lintRules = z.record(
-  z.string(),
-  z.union([z.enum(LINT_LEVELS), z.looseObject({ level: z.enum(LINT_LEVELS).optional() })]),
-);
+const lintRules = z.record(z.string(), z.union([z.enum(LINT_LEVELS), z.looseObject({ level: z.enum(LINT_LEVELS).optional() })]));
 export const lintsSchema = z.strictObject({
   use: strings().optional(),
   include: strings().optional(),

@@ -2,22 +2,22 @@ import { parseConfig } from './parse-config';
 import { TomlKeyLocator } from './toml-locator';
 
 const text = [
-  '# comment',                                                     // 1
-  '[source]',                                                      // 2
-  'owner = "acme"  # trailing',                                    // 3
-  '',                                                              // 4
-  '[package."@scope/web"]',                                        // 5
-  '  path = "packages/web"',                                       // 6
+  '# comment', // 1
+  '[source]', // 2
+  'owner = "acme"  # trailing', // 3
+  '', // 4
+  '[package."@scope/web"]', // 5
+  '  path = "packages/web"', // 6
   'publish.trusted_publishing = { workflow = "p.yml", environment = "e" }', // 7
-  "notes = '''",                                                   // 8
-  '[not.a.table]',                                                 // 9
-  "'''",                                                           // 10
-  'list = [',                                                      // 11
-  '  "a", # ]',                                                    // 12
-  ']',                                                             // 13
-  '[ package . web . publish ]',                                   // 14
-  '"quoted.key" = 1',                                              // 15
-  '[[arr]]',                                                       // 16
+  "notes = '''", // 8
+  '[not.a.table]', // 9
+  "'''", // 10
+  'list = [', // 11
+  '  "a", # ]', // 12
+  ']', // 13
+  '[ package . web . publish ]', // 14
+  '"quoted.key" = 1', // 15
+  '[[arr]]', // 16
 ].join('\n');
 
 describe('TomlKeyLocator', () => {
@@ -84,9 +84,7 @@ describe('TomlKeyLocator in parseConfig', () => {
   it('scans once when a problem needs its position', () => {
     const spy = scan();
     try {
-      expect(() => parseConfig('[package.web]\npath = "packages/web"\ntype = "npm"\nbogus = 1\n', options)).toThrow(
-        /^monochange\.toml:4:1: /,
-      );
+      expect(() => parseConfig('[package.web]\npath = "packages/web"\ntype = "npm"\nbogus = 1\n', options)).toThrow(/^monochange\.toml:4:1: /);
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
       spy.mockRestore();

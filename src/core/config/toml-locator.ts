@@ -127,11 +127,7 @@ export class TomlKeyLocator {
   }
 
   /** Scans one value; registers keys of inline tables; reports values continuing on later lines. */
-  private scanValue(
-    cursor: Cursor,
-    path: string[],
-    line: number,
-  ): { openMultiline?: '"""' | "'''"; arrayDepth: number } {
+  private scanValue(cursor: Cursor, path: string[], line: number): { openMultiline?: '"""' | "'''"; arrayDepth: number } {
     const rest = cursor.rest();
     for (const quote of ['"""', "'''"] as const) {
       if (rest.startsWith(quote)) {

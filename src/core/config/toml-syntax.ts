@@ -45,9 +45,10 @@ function syntaxFix(reason: string, path: string[], error: TomlError): string {
   const where = `line ${error.line}, column ${error.column}`;
   if (/redefine|already defined/i.test(reason)) {
     const key = path.length ? `\`${formatKeyPath(path)}\`` : 'the key';
-    const trusted = path[path.length - 1] === 'trusted_publishing'
-      ? ' (`trusted_publishing = true` and a `[…trusted_publishing]` table cannot both be written: keep the table and put `enabled = true` in it)'
-      : '';
+    const trusted =
+      path[path.length - 1] === 'trusted_publishing'
+        ? ' (`trusted_publishing = true` and a `[…trusted_publishing]` table cannot both be written: keep the table and put `enabled = true` in it)'
+        : '';
     return `each key and table may be defined only once: remove or merge the second definition of ${key} at ${where}${trusted}`;
   }
   if (/unsafe/i.test(reason)) return `rename the key at ${where}: keys such as __proto__ and constructor are not allowed`;

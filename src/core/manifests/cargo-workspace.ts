@@ -18,20 +18,20 @@ export interface CargoWorkspace {
  * the nearest Cargo.toml (the crate's own included) that has a `[workspace]` table, searching up to
  * the monochange root.
  */
-export function findCargoWorkspace(
-  src: ManifestSource,
-  own: Record<string, unknown>,
-  explicit: unknown,
-  neededFor: string,
-): CargoWorkspace {
+export function findCargoWorkspace(src: ManifestSource, own: Record<string, unknown>, explicit: unknown, neededFor: string): CargoWorkspace {
   if (typeof explicit === 'string') {
     const dir = path.resolve(src.dir, explicit);
     const ws = loadWorkspace(src, dir);
     if (!ws) {
-      throw fieldError(src, 'package.workspace', `\`package.workspace\` points at ${displayPath(src.root, dir)}, which has no Cargo.toml with a [workspace] table`, {
-        found: explicit,
-        fix: 'point `package.workspace` at the directory of the workspace root Cargo.toml, or remove it',
-      });
+      throw fieldError(
+        src,
+        'package.workspace',
+        `\`package.workspace\` points at ${displayPath(src.root, dir)}, which has no Cargo.toml with a [workspace] table`,
+        {
+          found: explicit,
+          fix: 'point `package.workspace` at the directory of the workspace root Cargo.toml, or remove it',
+        },
+      );
     }
     return ws;
   }
@@ -45,12 +45,15 @@ export function findCargoWorkspace(
     const ws = loadWorkspace(src, current);
     if (ws) return ws;
   }
-  throw new MonochangeError(`${neededFor} inherits from the workspace, but no Cargo.toml with a [workspace] table was found above the crate${forPackage(src)}`, {
-    code: 'manifest.cargo.no-workspace',
-    file: src.displayFile,
-    key: neededFor,
-    fix: 'add the crate to a Cargo workspace whose root is inside the monochange workspace, or write the value in the crate instead of `workspace = true`',
-  });
+  throw new MonochangeError(
+    `${neededFor} inherits from the workspace, but no Cargo.toml with a [workspace] table was found above the crate${forPackage(src)}`,
+    {
+      code: 'manifest.cargo.no-workspace',
+      file: src.displayFile,
+      key: neededFor,
+      fix: 'add the crate to a Cargo workspace whose root is inside the monochange workspace, or write the value in the crate instead of `workspace = true`',
+    },
+  );
 }
 
 /** The crates of one workspace share its root: with a memoising reader it is read and parsed once. */
@@ -69,12 +72,15 @@ export function workspaceValue(src: ManifestSource, ws: CargoWorkspace, table: '
   const section = ws.workspace[table];
   const value = isRecord(section) ? section[key] : undefined;
   if (value === undefined) {
-    throw new MonochangeError(`\`${inheritedBy}\` uses \`workspace = true\` but \`workspace.${table}.${key}\` is not set in ${ws.displayFile}${forPackage(src)}`, {
-      code: 'manifest.missing-field',
-      file: ws.displayFile,
-      key: `workspace.${table}.${key}`,
-      fix: `add \`${key}\` under [workspace.${table}] in ${ws.displayFile}, or set it directly in ${src.displayFile}`,
-    });
+    throw new MonochangeError(
+      `\`${inheritedBy}\` uses \`workspace = true\` but \`workspace.${table}.${key}\` is not set in ${ws.displayFile}${forPackage(src)}`,
+      {
+        code: 'manifest.missing-field',
+        file: ws.displayFile,
+        key: `workspace.${table}.${key}`,
+        fix: `add \`${key}\` under [workspace.${table}] in ${ws.displayFile}, or set it directly in ${src.displayFile}`,
+      },
+    );
   }
   return value;
 }

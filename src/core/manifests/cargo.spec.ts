@@ -42,9 +42,7 @@ describe('readCargoManifest on the fixture workspace', () => {
       repository: 'https://github.com/example/fixture',
       readme: undefined,
     });
-    expect(m.dependencies).toEqual([
-      { name: 'fixture-build-helper', kind: 'dev', field: 'dev-dependencies', path: '../build-helper', versionReq: '0.3.0' },
-    ]);
+    expect(m.dependencies).toEqual([{ name: 'fixture-build-helper', kind: 'dev', field: 'dev-dependencies', path: '../build-helper', versionReq: '0.3.0' }]);
   });
 
   it('resolves workspace dependencies with a package rename, build, dev and target dependencies', () => {

@@ -118,11 +118,7 @@ function privateReasonFor(publish: boolean | string[], raw: unknown, version: st
   return 'Cargo.toml sets package.publish = false';
 }
 
-function readDependencies(
-  src: ManifestSource,
-  toml: Record<string, unknown>,
-  workspace: (neededFor: string) => CargoWorkspace,
-): ManifestDependency[] {
+function readDependencies(src: ManifestSource, toml: Record<string, unknown>, workspace: (neededFor: string) => CargoWorkspace): ManifestDependency[] {
   const deps: ManifestDependency[] = [];
   const readTables = (owner: Record<string, unknown>, prefix: string) => {
     for (const [table, field, kind] of DEPENDENCY_TABLES) {

@@ -47,9 +47,7 @@ describe('readDartManifest', () => {
     expect(m).toMatchObject({ ecosystem: 'flutter', name: 'fixture_app', version: '0.1.0+1', private: true });
     expect(m.privateReason).toBe('pubspec.yaml sets publish_to: none');
     expect(m.dart?.flutter).toBe(true);
-    expect(m.dependencies).toEqual([
-      { name: 'fixture_models', kind: 'normal', field: 'dependencies', path: '../fixture_models', versionReq: '^1.1.0' },
-    ]);
+    expect(m.dependencies).toEqual([{ name: 'fixture_models', kind: 'normal', field: 'dependencies', path: '../fixture_models', versionReq: '^1.1.0' }]);
   });
 
   it('reports ecosystem flutter even when declared dart, and dart when no flutter key', () => {
@@ -68,7 +66,9 @@ describe('readDartManifest', () => {
 
   it('reads null, hosted and git dependencies', () => {
     const m = readDartManifest(
-      pubspec('name: a\ndependencies:\n  any_dep:\n  renamed:\n    hosted:\n      name: real_name\n      url: https://pub.example.com\n    version: ^2.0.0\n  from_git:\n    git: https://example.com/x.git\n'),
+      pubspec(
+        'name: a\ndependencies:\n  any_dep:\n  renamed:\n    hosted:\n      name: real_name\n      url: https://pub.example.com\n    version: ^2.0.0\n  from_git:\n    git: https://example.com/x.git\n',
+      ),
       '',
     );
     expect(m.dependencies).toEqual([

@@ -1,16 +1,6 @@
 import type { Ecosystem } from '../types';
 import type { FileReader } from './file-reader';
-import {
-  fieldError,
-  isRecord,
-  makeSource,
-  optionalSemver,
-  optionalString,
-  readManifestText,
-  requiredString,
-  syntaxError,
-  type ManifestSource,
-} from './source';
+import { fieldError, isRecord, makeSource, optionalSemver, optionalString, readManifestText, requiredString, syntaxError, type ManifestSource } from './source';
 import type { DependencyKind, Manifest, ManifestDependency } from './types';
 
 const DEPENDENCY_FIELDS: ReadonlyArray<[string, DependencyKind]> = [
@@ -22,13 +12,7 @@ const DEPENDENCY_FIELDS: ReadonlyArray<[string, DependencyKind]> = [
  * Reads `<dir>/pubspec.yaml`. The result's ecosystem is `flutter` when the pubspec has a top-level
  * `flutter:` key (or the package was declared as flutter), else `dart`.
  */
-export function readDartManifest(
-  root: string,
-  dir: string,
-  id?: string,
-  declared: Ecosystem = 'dart',
-  reader?: FileReader,
-): Manifest {
+export function readDartManifest(root: string, dir: string, id?: string, declared: Ecosystem = 'dart', reader?: FileReader): Manifest {
   const src = makeSource(root, dir, 'pubspec.yaml', declared, id, reader);
   const yaml = parseYaml(src, readManifestText(src));
   const name = requiredString(src, yaml.name, 'name', 'add `name: my_package` to pubspec.yaml');
@@ -97,14 +81,7 @@ function readDependencies(src: ManifestSource, yaml: Record<string, unknown>): M
 }
 
 /** SDK dependencies (`flutter: { sdk: flutter }`) are not pub packages and are skipped. */
-function readDependency(
-  src: ManifestSource,
-  key: string,
-  name: string,
-  spec: unknown,
-  field: string,
-  kind: DependencyKind,
-): ManifestDependency | undefined {
+function readDependency(src: ManifestSource, key: string, name: string, spec: unknown, field: string, kind: DependencyKind): ManifestDependency | undefined {
   if (spec === null || spec === undefined) return { name, kind, field };
   if (typeof spec === 'string' || typeof spec === 'number') return { name, kind, field, versionReq: String(spec) };
   if (!isRecord(spec)) {

@@ -32,7 +32,19 @@ describe('scanImportSpecifiers', () => {
       'const m = await import("@s/dyn");',
       'const m2 = await import ( "@s/dyn2" );',
     ].join('\n');
-    expect(scanImportSpecifiers(text)).toEqual(['@s/a', '@s/b/sub', 'jsr:@s/c@^1/x', '@s/d', '@s/side', '@s/g', './local.ts', '@s/ns', '@s/t', '@s/dyn', '@s/dyn2']);
+    expect(scanImportSpecifiers(text)).toEqual([
+      '@s/a',
+      '@s/b/sub',
+      'jsr:@s/c@^1/x',
+      '@s/d',
+      '@s/side',
+      '@s/g',
+      './local.ts',
+      '@s/ns',
+      '@s/t',
+      '@s/dyn',
+      '@s/dyn2',
+    ]);
   });
 
   it('ignores comments, other strings, templates, computed dynamic imports and `.from(…)` calls', () => {

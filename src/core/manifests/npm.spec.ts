@@ -83,7 +83,13 @@ describe('readNpmManifest', () => {
   });
 
   it('treats a truthy "private" as npm does: the string "true" is private, false and "" are not', () => {
-    for (const [value, isPrivate] of [['true', true], ['false', true], [1, true], [false, false], ['', false]] as const) {
+    for (const [value, isPrivate] of [
+      ['true', true],
+      ['false', true],
+      [1, true],
+      [false, false],
+      ['', false],
+    ] as const) {
       const root = workspace({ 'package.json': JSON.stringify({ name: 'a', version: '1.0.0', private: value }) });
       const m = readNpmManifest(root, '.');
       expect(m.private).toBe(isPrivate);

@@ -1,15 +1,7 @@
 import type { FileReader } from './file-reader';
 import { parseJsonObject } from './json-text';
 import { detectPackageManager } from './npm-manager';
-import {
-  fieldError,
-  isRecord,
-  makeSource,
-  optionalSemver,
-  readManifestText,
-  requiredString,
-  type ManifestSource,
-} from './source';
+import { fieldError, isRecord, makeSource, optionalSemver, readManifestText, requiredString, type ManifestSource } from './source';
 import type { DependencyKind, Manifest, ManifestDependency, NpmData } from './types';
 
 const DEPENDENCY_FIELDS: ReadonlyArray<[string, DependencyKind]> = [

@@ -25,7 +25,10 @@ export function parsePep508(text: string): Pep508Requirement | undefined {
 
   const extras = /^\[([^\]]*)\]\s*/.exec(rest);
   if (extras) {
-    req.extras = extras[1].split(',').map((e) => e.trim()).filter(Boolean);
+    req.extras = extras[1]
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     rest = rest.slice(extras[0].length);
   } else if (rest.startsWith('[')) {
     return undefined;

@@ -33,7 +33,9 @@ export function readPythonManifest(root: string, dir: string, id?: string, reade
   }
   // Poetry 2 keeps the version in [tool.poetry] when [project] marks it dynamic.
   const version = dynamicVersion
-    ? poetry?.version !== undefined ? readVersion(src, poetry.version, 'tool.poetry.version') : undefined
+    ? poetry?.version !== undefined
+      ? readVersion(src, poetry.version, 'tool.poetry.version')
+      : undefined
     : readVersion(src, table?.version, `${prefix}.version`);
 
   const deps = [...pep621Dependencies(src, project, toml), ...poetryDependencies(src, poetry)];
@@ -104,7 +106,8 @@ function pep621Dependencies(src: ManifestSource, project: Record<string, unknown
     ['dependency-groups', 'dependency-groups', 'dev', toml['dependency-groups']],
   ] as const) {
     if (table === undefined) continue;
-    if (!isRecord(table)) throw fieldError(src, key, `\`${key}\` must be a table of name → requirement list`, { found: table, fix: `write [${key}] with \`name = ["pkg>=1"]\`` });
+    if (!isRecord(table))
+      throw fieldError(src, key, `\`${key}\` must be a table of name → requirement list`, { found: table, fix: `write [${key}] with \`name = ["pkg>=1"]\`` });
     for (const [group, list] of Object.entries(table)) deps.push(...requirementList(src, list, `${key}.${group}`, kind, field));
   }
   return deps;

@@ -42,7 +42,24 @@ const scalar = fc.oneof(
   fc.boolean(),
   fc.integer({ min: -3, max: 3 }),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
-  fc.constantFrom('1.2.3', '0.0.0', 'v1.0.0', '^1.0', '*', 'workspace:*', 'none', '', 'MIT', 'LICENSE', './x', '../y', '@scope/name', 'name', 'not a version', 'https://x'),
+  fc.constantFrom(
+    '1.2.3',
+    '0.0.0',
+    'v1.0.0',
+    '^1.0',
+    '*',
+    'workspace:*',
+    'none',
+    '',
+    'MIT',
+    'LICENSE',
+    './x',
+    '../y',
+    '@scope/name',
+    'name',
+    'not a version',
+    'https://x',
+  ),
   fc.string({ maxLength: 12 }),
 );
 
@@ -72,13 +89,11 @@ const runs = { numRuns: 120, seed: 20250101 };
 
 /** A valid manifest with some fields replaced by generated values (or removed). */
 function mutated<T extends Record<string, unknown>>(base: T, keys: fc.Arbitrary<string>, values: fc.Arbitrary<unknown>) {
-  return fc
-    .tuple(fc.dictionary(keys, values, { maxKeys: 3 }), fc.subarray(Object.keys(base), { maxLength: 1 }))
-    .map(([over, drop]) => {
-      const doc: Record<string, unknown> = { ...base, ...over };
-      for (const k of drop) delete doc[k];
-      return doc;
-    });
+  return fc.tuple(fc.dictionary(keys, values, { maxKeys: 3 }), fc.subarray(Object.keys(base), { maxLength: 1 })).map(([over, drop]) => {
+    const doc: Record<string, unknown> = { ...base, ...over };
+    for (const k of drop) delete doc[k];
+    return doc;
+  });
 }
 
 /** Counts of successful reads: the generators must reach the readers' deeper code, not only fail early. */
@@ -89,7 +104,19 @@ function expectSomeOk(type: string) {
 
 describe('readManifest on generated manifests', () => {
   it('npm: package.json', () => {
-    const keys = fc.constantFrom('name', 'version', 'private', 'dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies', 'publishConfig', 'repository', 'workspaces', 'packageManager');
+    const keys = fc.constantFrom(
+      'name',
+      'version',
+      'private',
+      'dependencies',
+      'devDependencies',
+      'peerDependencies',
+      'optionalDependencies',
+      'publishConfig',
+      'repository',
+      'workspaces',
+      'packageManager',
+    );
     const inner = fc.constantFrom('@acme/dep', 'dep', 'url', 'access', 'registry', 'type', 'directory');
     const doc = mutated({ name: '@acme/web', version: '1.2.3', dependencies: { dep: '^1.0.0' } }, keys, jsonValue(inner));
     fc.assert(
@@ -153,11 +180,17 @@ describe('readManifest on generated manifests', () => {
     const project = mutated({ name: 'Acme_Lib', version: '1.0.0', dependencies: ['requests>=2', 'click; python_version > "3.8"'] }, keys, value(inner));
     const poetry = mutated({ name: 'acme-lib', version: '1.0.0', dependencies: { python: '^3.10', requests: '*' } }, keys, value(inner));
     fc.assert(
-      fc.property(fc.oneof(project.map((p) => ({ project: p })), poetry.map((p) => ({ tool: { poetry: p } }))), (d) => {
-        const text = toml(d);
-        fc.pre(text !== undefined);
-        if (readOutcome('python', { 'pkg/pyproject.toml': text! }) === 'ok') ok.python = (ok.python ?? 0) + 1;
-      }),
+      fc.property(
+        fc.oneof(
+          project.map((p) => ({ project: p })),
+          poetry.map((p) => ({ tool: { poetry: p } })),
+        ),
+        (d) => {
+          const text = toml(d);
+          fc.pre(text !== undefined);
+          if (readOutcome('python', { 'pkg/pyproject.toml': text! }) === 'ok') ok.python = (ok.python ?? 0) + 1;
+        },
+      ),
       runs,
     );
     expectSomeOk('python');
@@ -165,8 +198,26 @@ describe('readManifest on generated manifests', () => {
 
   it('go: go.mod', () => {
     const line = fc.oneof(
-      fc.constantFrom('module example.com/acme/mod', 'module', 'go 1.22', 'go', 'require (', ')', 'replace (', 'exclude x v1', 'toolchain go1.22.0', '// comment', ''),
-      fc.tuple(fc.constantFrom('require', 'replace', 'module', '\t'), fc.constantFrom('example.com/x', 'github.com/a/b/v2', '"quoted"', '=>', './local', 'v1.2.3', 'v0.0.0-2020'), fc.string({ maxLength: 8 })).map((parts) => parts.join(' ')),
+      fc.constantFrom(
+        'module example.com/acme/mod',
+        'module',
+        'go 1.22',
+        'go',
+        'require (',
+        ')',
+        'replace (',
+        'exclude x v1',
+        'toolchain go1.22.0',
+        '// comment',
+        '',
+      ),
+      fc
+        .tuple(
+          fc.constantFrom('require', 'replace', 'module', '\t'),
+          fc.constantFrom('example.com/x', 'github.com/a/b/v2', '"quoted"', '=>', './local', 'v1.2.3', 'v0.0.0-2020'),
+          fc.string({ maxLength: 8 }),
+        )
+        .map((parts) => parts.join(' ')),
     );
     fc.assert(
       fc.property(fc.array(line, { maxLength: 12 }), (lines) => {

@@ -34,14 +34,7 @@ export function displayPath(root: string, file: string): string {
   return toPosix(rel);
 }
 
-export function makeSource(
-  root: string,
-  dir: string,
-  fileName: string,
-  ecosystem: Ecosystem,
-  id?: string,
-  reader: FileReader = diskReader,
-): ManifestSource {
+export function makeSource(root: string, dir: string, fileName: string, ecosystem: Ecosystem, id?: string, reader: FileReader = diskReader): ManifestSource {
   const absRoot = path.resolve(root);
   const absDir = path.resolve(absRoot, dir);
   const file = path.join(absDir, fileName);
@@ -81,12 +74,7 @@ function fixForMissing(src: ManifestSource, expected: string): string {
 }
 
 /** A manifest field is missing or has the wrong shape. */
-export function fieldError(
-  src: ManifestSource,
-  key: string,
-  problem: string,
-  options: { found?: unknown; fix: string; file?: string },
-): MonochangeError {
+export function fieldError(src: ManifestSource, key: string, problem: string, options: { found?: unknown; fix: string; file?: string }): MonochangeError {
   return new MonochangeError(`${problem}${forPackage(src)}`, {
     code: 'manifest.invalid-field',
     file: options.file ?? src.displayFile,

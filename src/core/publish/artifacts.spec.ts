@@ -48,10 +48,26 @@ describe('artifacts', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('round-trips a publish result through the schema, keeping unknown fields', async () => {
-    const identity = { provider: 'github_actions', verified: true, repository: 'o/r', workflow: 'publish.yml', environment: null, ref: 'refs/tags/v1', eventName: 'push', oidc: 'verified' };
+    const identity = {
+      provider: 'github_actions',
+      verified: true,
+      repository: 'o/r',
+      workflow: 'publish.yml',
+      environment: null,
+      ref: 'refs/tags/v1',
+      eventName: 'push',
+      oidc: 'verified',
+    };
     await mergePublishEntry(file, { ...header, identity }, entry('web', { command: 'npm publish', attempts: 1, extraField: 'kept' } as Partial<PublishEntry>));
     const read = readArtifact(file, publishResultSchema)!;
-    expect(read).toEqual({ schemaVersion: 1, kind: 'monochange.publishResult', mode: 'release', dryRun: false, identity, packages: [expect.objectContaining({ package: 'web', extraField: 'kept' })] });
+    expect(read).toEqual({
+      schemaVersion: 1,
+      kind: 'monochange.publishResult',
+      mode: 'release',
+      dryRun: false,
+      identity,
+      packages: [expect.objectContaining({ package: 'web', extraField: 'kept' })],
+    });
     expect(publishResultSchema.parse(JSON.parse(JSON.stringify(read)))).toEqual(read);
     expect(fs.readFileSync(file, 'utf8').endsWith('}\n')).toBe(true);
   });
@@ -105,7 +121,16 @@ describe('artifacts', () => {
   it('sets the readiness status to blocked when any package is blocked', async () => {
     const readinessFile = path.join(dir, 'readiness.json');
     const r = (id: string, status: ReadinessEntry['status']): ReadinessEntry => ({
-      package: id, project: id, ecosystem: 'npm', registry: 'npm', name: id, version: '1.0.0', status, message: status, checks: [], trustedPublishing: trust,
+      package: id,
+      project: id,
+      ecosystem: 'npm',
+      registry: 'npm',
+      name: id,
+      version: '1.0.0',
+      status,
+      message: status,
+      checks: [],
+      trustedPublishing: trust,
     });
     expect((await mergeReadinessEntry(readinessFile, undefined, r('web', 'ready'))).status).toBe('ready');
     expect((await mergeReadinessEntry(readinessFile, undefined, r('ext', 'unsupported'))).status).toBe('ready');
@@ -178,7 +203,13 @@ const trust = { status: 'disabled', repository: null, workflow: null, environmen
       await recordSkippedDependents({ file, mode: 'release', entries: [skipped] });
       const read = readArtifact(file, publishResultSchema)!;
       expect(read.packages.map((p) => `${p.package}:${p.status}`)).toEqual(['core:failed', 'web:blocked']);
-      expect(read.packages[1]).toMatchObject({ reason: 'dependency_failed', blockedBy: 'core', project: 'web-app', version: '2.0.0', trustedPublishing: { status: 'disabled' } });
+      expect(read.packages[1]).toMatchObject({
+        reason: 'dependency_failed',
+        blockedBy: 'core',
+        project: 'web-app',
+        version: '2.0.0',
+        trustedPublishing: { status: 'disabled' },
+      });
       expect(read.packages[1].message).toContain('its dependency `core` failed in this run');
     });
 

@@ -47,7 +47,11 @@ export async function* runBatch<O>(tasks: BatchTask<O>[], options: BatchRunOptio
   for await (const outcome of pool) {
     if (outcome.status === 'skipped') {
       const failed = byId.get(outcome.failedDependency);
-      yield { id: outcome.id, status: 'skipped', terminalOutput: `⏭️  ${byId.get(outcome.id)!.projectName}: not run, its dependency ${failed?.projectName ?? outcome.failedDependency} did not succeed\n` };
+      yield {
+        id: outcome.id,
+        status: 'skipped',
+        terminalOutput: `⏭️  ${byId.get(outcome.id)!.projectName}: not run, its dependency ${failed?.projectName ?? outcome.failedDependency} did not succeed\n`,
+      };
       continue;
     }
     const lines = output.get(outcome.id) ?? [];

@@ -16,7 +16,17 @@ import {
 
 const trust = { status: 'configured' as const, repository: null, workflow: null, environment: null, setupUrl: null, message: '' };
 const e = (id: string, status: PublishEntry['status'], message: string, extra: Partial<PublishEntry> = {}): PublishEntry => ({
-  package: id, project: id, ecosystem: 'npm', registry: 'npm', name: id, version: '1.2.3', status, message, placeholder: false, trustedPublishing: trust, ...extra,
+  package: id,
+  project: id,
+  ecosystem: 'npm',
+  registry: 'npm',
+  name: id,
+  version: '1.2.3',
+  status,
+  message,
+  placeholder: false,
+  trustedPublishing: trust,
+  ...extra,
 });
 
 const result: PublishResult = {
@@ -38,7 +48,14 @@ const readiness: Readiness = {
   status: 'blocked',
   packages: [
     {
-      package: 'core', project: 'core', ecosystem: 'cargo', registry: 'crates_io', name: 'acme-core', version: '1.2.3', status: 'blocked', message: 'not ready',
+      package: 'core',
+      project: 'core',
+      ecosystem: 'cargo',
+      registry: 'crates_io',
+      name: 'acme-core',
+      version: '1.2.3',
+      status: 'blocked',
+      message: 'not ready',
       checks: [
         { id: 'cargo.version', status: 'pass', message: 'ok' },
         { id: 'cargo.license', status: 'fail', message: 'Cargo.toml has no license', fix: 'add license' },
@@ -46,7 +63,18 @@ const readiness: Readiness = {
       ],
       trustedPublishing: trust,
     },
-    { package: 'web', project: 'web', ecosystem: 'npm', registry: 'npm', name: 'web', version: '1.0.0', status: 'ready', message: 'would publish web 1.0.0 to npm', checks: [], trustedPublishing: trust },
+    {
+      package: 'web',
+      project: 'web',
+      ecosystem: 'npm',
+      registry: 'npm',
+      name: 'web',
+      version: '1.0.0',
+      status: 'ready',
+      message: 'would publish web 1.0.0 to npm',
+      checks: [],
+      trustedPublishing: trust,
+    },
   ],
 };
 

@@ -157,7 +157,10 @@ export function githubAnnotations(artifact: CiArtifact, env: Env = {}, options: 
   return reportRows(artifact, env, options)
     .filter((r) => r.annotation)
     .map((r) => {
-      const props = [r.manifest ? `file=${escapeGithubProperty(r.manifest)}` : '', `title=${escapeGithubProperty(`${r.package} ${r.version} ${r.status} (${r.registry})`)}`].filter(Boolean);
+      const props = [
+        r.manifest ? `file=${escapeGithubProperty(r.manifest)}` : '',
+        `title=${escapeGithubProperty(`${r.package} ${r.version} ${r.status} (${r.registry})`)}`,
+      ].filter(Boolean);
       return `::${r.annotation} ${props.join(',')}::${escapeGithubData(r.detail)}`;
     });
 }
@@ -189,10 +192,15 @@ export function summaryTable(artifact: CiArtifact, artifactPath?: string): strin
   const rows = reportRows(artifact);
   const header = ['package', 'version', 'registry', 'status', artifact.kind === 'monochange.publishReadiness' ? 'first failing check' : 'message'];
   // A reason of the job (no verified identity…) gets its short title: the run's summary says it once in full.
-  const detail = (r: ReportRow) => (r.checkId && SHARED_REASONS.has(r.checkId) && reasonTitle(r.checkId) ? `${r.checkId}: ${reasonTitle(r.checkId)}` : r.detail);
+  const detail = (r: ReportRow) =>
+    r.checkId && SHARED_REASONS.has(r.checkId) && reasonTitle(r.checkId) ? `${r.checkId}: ${reasonTitle(r.checkId)}` : r.detail;
   const data = rows.map((r) => [r.package, r.version, r.registry, r.status, oneLine(detail(r), 120)]);
   const widths = header.slice(0, 4).map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
-  const render = (cols: string[]) => cols.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
+  const render = (cols: string[]) =>
+    cols
+      .map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c))
+      .join('  ')
+      .trimEnd();
   const lines = [title(artifact), render(header), ...data.map(render)];
   if (!rows.length) lines.push('(no packages)');
   if (artifactPath) lines.push(`result: ${artifactPath}`);

@@ -45,8 +45,7 @@ export function findExistingProject(
   const dir = join(workspaceRoot, projectRoot);
   const projectJson = readJsonObject(join(dir, 'project.json'), reader);
   const packageJson = readJsonObject(join(dir, 'package.json'), reader);
-  const name =
-    stringField(projectJson, 'name') ?? stringField(packageJson?.nx, 'name') ?? stringField(packageJson, 'name');
+  const name = stringField(projectJson, 'name') ?? stringField(packageJson?.nx, 'name') ?? stringField(packageJson, 'name');
   if (projectJson) return { source: 'project.json', name };
   if (packageJson) return { source: 'package.json', name };
   return undefined;

@@ -51,7 +51,13 @@ describe('resolveIdentity on GitLab CI/CD', () => {
     const env = await gitlabJob();
     const resolution = await resolveIdentity({ env, config: config() });
     expect(resolution.oidc.status).toBe('verified');
-    expect(resolution.identity).toMatchObject({ provider: 'gitlab_ci', verified: true, repository: 'acme/widgets', workflow: '.gitlab-ci.yml', job: String(50_000 + job) });
+    expect(resolution.identity).toMatchObject({
+      provider: 'gitlab_ci',
+      verified: true,
+      repository: 'acme/widgets',
+      workflow: '.gitlab-ci.yml',
+      job: String(50_000 + job),
+    });
     const artifact = artifactIdentity(resolution);
     expect(artifact).toMatchObject({ provider: 'gitlab_ci', verified: true, oidc: 'verified', ref: 'refs/tags/v1.2.3' });
     expect(JSON.stringify(artifact)).not.toContain(env.MONOCHANGE_ID_TOKEN);
@@ -69,7 +75,11 @@ describe('resolveIdentity on GitLab CI/CD', () => {
   });
 
   it('refuses a token of another project', async () => {
-    const env = await gitlabJob({ project_path: 'evil/widgets', namespace_path: 'evil', ci_config_ref_uri: `${new URL(iss.url).host}/evil/widgets//.gitlab-ci.yml@refs/tags/v1.2.3` });
+    const env = await gitlabJob({
+      project_path: 'evil/widgets',
+      namespace_path: 'evil',
+      ci_config_ref_uri: `${new URL(iss.url).host}/evil/widgets//.gitlab-ci.yml@refs/tags/v1.2.3`,
+    });
     const resolution = await resolveIdentity({ env, config: config() });
     expect(resolution.oidc.status).toBe('verified');
     const verdict = enforceTrust({ pkg: makePackage(), registry: 'npm', identity: resolution.identity, env, config: config() });
@@ -85,23 +95,34 @@ describe('the trust rules for a verified GitLab job, per registry', () => {
 
     const npmPkg = makePackage({ type: 'npm' });
     const npmVerdict = enforceTrust({ pkg: npmPkg, registry: 'npm', identity, env, config: config() });
-    expect(npmVerdict).toMatchObject({ allowed: true, context: { repository: 'acme/widgets', workflow: '.gitlab-ci.yml', sources: { repository: 'source', workflow: 'config' } } });
-    expect(checkClaimsForPackage({ identity, rules: npmTrustRules.claims, expected: { repository: 'acme/widgets', workflow: '.gitlab-ci.yml' } })).toMatchObject({ ok: true });
+    expect(npmVerdict).toMatchObject({
+      allowed: true,
+      context: { repository: 'acme/widgets', workflow: '.gitlab-ci.yml', sources: { repository: 'source', workflow: 'config' } },
+    });
+    expect(
+      checkClaimsForPackage({ identity, rules: npmTrustRules.claims, expected: { repository: 'acme/widgets', workflow: '.gitlab-ci.yml' } }),
+    ).toMatchObject({ ok: true });
 
     const goPkg = makePackage({ type: 'go', id: 'gomod' });
     expect(enforceTrust({ pkg: goPkg, registry: 'go_proxy', identity, env, config: config() })).toMatchObject({ allowed: true });
-    expect(checkClaimsForPackage({ identity, rules: goTrustRules.claims, expected: { repository: 'acme/widgets', workflow: '.gitlab-ci.yml', tags: ['v1.2.3'] } })).toMatchObject({ ok: true });
+    expect(
+      checkClaimsForPackage({ identity, rules: goTrustRules.claims, expected: { repository: 'acme/widgets', workflow: '.gitlab-ci.yml', tags: ['v1.2.3'] } }),
+    ).toMatchObject({ ok: true });
 
     const crate = enforceTrust({ pkg: makePackage({ type: 'cargo', id: 'core' }), registry: 'crates_io', identity, env, config: config() });
     expect(crate).toMatchObject({ allowed: false, code: 'trust.provider-unsupported' });
-    expect(!crate.allowed && crate.reason).toContain('Current CI provider GitLab CI/CD is not supported for crates_io trusted publishing; supported providers: GitHub Actions.');
+    expect(!crate.allowed && crate.reason).toContain(
+      'Current CI provider GitLab CI/CD is not supported for crates_io trusted publishing; supported providers: GitHub Actions.',
+    );
     expect(cratesIoTrustRules.capabilities.supportedProviders).not.toContain('gitlab_ci');
   });
 
   it('refuses a Go tag from an unprotected tag pipeline', async () => {
     const env = await gitlabJob({ ref_protected: 'false' });
     const { identity } = await resolveIdentity({ env, config: config() });
-    expect(checkClaimsForPackage({ identity, rules: goTrustRules.claims, expected: { repository: 'acme/widgets', workflow: '.gitlab-ci.yml', tags: ['v1.2.3'] } })).toMatchObject({
+    expect(
+      checkClaimsForPackage({ identity, rules: goTrustRules.claims, expected: { repository: 'acme/widgets', workflow: '.gitlab-ci.yml', tags: ['v1.2.3'] } }),
+    ).toMatchObject({
       ok: false,
       code: 'claims.ref-unprotected',
     });

@@ -62,7 +62,10 @@ describe('createInterruptHandler', () => {
 
   it('exits at once on a second signal, killing hard', async () => {
     const { host, exits, kills, handler } = setup();
-    void handler.withInterruptHandling(() => new Promise<void>(() => undefined), () => new Promise<void>(() => undefined));
+    void handler.withInterruptHandling(
+      () => new Promise<void>(() => undefined),
+      () => new Promise<void>(() => undefined),
+    );
     host.emit('SIGINT', 'SIGINT');
     host.emit('SIGINT', 'SIGINT');
     expect(kills).toEqual(['SIGTERM', 'SIGKILL']);
@@ -71,7 +74,10 @@ describe('createInterruptHandler', () => {
 
   it('exits after the grace period when a record hangs', async () => {
     const { host, exits, handler, exitedOnce } = setup(20);
-    void handler.withInterruptHandling(() => new Promise<void>(() => undefined), () => new Promise<void>(() => undefined));
+    void handler.withInterruptHandling(
+      () => new Promise<void>(() => undefined),
+      () => new Promise<void>(() => undefined),
+    );
     host.emit('SIGTERM', 'SIGTERM');
     await exitedOnce;
     expect(exits).toEqual([143]);
@@ -79,7 +85,12 @@ describe('createInterruptHandler', () => {
 
   it('removes its listeners when the task ends, also when it throws', async () => {
     const { host, handler } = setup();
-    await expect(handler.withInterruptHandling(async () => Promise.reject(new Error('boom')), async () => undefined)).rejects.toThrow('boom');
+    await expect(
+      handler.withInterruptHandling(
+        async () => Promise.reject(new Error('boom')),
+        async () => undefined,
+      ),
+    ).rejects.toThrow('boom');
     expect(host.listenerCount('SIGINT')).toBe(0);
     expect(handler.activeCount()).toBe(0);
   });

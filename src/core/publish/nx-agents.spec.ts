@@ -34,7 +34,10 @@ describe('publishing on Nx Agents', () => {
       expect(task).toMatchObject({ success: false, error: expect.stringContaining('Nx Agent') });
       expect(lines.join('\n')).toContain('NX_AGENT_NAME="agent-3"');
       const outcomes = [];
-      for await (const o of runPublishBatch({ root, env, concurrency: 1, mode: 'release' }, [{ id: '@acme/core:publish', projectName: '@acme/core', projectRoot: '.', options: { dryRun: false }, dependsOn: [] }])) outcomes.push(o);
+      for await (const o of runPublishBatch({ root, env, concurrency: 1, mode: 'release' }, [
+        { id: '@acme/core:publish', projectName: '@acme/core', projectRoot: '.', options: { dryRun: false }, dependsOn: [] },
+      ]))
+        outcomes.push(o);
       expect(outcomes).toEqual([expect.objectContaining({ id: '@acme/core:publish', status: 'failure', terminalOutput: expect.stringContaining('Nx Agent') })]);
       expect(spies.filter((s) => s.mock.calls.length)).toEqual([]);
     } finally {

@@ -12,17 +12,23 @@ const FIX =
 export function nxAgentRefusal(env: Env, what: string): MonochangeError | undefined {
   const agent = env.NX_AGENT_NAME;
   if (!agent) return undefined;
-  return new MonochangeError(`${what} runs on an Nx Agent (NX_AGENT_NAME=${JSON.stringify(agent)}), which never holds the CI job's OIDC identity, so nothing is published from it`, {
-    code: 'nx-cloud.agent',
-    fix: FIX,
-  });
+  return new MonochangeError(
+    `${what} runs on an Nx Agent (NX_AGENT_NAME=${JSON.stringify(agent)}), which never holds the CI job's OIDC identity, so nothing is published from it`,
+    {
+      code: 'nx-cloud.agent',
+      fix: FIX,
+    },
+  );
 }
 
 /** On the main job, before Nx distributes anything: publish tasks would run on Nx Agents. */
 export function distributionRefusal(env: Env): MonochangeError | undefined {
   if (env.NX_CLOUD_DISTRIBUTED_EXECUTION !== 'true') return undefined;
-  return new MonochangeError('this publish would be distributed to Nx Agents (NX_CLOUD_DISTRIBUTED_EXECUTION=true), which never hold the CI job\'s OIDC identity; nothing was published', {
-    code: 'nx-cloud.distributed',
-    fix: FIX,
-  });
+  return new MonochangeError(
+    "this publish would be distributed to Nx Agents (NX_CLOUD_DISTRIBUTED_EXECUTION=true), which never hold the CI job's OIDC identity; nothing was published",
+    {
+      code: 'nx-cloud.distributed',
+      fix: FIX,
+    },
+  );
 }

@@ -23,7 +23,13 @@ describe('handOffOidcToken', () => {
   it('requests, masks on the raw log and hands one token to the run of a publish target', async () => {
     const env: Record<string, string | undefined> = iss.githubEnv();
     const written: string[] = [];
-    const outcome = await handOffOidcToken({ root, argv: ['node', '/ws/node_modules/.bin/nx', 'run-many', '-t', 'publish'], env, targets: TARGETS, write: (t) => written.push(t) });
+    const outcome = await handOffOidcToken({
+      root,
+      argv: ['node', '/ws/node_modules/.bin/nx', 'run-many', '-t', 'publish'],
+      env,
+      targets: TARGETS,
+      write: (t) => written.push(t),
+    });
     expect(outcome).toBe('handed');
     expect(env.MONOCHANGE_OIDC_TOKEN).toMatch(/^eyJ/);
     expect(written).toEqual([`::add-mask::${env.MONOCHANGE_OIDC_TOKEN}\n`]);

@@ -65,7 +65,13 @@ describe('collectPackageEdges', () => {
     const app = pkg('app', 'go', 'go/app');
     const manifests = new Map([
       ['lib', manifest(lib, 'example.com/acme/lib', 'go.mod', [], { go: { modulePath: 'example.com/acme/lib', relativePath: 'go/lib' } })],
-      ['app', manifest(app, 'example.com/acme/app', 'go.mod', [dep('example.com/acme/lib', 'normal', { field: 'require' }), dep('lib', 'normal', { field: 'require' })])],
+      [
+        'app',
+        manifest(app, 'example.com/acme/app', 'go.mod', [
+          dep('example.com/acme/lib', 'normal', { field: 'require' }),
+          dep('lib', 'normal', { field: 'require' }),
+        ]),
+      ],
     ]);
     expect(collectPackageEdges(ROOT, [lib, app], manifests)).toEqual([
       { from: 'app', to: 'lib', kind: 'normal', field: 'require', sourceFile: 'go/app/go.mod' },

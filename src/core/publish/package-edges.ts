@@ -107,11 +107,7 @@ function toPosix(path: string): string {
  * `kind`), deduplicated per (from, to, kind). A package whose manifest could not be read has no
  * name to match: see `PackageEdge.uncertain`.
  */
-export function collectPackageEdges(
-  workspaceRoot: string,
-  packages: readonly PackageConfig[],
-  manifests: ReadonlyMap<string, Manifest>,
-): PackageEdge[] {
+export function collectPackageEdges(workspaceRoot: string, packages: readonly PackageConfig[], manifests: ReadonlyMap<string, Manifest>): PackageEdge[] {
   const byName = new Map<string, string>(); // `${ns}\0${name}` → id
   const byDir = new Map<string, { id: string; ns: Namespace }[]>();
   const unreadable = new Map<Namespace, string[]>();
@@ -177,7 +173,10 @@ function denoWorkspaceEdges(
   byName: ReadonlyMap<string, string>,
 ): PackageEdge[] {
   const deno = packages.filter((p) => p.type === 'deno' && manifests.has(p.id));
-  const members = denoWorkspaceMemberDirs(workspaceRoot, deno.map((p) => manifests.get(p.id)!.dir));
+  const members = denoWorkspaceMemberDirs(
+    workspaceRoot,
+    deno.map((p) => manifests.get(p.id)!.dir),
+  );
   const edges: PackageEdge[] = [];
   for (const pkg of deno) {
     const dir = manifests.get(pkg.id)!.dir;

@@ -80,7 +80,11 @@ describe('publishPlaceholder', () => {
   });
 
   it('configures trust after the placeholder exists, and fails the entry when that fails', async () => {
-    const ok = await publishPlaceholder(fakeTarget(fakeRegistry()), { dryRun: false, configureTrust: async () => ({ ok: true, message: 'trust configured' }) }, fakeDeps(fakeGate()));
+    const ok = await publishPlaceholder(
+      fakeTarget(fakeRegistry()),
+      { dryRun: false, configureTrust: async () => ({ ok: true, message: 'trust configured' }) },
+      fakeDeps(fakeGate()),
+    );
     expect(ok).toMatchObject({ status: 'published', trustedPublishing: { status: 'configured', message: 'trust configured' } });
     const bad = await publishPlaceholder(
       fakeTarget(fakeRegistry()),

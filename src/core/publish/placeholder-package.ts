@@ -67,7 +67,9 @@ export async function publishPlaceholder(target: PackageTarget, options: Placeho
       signal: deps.signal,
       beforeUpload: !options.dryRun && deps.beforeUpload ? () => deps.beforeUpload!(target) : undefined,
       onRetry: (attempt, max, waitMs, why) =>
-        deps.log(`↻ ${packageLabel(eco, shown)} is not on ${adapter.label} after a failed placeholder upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`),
+        deps.log(
+          `↻ ${packageLabel(eco, shown)} is not on ${adapter.label} after a failed placeholder upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`,
+        ),
     });
     const extra: Partial<PublishEntry> = outcome.attempt ? pick(outcome.attempt) : {};
     if (outcome.kind === 'planned') {
@@ -99,7 +101,10 @@ export async function publishPlaceholder(target: PackageTarget, options: Placeho
   if (options.configureTrust && !options.dryRun) {
     const trust = await options.configureTrust(target).catch((error: unknown) => ({ ok: false, message: formatError(error) }));
     (trust.ok ? progress.published : progress.failed)(deps.log, eco, shown, trust.message);
-    result = { ...result, trustedPublishing: { ...result.trustedPublishing, status: trust.ok ? 'configured' : 'manual_action_required', message: trust.message } };
+    result = {
+      ...result,
+      trustedPublishing: { ...result.trustedPublishing, status: trust.ok ? 'configured' : 'manual_action_required', message: trust.message },
+    };
     if (!trust.ok) result = { ...result, status: 'failed', reason: 'trust_setup', message: `${result.message}; ${trust.message}` };
   }
   return result;

@@ -50,7 +50,10 @@ describe('preflightPublishRun: registry quotas', () => {
   /** Deno packages `<id>` at deno/<id> (imports: other ids), crates at crates/<id>; trusted publishing off (no CI here). */
   function workspace(spec: { deno?: string[]; crates?: string[]; imports?: Record<string, string[]>; enforce?: { deno?: boolean; cargo?: boolean } }) {
     const toml: string[] = [];
-    for (const [eco, enforce] of [['deno', spec.enforce?.deno], ['cargo', spec.enforce?.cargo]] as const) {
+    for (const [eco, enforce] of [
+      ['deno', spec.enforce?.deno],
+      ['cargo', spec.enforce?.cargo],
+    ] as const) {
       toml.push(`[ecosystems.${eco}.publish]\ntrusted_publishing = false\nrate_limits = { enforce = ${enforce === true} }\n`);
     }
     for (const id of spec.deno ?? []) {
@@ -87,7 +90,9 @@ describe('preflightPublishRun: registry quotas', () => {
     expect(error.details.code).toBe('rate-limits.enforced');
     expect(error.message).toContain('configured publish rate-limit enforcement blocked this run: publish jsr publish packages=22 batches=2 window=24h');
     expect(error.message).toContain(`batch 1/2 (now): ${ids('std', 20).join(', ')}; batch 2/2 (after 24h): std20, std21`);
-    expect(error.message).toContain('publish batch 1 now with `nx run-many -t publish --exclude=std20,std21`, then 24h later `nx run-many -t publish --projects=std20,std21`');
+    expect(error.message).toContain(
+      'publish batch 1 now with `nx run-many -t publish --exclude=std20,std21`, then 24h later `nx run-many -t publish --projects=std20,std21`',
+    );
     expect(stub.requests.filter((r) => r.path.endsWith('/meta.json'))).toHaveLength(22);
     noUploads();
     expect(env[QUOTA_RUN_ENV]).toBeUndefined();
@@ -133,10 +138,19 @@ describe('preflightPublishRun: registry quotas', () => {
   it('`nx affected`: only the projects Nx found affected are gated and counted (none: nothing to check)', async () => {
     workspace({ deno: [...ids('std', 3), ...ids('x', 3)] });
     const lines: string[] = [];
-    const affected = await preflightPublishRun({ root, argv: [...NX, 'affected', '-t', 'publish'], env: registryEnv(), publishTargets: ['publish'], projects: ['x01'], log: (l) => lines.push(l) });
+    const affected = await preflightPublishRun({
+      root,
+      argv: [...NX, 'affected', '-t', 'publish'],
+      env: registryEnv(),
+      publishTargets: ['publish'],
+      projects: ['x01'],
+      log: (l) => lines.push(l),
+    });
     expect(affected?.checked).toBe(1);
     expect(lines).toContain('monochange: trust preflight passed for 1 package(s)');
-    expect(await preflightPublishRun({ root, argv: [...NX, 'affected', '-t', 'publish'], env: registryEnv(), publishTargets: ['publish'], projects: [] })).toBeUndefined();
+    expect(
+      await preflightPublishRun({ root, argv: [...NX, 'affected', '-t', 'publish'], env: registryEnv(), publishTargets: ['publish'], projects: [] }),
+    ).toBeUndefined();
     noUploads();
   });
 
@@ -270,7 +284,10 @@ describe('requireDeclaredPackages: a run of our targets with nothing to run on f
   let root: string;
   beforeEach(() => (root = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-preflight-empty-'))));
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
-  const check = (...args: string[]) => () => requireDeclaredPackages({ root, argv: [...NX, ...args], env: {}, targets: ['publish', 'placeholder-publish', 'readiness', 'nx-release-publish'] });
+  const check =
+    (...args: string[]) =>
+    () =>
+      requireDeclaredPackages({ root, argv: [...NX, ...args], env: {}, targets: ['publish', 'placeholder-publish', 'readiness', 'nx-release-publish'] });
 
   it('no monochange.toml: refused naming the file and `nx g @monochange/nx:init`; other targets are not ours to judge', () => {
     expect(check('run-many', '-t', 'publish')).toThrow(/no monochange\.toml.*`publish` has no package to run on.*nx g @monochange\/nx:init/s);
@@ -286,4 +303,3 @@ describe('requireDeclaredPackages: a run of our targets with nothing to run on f
     expect(check('run-many', '-t', 'publish')).toThrow('tpye');
   });
 });
-

@@ -5,7 +5,16 @@ import type { PackageConfig } from '../config/types';
 import { MonochangeError, formatError, isMonochangeError } from '../errors';
 import type { Env } from '../types';
 import { findExistingProject } from './existing-project';
-import { clearQuotaPlan, newQuotaRunId, planRunQuotas, QUOTA_PLAN_PATH, QUOTA_RUN_ENV, withPublishPrerequisites, writeQuotaPlan, type RunQuotaPlan } from './quota-plan';
+import {
+  clearQuotaPlan,
+  newQuotaRunId,
+  planRunQuotas,
+  QUOTA_PLAN_PATH,
+  QUOTA_RUN_ENV,
+  withPublishPrerequisites,
+  writeQuotaPlan,
+  type RunQuotaPlan,
+} from './quota-plan';
 import { DEFAULT_PUBLISH_RESULT_PATH, mergePublishEntries, type PublishEntry } from './artifacts';
 import { entryBuilder } from './entry';
 import { artifactIdentity } from './identity';
@@ -93,7 +102,10 @@ export async function preflightPublishRun(options: {
   });
   if (release && !releaseScope?.configured) {
     const left = ctx.config.packages.filter((p) => publishable(p) && !hasPublicPackageJson(ctx.root, p)).map((p) => projectNameFor(ctx.root, p));
-    if (left.length) log(`monochange: \`nx release publish\` reaches only the projects nx.json \`release.projects\` lists (default: those with a public package.json); not in this run: ${left.join(', ')}. List them in \`release.projects\` to publish them with it, or run \`nx run-many -t publish\``);
+    if (left.length)
+      log(
+        `monochange: \`nx release publish\` reaches only the projects nx.json \`release.projects\` lists (default: those with a public package.json); not in this run: ${left.join(', ')}. List them in \`release.projects\` to publish them with it, or run \`nx run-many -t publish\``,
+      );
   }
   // Nx also runs the publish tasks of the selection's dependencies (`dependsOn`, even when
   // `--exclude` names them): they are gated like the rest.
@@ -146,7 +158,12 @@ export async function preflightPublishRun(options: {
   const quota = await planRunQuotas(ctx, quotaTargets, {
     operation: 'publish',
     configFile: ctx.config.file,
-    commandFor: batchCommand(options.argv, request, options.publishTargets, quotaTargets.map((t) => t.project)),
+    commandFor: batchCommand(
+      options.argv,
+      request,
+      options.publishTargets,
+      quotaTargets.map((t) => t.project),
+    ),
   });
   for (const note of quota.notes) log(`monochange: ${note}`);
   if (quota.refusal) throw quota.refusal;
@@ -155,7 +172,9 @@ export async function preflightPublishRun(options: {
   writeQuotaPlan(ctx.root, runId, quota);
   options.env[QUOTA_RUN_ENV] = runId;
   if (quota.deferred.length) {
-    log(`monochange: ${quota.deferred.length} package(s) wait for a later registry window and are not uploaded by this run (${quota.deferred.map((d) => d.packageId).join(', ')}); plan in ${QUOTA_PLAN_PATH}`);
+    log(
+      `monochange: ${quota.deferred.length} package(s) wait for a later registry window and are not uploaded by this run (${quota.deferred.map((d) => d.packageId).join(', ')}); plan in ${QUOTA_PLAN_PATH}`,
+    );
   }
   return { checked: inScope.length, quota, runId };
 }
@@ -177,7 +196,14 @@ async function recordRefusals(ctx: RunContext, file: string, dryRun: boolean, re
       placeholder: false,
       reason: r.code,
       ...(dryRun ? { dryRun: true } : {}),
-      trustedPublishing: { status: 'disabled', repository: null, workflow: null, environment: null, setupUrl: null, message: 'not evaluated: the package could not be read' },
+      trustedPublishing: {
+        status: 'disabled',
+        repository: null,
+        workflow: null,
+        environment: null,
+        setupUrl: null,
+        message: 'not evaluated: the package could not be read',
+      },
       finishedAt: new Date().toISOString(),
     };
   });
@@ -239,7 +265,8 @@ function batchCommand(argv: string[], request: NxRunRequest, publishTargets: str
   const args = argv.slice(argv.findIndex((a) => /(^|[/\\])nx(\.js)?$/.test(a)) + 1);
   const release = args[0] === 'release' && args[1] === 'publish';
   return (selection: { projects?: string[]; exclude?: string[] }): string => {
-    if (selection.projects) return release ? `nx release publish --projects=${selection.projects.join(',')}` : `nx run-many -t ${target} --projects=${selection.projects.join(',')}`;
+    if (selection.projects)
+      return release ? `nx release publish --projects=${selection.projects.join(',')}` : `nx run-many -t ${target} --projects=${selection.projects.join(',')}`;
     const exclude = selection.exclude ?? [];
     if (release) return `nx release publish --projects=${runProjects.filter((p) => !exclude.includes(p)).join(',')}`;
     const projects = request.projects.length ? ` --projects=${request.projects.join(',')}` : '';

@@ -1,11 +1,4 @@
-import {
-  findPublishCycle,
-  findPublishCycles,
-  formatCycle,
-  ordersPublishing,
-  publishPrerequisites,
-  type OrderEdge,
-} from './publish-order';
+import { findPublishCycle, findPublishCycles, formatCycle, ordersPublishing, publishPrerequisites, type OrderEdge } from './publish-order';
 
 const e = (from: string, to: string, kind: OrderEdge['kind'] = 'normal'): OrderEdge => ({ from, to, kind });
 

@@ -8,7 +8,11 @@ import { publishPackage } from './publish-package';
 import { paceUpload } from './rate-limits';
 import { isTransientFailure } from './upload-attempts';
 
-const lostAnswer = { status: 'failed' as const, message: '`npm publish` failed: npm error code ECONNRESET | network socket hang up', stderr: 'npm error code ECONNRESET' };
+const lostAnswer = {
+  status: 'failed' as const,
+  message: '`npm publish` failed: npm error code ECONNRESET | network socket hang up',
+  stderr: 'npm error code ECONNRESET',
+};
 const authFailure = {
   status: 'failed' as const,
   message: '`npm publish` failed: npm error code E401 | Unable to authenticate',
@@ -99,7 +103,11 @@ describe('publishPackage', () => {
     const registry = fakeRegistry();
     const gate = fakeGate();
     const entry = await publishPackage(fakeTarget(registry), { dryRun: false }, fakeDeps(gate, { blockers: () => ['no license', 'no description'] }));
-    expect(entry).toMatchObject({ status: 'blocked', reason: 'readiness', message: 'fake-pkg 1.0.0 is not ready to publish to Fake: no license; no description' });
+    expect(entry).toMatchObject({
+      status: 'blocked',
+      reason: 'readiness',
+      message: 'fake-pkg 1.0.0 is not ready to publish to Fake: no license; no description',
+    });
     expect(gate.checks).toEqual([]);
     expect(registry.uploads).toHaveLength(0);
   });
@@ -216,7 +224,9 @@ describe('publishPackage', () => {
     const entry = await publishPackage(fakeTarget(registry), { dryRun: false }, fakeDeps(fakeGate()));
     expect(entry).toMatchObject({ status: 'failed', reason: 'auth', attempts: 1 });
     expect(entry.message).toContain('Unable to authenticate');
-    expect(entry.message).toContain('Fix: Fake refused the credentials of this job; check that the trusted publisher configured at https://fake.example/fake-pkg/settings');
+    expect(entry.message).toContain(
+      'Fix: Fake refused the credentials of this job; check that the trusted publisher configured at https://fake.example/fake-pkg/settings',
+    );
     expect(registry.uploads).toHaveLength(1);
     expect(registry.lookups).toHaveLength(1);
   });
@@ -298,7 +308,9 @@ describe('publishPackage', () => {
       const registry = fakeRegistry({ id: 'jsr' });
       const target = fakeTarget(registry);
       target.pkg.publish.registry = 'jsr';
-      const deps = fakeDeps(fakeGate(), { beforeUpload: (t) => paceUpload({ root, registry: t.pkg.publish.registry, packageId: t.pkg.id, now, sleep }).then(() => undefined) });
+      const deps = fakeDeps(fakeGate(), {
+        beforeUpload: (t) => paceUpload({ root, registry: t.pkg.publish.registry, packageId: t.pkg.id, now, sleep }).then(() => undefined),
+      });
       const entry = await publishPackage(target, { dryRun: false }, deps);
       expect(entry).toMatchObject({ status: 'blocked', reason: 'rate_limit', attempts: 0 });
       expect(entry.message).toContain('jsr allows 20 uploads per 24h and the window is full');

@@ -41,7 +41,6 @@ export interface PublishOptions {
   previous?: PublishEntry[];
 }
 
-
 /**
  * The per-package state machine (reference §8.3, improved): external → skipped_external; already on
  * the registry → skipped_existing (remembering when an earlier run published it); blockers → blocked; trust and
@@ -65,8 +64,10 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
 
   // The registry is the truth: even a package an earlier run published is looked up again (a
   // cheap GET), so a re-run reports it skipped_existing and remembers when it was published.
-  const earlier = options.dryRun ? undefined : options.previous?.find((p) => p.package === pkg.id && p.registry === pkg.publish.registry && p.version === version && !p.placeholder && !p.dryRun);
-  const publishedAt = earlier?.status === 'published' ? earlier.publishedAt ?? earlier.finishedAt : earlier?.publishedAt;
+  const earlier = options.dryRun
+    ? undefined
+    : options.previous?.find((p) => p.package === pkg.id && p.registry === pkg.publish.registry && p.version === version && !p.placeholder && !p.dryRun);
+  const publishedAt = earlier?.status === 'published' ? (earlier.publishedAt ?? earlier.finishedAt) : earlier?.publishedAt;
   const earlierPublish = publishedAt ? { publishedAt } : {};
 
   const lookup = () => adapter.versionExists(manifest, version, { env: deps.env, http: deps.http });
@@ -101,9 +102,9 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
   // A dry run asks the same questions as the real run (it only skips the upload): a package the
   // real run would refuse is not reported as one it "would publish".
   // A gate that cannot decide refuses: nothing is uploaded without a positive answer.
-  const verdict = await deps.gate.check(target).catch(
-    (error: unknown): GateVerdict => ({ allowed: false, code: 'trust.check-failed', reason: `the trust checks could not run: ${formatError(error)}` }),
-  );
+  const verdict = await deps.gate
+    .check(target)
+    .catch((error: unknown): GateVerdict => ({ allowed: false, code: 'trust.check-failed', reason: `the trust checks could not run: ${formatError(error)}` }));
   if (!verdict.allowed) {
     progress.blocked(deps.log, eco, shown, verdict.reason);
     return entry('blocked', verdict.reason, 'planned', { reason: verdict.code });
@@ -146,7 +147,9 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
     signal: deps.signal,
     beforeUpload: !options.dryRun && deps.beforeUpload ? () => deps.beforeUpload!(target) : undefined,
     onRetry: (attempt, max, waitMs, why) =>
-      deps.log(`↻ ${packageLabel(eco, shown)} ${version} is not on ${adapter.label} after a failed upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`),
+      deps.log(
+        `↻ ${packageLabel(eco, shown)} ${version} is not on ${adapter.label} after a failed upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`,
+      ),
   });
   const extra = outcome.attempt ? pick(outcome.attempt) : {};
   switch (outcome.kind) {

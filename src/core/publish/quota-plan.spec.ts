@@ -21,7 +21,13 @@ import type { PackageTarget } from './target';
 const ctx = { root: '/ws', env: {}, http: new HttpClient({ retries: 0 }) };
 
 /** `count` packages `<prefix>-<i>` (zero-padded, so id order is numeric order) on one registry behind `adapter`. */
-function targets(adapter: FakeRegistry, registry: RegistryId, count: number, prefix: string, opts: { enforce?: boolean; deps?: Record<string, string[]> } = {}): PackageTarget[] {
+function targets(
+  adapter: FakeRegistry,
+  registry: RegistryId,
+  count: number,
+  prefix: string,
+  opts: { enforce?: boolean; deps?: Record<string, string[]> } = {},
+): PackageTarget[] {
   return Array.from({ length: count }, (_, i) => {
     const id = `${prefix}-${String(i).padStart(2, '0')}`;
     const t = fakeTarget(adapter, { id, name: id });
@@ -29,7 +35,12 @@ function targets(adapter: FakeRegistry, registry: RegistryId, count: number, pre
     t.pkg.publish.rateLimits.enforce = opts.enforce ?? false;
     t.pkg.path = `packages/${id}`;
     t.project = `proj-${id}`;
-    t.manifest = { ...t.manifest, dir: `/ws/packages/${id}`, file: `/ws/packages/${id}/package.json`, dependencies: (opts.deps?.[id] ?? []).map((name) => ({ name, kind: 'normal' as const, field: 'dependencies' })) };
+    t.manifest = {
+      ...t.manifest,
+      dir: `/ws/packages/${id}`,
+      file: `/ws/packages/${id}/package.json`,
+      dependencies: (opts.deps?.[id] ?? []).map((name) => ({ name, kind: 'normal' as const, field: 'dependencies' })),
+    };
     return t;
   });
 }
@@ -61,7 +72,9 @@ describe('planRunQuotas', () => {
     expect(plan.deferred[0]).toMatchObject({ registry: 'jsr', version: '1.0.0', batchIndex: 2, totalBatches: 2, project: 'proj-deno-20' });
     expect(plan.deferred[0].message).toContain('25 jsr publish operations need 2 batches under the current 24h window');
     expect(plan.deferred[0].message).toContain('batch 2/2 (after 24h): deno-20, deno-21, deno-22, deno-23, deno-24');
-    expect(plan.deferred[0].message).toContain('after 24h, run `nx run-many -t publish --projects=proj-deno-20,proj-deno-21,proj-deno-22,proj-deno-23,proj-deno-24`');
+    expect(plan.deferred[0].message).toContain(
+      'after 24h, run `nx run-many -t publish --projects=proj-deno-20,proj-deno-21,proj-deno-22,proj-deno-23,proj-deno-24`',
+    );
     expect(plan.notes).toEqual(['25 jsr uploads exceed 20 per 24h: the first 20 publish now, 5 wait for a later window']);
     expect(jsr.uploads).toHaveLength(0);
   });
@@ -117,7 +130,9 @@ describe('planRunQuotas', () => {
     const plan = await planRunQuotas(ctx, targets(jsr, 'jsr', 21, 'deno'));
     expect(plan.pending).toHaveLength(21);
     expect(plan.deferred).toHaveLength(1);
-    expect(plan.notes[0]).toEqual(expect.stringMatching(/^21 jsr package\(s\) counted as pending because their lookup failed \(deno-00, .*deno-20\): .*JSR lookup failed: HTTP 503/));
+    expect(plan.notes[0]).toEqual(
+      expect.stringMatching(/^21 jsr package\(s\) counted as pending because their lookup failed \(deno-00, .*deno-20\): .*JSR lookup failed: HTTP 503/),
+    );
   });
 
   it('placeholder runs ask whether any version exists and plan 0.0.0 uploads', async () => {
@@ -204,7 +219,16 @@ describe('the plan file and deferredByQuota', () => {
     expect(read).toEqual(file);
     expect(read).toMatchObject({ schemaVersion: 1, kind: 'monochange.quotaPlan', runId: 'r2', createdAt: '2025-01-02T03:04:05.000Z', operation: 'publish' });
     expect(read.windows).toEqual([
-      expect.objectContaining({ registry: 'jsr', limit: 20, windowSeconds: 86400, pending: 22, batches: [expect.objectContaining({ batchIndex: 1 }), expect.objectContaining({ batchIndex: 2, packages: ['deno-20', 'deno-21'], recommendedWaitSeconds: 86400 })] }),
+      expect.objectContaining({
+        registry: 'jsr',
+        limit: 20,
+        windowSeconds: 86400,
+        pending: 22,
+        batches: [
+          expect.objectContaining({ batchIndex: 1 }),
+          expect.objectContaining({ batchIndex: 2, packages: ['deno-20', 'deno-21'], recommendedWaitSeconds: 86400 }),
+        ],
+      }),
     ]);
     expect(read.deferred.map((d: { package: string }) => d.package)).toEqual(['deno-20', 'deno-21']);
   });

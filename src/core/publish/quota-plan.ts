@@ -114,7 +114,13 @@ export async function planRunQuotas(ctx: QuotaContext, targets: PackageTarget[],
   const looked = await Promise.all(
     withQuota.map(async (t): Promise<QuotaPending | undefined> => {
       const version = operation === 'publish' ? t.version : '0.0.0';
-      const base = { packageId: t.pkg.id, project: t.project, registry: t.pkg.publish.registry as RegistryId, version, enforce: t.pkg.publish.rateLimits.enforce };
+      const base = {
+        packageId: t.pkg.id,
+        project: t.project,
+        registry: t.pkg.publish.registry as RegistryId,
+        version,
+        enforce: t.pkg.publish.rateLimits.enforce,
+      };
       try {
         const exists = await t.adapter!.versionExists(t.manifest, operation === 'publish' ? t.version : null, { env: ctx.env, http: ctx.http });
         return exists ? undefined : base;
@@ -127,10 +133,15 @@ export async function planRunQuotas(ctx: QuotaContext, targets: PackageTarget[],
   const pending = looked.filter((p): p is QuotaPending => p !== undefined).sort((a, b) => order.get(a.packageId)! - order.get(b.packageId)!);
   for (const registry of new Set(pending.filter((p) => p.lookupFailed).map((p) => p.registry))) {
     const failed = pending.filter((p) => p.registry === registry && p.lookupFailed);
-    notes.push(`${failed.length} ${registry} package(s) counted as pending because their lookup failed (${failed.map((p) => p.packageId).join(', ')}): ${failed[0].lookupFailed}`);
+    notes.push(
+      `${failed.length} ${registry} package(s) counted as pending because their lookup failed (${failed.map((p) => p.packageId).join(', ')}): ${failed[0].lookupFailed}`,
+    );
   }
 
-  const { windows, batches } = planRateLimits(pending.map((p) => ({ packageId: p.packageId, registry: p.registry })), operation);
+  const { windows, batches } = planRateLimits(
+    pending.map((p) => ({ packageId: p.packageId, registry: p.registry })),
+    operation,
+  );
   const projectOf = new Map(pending.map((p) => [p.packageId, p.project]));
   const refused: string[] = [];
   const deferredRegistries: RegistryId[] = [];
@@ -144,11 +155,15 @@ export async function planRunQuotas(ctx: QuotaContext, targets: PackageTarget[],
       refused.push(decision.reason);
       deferredRegistries.push(window.registry);
     } else if (decision.action === 'pace') {
-      notes.push(`${mine.length} ${window.registry} uploads need ${window.batchesRequired} windows of ${window.limit} per ${formatWindow(window.windowSeconds)}: they are paced (up to ${Math.round(decision.waitMs / 1000)}s of waiting)`);
+      notes.push(
+        `${mine.length} ${window.registry} uploads need ${window.batchesRequired} windows of ${window.limit} per ${formatWindow(window.windowSeconds)}: they are paced (up to ${Math.round(decision.waitMs / 1000)}s of waiting)`,
+      );
     } else if (window.windowSeconds !== null && window.windowSeconds > MAX_PACED_WINDOW_SECONDS) {
       deferredRegistries.push(window.registry);
       const waiting = mine.length - window.limit!;
-      notes.push(`${mine.length} ${window.registry} uploads exceed ${window.limit} per ${formatWindow(window.windowSeconds)}: the first ${window.limit} publish now, ${waiting} ${waiting === 1 ? 'waits' : 'wait'} for a later window`);
+      notes.push(
+        `${mine.length} ${window.registry} uploads exceed ${window.limit} per ${formatWindow(window.windowSeconds)}: the first ${window.limit} publish now, ${waiting} ${waiting === 1 ? 'waits' : 'wait'} for a later window`,
+      );
     }
   }
 
@@ -188,7 +203,9 @@ export async function planRunQuotas(ctx: QuotaContext, targets: PackageTarget[],
   let refusal: MonochangeError | undefined;
   if (refused.length) {
     const first = commandFor({ exclude: later });
-    const next = laterBatches.map((b) => `${formatWait(b.recommendedWaitSeconds!)} later \`${commandFor({ projects: b.packages.map((id) => projectOf.get(id)!) })}\``);
+    const next = laterBatches.map(
+      (b) => `${formatWait(b.recommendedWaitSeconds!)} later \`${commandFor({ projects: b.packages.map((id) => projectOf.get(id)!) })}\``,
+    );
     refusal = new MonochangeError(
       `publishing refused before any upload: \`rate_limits.enforce = true\` and this run needs more ${operation === 'publish' ? 'uploads' : 'placeholder uploads'} than one registry window allows:\n${refused.map((r) => `- ${r}`).join('\n')}`,
       {
@@ -219,7 +236,11 @@ function hasQuota(registry: string): registry is RegistryId {
  */
 export function publishOrder(root: string, targets: PackageTarget[]): Map<string, number> {
   const ids = targets.map((t) => t.pkg.id).sort();
-  const edges = collectPackageEdges(root, targets.map((t) => t.pkg), new Map(targets.map((t) => [t.pkg.id, t.manifest])));
+  const edges = collectPackageEdges(
+    root,
+    targets.map((t) => t.pkg),
+    new Map(targets.map((t) => [t.pkg.id, t.manifest])),
+  );
   const prerequisites = publishPrerequisites(ids, edges);
   const remaining = new Map(ids.map((id) => [id, new Set(prerequisites.get(id) ?? [])]));
   const order = new Map<string, number>();
@@ -250,7 +271,10 @@ export function withPublishPrerequisites(config: MonochangeConfig, selected: Pac
     }
   }
   const edges = collectPackageEdges(config.root, config.packages, manifests);
-  const prerequisites = publishPrerequisites(config.packages.map((p) => p.id), edges);
+  const prerequisites = publishPrerequisites(
+    config.packages.map((p) => p.id),
+    edges,
+  );
   const seen = new Set(selected.map((p) => p.id));
   const queue = [...seen];
   for (let i = 0; i < queue.length; i++) {
@@ -315,7 +339,9 @@ export function writeQuotaPlan(root: string, runId: string, plan: RunQuotaPlan, 
       limit: w.limit,
       windowSeconds: w.windowSeconds,
       pending: w.pending,
-      batches: plan.batches.filter((b) => b.registry === w.registry).map((b) => ({ batchIndex: b.batchIndex, packages: b.packages, recommendedWaitSeconds: b.recommendedWaitSeconds })),
+      batches: plan.batches
+        .filter((b) => b.registry === w.registry)
+        .map((b) => ({ batchIndex: b.batchIndex, packages: b.packages, recommendedWaitSeconds: b.recommendedWaitSeconds })),
     })),
     deferred: plan.deferred.map((d) => ({
       package: d.packageId,

@@ -5,8 +5,18 @@ import { isMonochangeError } from '../errors';
 import { decideRateLimit, formatWindow, paceUpload, planRateLimits, RATE_LIMIT_LOG_PATH, RATE_LIMIT_POLICIES } from './rate-limits';
 
 const PLAN_ORDER = [
-  'zeta_transport', 'yaml_config', 'ledger_types', 'catalog_index', 'auth_policy', 'telemetry_core',
-  'billing_engine', 'checkout_api', 'notification_worker', 'fulfillment_service', 'public_gateway', 'storefront_app',
+  'zeta_transport',
+  'yaml_config',
+  'ledger_types',
+  'catalog_index',
+  'auth_policy',
+  'telemetry_core',
+  'billing_engine',
+  'checkout_api',
+  'notification_worker',
+  'fulfillment_service',
+  'public_gateway',
+  'storefront_app',
 ];
 
 /** A clock that only moves when the code under test sleeps. */
@@ -46,11 +56,26 @@ describe('planRateLimits', () => {
   it('splits 12 crates into batches of 10 and 2 with the reference warning', () => {
     const plan = planRateLimits(PLAN_ORDER.map((packageId) => ({ packageId, registry: 'crates_io' })));
     expect(plan.windows).toEqual([
-      expect.objectContaining({ registry: 'crates_io', operation: 'publish', limit: 10, windowSeconds: 60, pending: 12, batchesRequired: 2, fitsSingleWindow: false }),
+      expect.objectContaining({
+        registry: 'crates_io',
+        operation: 'publish',
+        limit: 10,
+        windowSeconds: 60,
+        pending: 12,
+        batchesRequired: 2,
+        fitsSingleWindow: false,
+      }),
     ]);
     expect(plan.batches).toEqual([
       { registry: 'crates_io', operation: 'publish', batchIndex: 1, totalBatches: 2, packages: PLAN_ORDER.slice(0, 10), recommendedWaitSeconds: null },
-      { registry: 'crates_io', operation: 'publish', batchIndex: 2, totalBatches: 2, packages: ['public_gateway', 'storefront_app'], recommendedWaitSeconds: 60 },
+      {
+        registry: 'crates_io',
+        operation: 'publish',
+        batchIndex: 2,
+        totalBatches: 2,
+        packages: ['public_gateway', 'storefront_app'],
+        recommendedWaitSeconds: 60,
+      },
     ]);
     expect(plan.warnings).toEqual(['12 crates_io publish operations need 2 batches under the current 60s window']);
   });

@@ -38,7 +38,14 @@ export const RATE_LIMIT_POLICIES: Record<RegistryId, RateLimitPolicy> = {
     windowSeconds: 60,
     confidence: 'high',
     notes: 'crates.io source enforces 10 uploads per minute for existing crates',
-    evidence: [{ title: 'crates.io source (publish rate limits)', url: 'https://github.com/rust-lang/crates.io', kind: 'source_code', notes: 'rate limit applied to crate uploads' }],
+    evidence: [
+      {
+        title: 'crates.io source (publish rate limits)',
+        url: 'https://github.com/rust-lang/crates.io',
+        kind: 'source_code',
+        notes: 'rate limit applied to crate uploads',
+      },
+    ],
   },
   npm: {
     registry: 'npm',
@@ -145,7 +152,10 @@ export function planRateLimits(requests: RateLimitRequest[], operation: RateLimi
         recommendedWaitSeconds: i === 0 || policy.windowSeconds === null ? null : policy.windowSeconds * i,
       }),
     );
-    if (!fits) warnings.push(`${packages.length} ${registry} ${operation} operations need ${chunks.length} batches under the current ${formatWindow(policy.windowSeconds)} window`);
+    if (!fits)
+      warnings.push(
+        `${packages.length} ${registry} ${operation} operations need ${chunks.length} batches under the current ${formatWindow(policy.windowSeconds)} window`,
+      );
   }
   return { windows, batches, warnings };
 }
@@ -208,8 +218,14 @@ export function decideRateLimit(question: RateLimitQuestion): RateLimitDecision 
 
 function batchPlanText(question: RateLimitQuestion, policy: RateLimitPolicy, operation: RateLimitOperation): string {
   if (!question.packages?.length) return '';
-  const { batches } = planRateLimits(question.packages.map((packageId) => ({ packageId, registry: policy.registry })), operation);
-  const parts = batches.map((b) => `batch ${b.batchIndex}/${b.totalBatches} (${b.recommendedWaitSeconds === null ? 'now' : `after ${formatWindow(b.recommendedWaitSeconds)}`}): ${b.packages.join(', ')}`);
+  const { batches } = planRateLimits(
+    question.packages.map((packageId) => ({ packageId, registry: policy.registry })),
+    operation,
+  );
+  const parts = batches.map(
+    (b) =>
+      `batch ${b.batchIndex}/${b.totalBatches} (${b.recommendedWaitSeconds === null ? 'now' : `after ${formatWindow(b.recommendedWaitSeconds)}`}): ${b.packages.join(', ')}`,
+  );
   return `: ${parts.join('; ')}`;
 }
 

@@ -23,7 +23,14 @@ describe('grouped refusals', () => {
   });
 
   it('a reason only one package has keeps its own words and its own fix', () => {
-    const manifest: Refusal = { project: 'go', id: 'go', registry: 'go_proxy', code: 'package.manifest', reason: 'package `go` has no version to publish', fix: 'set `version = "1.2.3"` under [package.go]' };
+    const manifest: Refusal = {
+      project: 'go',
+      id: 'go',
+      registry: 'go_proxy',
+      code: 'package.manifest',
+      reason: 'package `go` has no version to publish',
+      fix: 'set `version = "1.2.3"` under [package.go]',
+    };
     const [group] = groupRefusals([manifest]);
     expect(group).toMatchObject({ projects: ['go'], detail: 'package `go` has no version to publish', fix: 'set `version = "1.2.3"` under [package.go]' });
   });

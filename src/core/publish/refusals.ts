@@ -17,7 +17,7 @@ export interface Refusal {
 const KNOWN: Record<string, { title: string; fix: string }> = {
   'trust.identity-unverifiable': {
     title: 'no verified CI identity',
-    fix: 'publish from the CI workflow configured for trusted publishing, in a GitHub Actions job with `permissions: id-token: write`; or set `publish.trusted_publishing = false` for a package to publish it with the registry\'s own credentials',
+    fix: "publish from the CI workflow configured for trusted publishing, in a GitHub Actions job with `permissions: id-token: write`; or set `publish.trusted_publishing = false` for a package to publish it with the registry's own credentials",
   },
   'trust.provider-unsupported': {
     title: 'this CI provider cannot publish these packages with trusted publishing',
@@ -46,7 +46,13 @@ const KNOWN: Record<string, { title: string; fix: string }> = {
 };
 
 /** Readiness checks that fail for the job, not the package (so usually for every package of a run). */
-export const SHARED_REASONS = new Set(['trust.identity-unverifiable', 'trust.provider-unsupported', 'trust.id-token-missing', 'trust.token-present', 'identity.provider']);
+export const SHARED_REASONS = new Set([
+  'trust.identity-unverifiable',
+  'trust.provider-unsupported',
+  'trust.id-token-missing',
+  'trust.token-present',
+  'identity.provider',
+]);
 
 /** The short title of a known reason (undefined for others). */
 export function reasonTitle(code: string): string | undefined {
@@ -57,7 +63,10 @@ export function reasonTitle(code: string): string | undefined {
 function generic(r: Refusal): string {
   let text = r.reason;
   for (const name of new Set([r.project, r.id])) text = text.split(`\`${name}\``).join('each of them');
-  return text.replace(/^each of them refused: /, '').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/^each of them refused: /, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The first sentence: the why, without the provider list and the advice the fix line gives once. */

@@ -43,10 +43,13 @@ describe('reportRun: packages Nx skipped after a failure', () => {
 
   it('records selected packages without a result as blocked, naming only the failed dependency they depend on', async () => {
     await reportRun(
-      input(['run-many', '-t', 'publish'], [
-        { project: 'core', target: 'publish', status: 'failure' },
-        { project: 'lone', target: 'publish', status: 'failure' },
-      ]),
+      input(
+        ['run-many', '-t', 'publish'],
+        [
+          { project: 'core', target: 'publish', status: 'failure' },
+          { project: 'lone', target: 'publish', status: 'failure' },
+        ],
+      ),
     );
     expect(entry('web')).toMatchObject({ status: 'blocked', reason: 'dependency_failed', blockedBy: 'core' });
     expect(entry('app')).toMatchObject({ status: 'blocked', reason: 'dependency_failed', blockedBy: 'core' });
@@ -77,10 +80,13 @@ describe('reportRun: packages Nx skipped after a failure', () => {
 
   it('still records tasks reported as skipped (Nx versions that do)', async () => {
     await reportRun(
-      input(['affected', '-t', 'publish'], [
-        { project: 'core', target: 'publish', status: 'failure' },
-        { project: 'web', target: 'publish', status: 'skipped' },
-      ]),
+      input(
+        ['affected', '-t', 'publish'],
+        [
+          { project: 'core', target: 'publish', status: 'failure' },
+          { project: 'web', target: 'publish', status: 'skipped' },
+        ],
+      ),
     );
     expect(entry('web')).toMatchObject({ status: 'blocked', blockedBy: 'core' });
     expect(entry('app')).toBeUndefined();
@@ -92,26 +98,61 @@ describe('reportRun: the summary of a run shows only that run', () => {
   const NX = ['/usr/bin/node', '/ws/node_modules/nx/bin/nx.js'];
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-report-run-own-'));
-    for (const [dir, name] of [['core', '@acme/core'], ['web', '@acme/web']]) {
+    for (const [dir, name] of [
+      ['core', '@acme/core'],
+      ['web', '@acme/web'],
+    ]) {
       fs.mkdirSync(path.join(root, 'packages', dir), { recursive: true });
       fs.writeFileSync(path.join(root, 'packages', dir, 'package.json'), JSON.stringify({ name, version: '1.0.0' }));
     }
-    fs.writeFileSync(path.join(root, 'monochange.toml'), '[package.core]\npath = "packages/core"\ntype = "npm"\n\n[package.web]\npath = "packages/web"\ntype = "npm"\n');
-    const check = (id: string, project: string) => ({ id, status: 'fail', message: `\`${id === 'x' ? project : project}\` requires trusted publishing from a CI job whose identity is proven by a signed OIDC token, but no CI provider was detected. More.` });
+    fs.writeFileSync(
+      path.join(root, 'monochange.toml'),
+      '[package.core]\npath = "packages/core"\ntype = "npm"\n\n[package.web]\npath = "packages/web"\ntype = "npm"\n',
+    );
+    const check = (id: string, project: string) => ({
+      id,
+      status: 'fail',
+      message: `\`${id === 'x' ? project : project}\` requires trusted publishing from a CI job whose identity is proven by a signed OIDC token, but no CI provider was detected. More.`,
+    });
     const entry = (pkg: string, project: string) => ({
-      package: pkg, project, ecosystem: 'npm', registry: 'npm', name: project, version: '1.0.0', status: 'blocked', message: 'm',
-      checks: [check('trust.identity-unverifiable', project), { id: 'identity.provider', status: 'fail', message: 'No supported CI provider identity was detected', fix: 'f' }],
+      package: pkg,
+      project,
+      ecosystem: 'npm',
+      registry: 'npm',
+      name: project,
+      version: '1.0.0',
+      status: 'blocked',
+      message: 'm',
+      checks: [
+        check('trust.identity-unverifiable', project),
+        { id: 'identity.provider', status: 'fail', message: 'No supported CI provider identity was detected', fix: 'f' },
+      ],
       trustedPublishing: { status: 'planned', repository: null, workflow: null, environment: null, setupUrl: null, message: '' },
     });
     fs.mkdirSync(path.join(root, '.monochange'));
     // An earlier run of both packages left both entries.
-    fs.writeFileSync(path.join(root, '.monochange/readiness.json'), JSON.stringify({ schemaVersion: 1, kind: 'monochange.publishReadiness', status: 'blocked', packages: [entry('core', '@acme/core'), entry('web', '@acme/web')] }));
+    fs.writeFileSync(
+      path.join(root, '.monochange/readiness.json'),
+      JSON.stringify({
+        schemaVersion: 1,
+        kind: 'monochange.publishReadiness',
+        status: 'blocked',
+        packages: [entry('core', '@acme/core'), entry('web', '@acme/web')],
+      }),
+    );
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
   const report = async (argv: string[], projects: string[]) => {
     const lines: string[] = [];
-    await reportRun({ root, argv: [...NX, ...argv], env: {}, targets: { publish: ['publish'], placeholder: 'placeholder-publish', readiness: 'readiness' }, taskResults: projects.map((project) => ({ project, target: 'readiness', status: 'failure' })), log: (l) => lines.push(l) });
+    await reportRun({
+      root,
+      argv: [...NX, ...argv],
+      env: {},
+      targets: { publish: ['publish'], placeholder: 'placeholder-publish', readiness: 'readiness' },
+      taskResults: projects.map((project) => ({ project, target: 'readiness', status: 'failure' })),
+      log: (l) => lines.push(l),
+    });
     return lines.join('\n');
   };
 

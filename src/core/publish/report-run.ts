@@ -80,7 +80,15 @@ export async function reportRun(input: RunReportInput): Promise<void> {
       } catch {
         // The manifest's own problem was reported by its task; keep what the config says.
       }
-      skipped.push({ packageId: pkg.id, project, ecosystem, registry: pkg.publish.registry, name, version, blockedBy: blockedBy(failedDependencies(pkg.id), failed) });
+      skipped.push({
+        packageId: pkg.id,
+        project,
+        ecosystem,
+        registry: pkg.publish.registry,
+        name,
+        version,
+        blockedBy: blockedBy(failedDependencies(pkg.id), failed),
+      });
     }
     await recordSkippedDependents({ file, mode, dryRun, entries: skipped });
     const artifact = thisRun(readArtifact(file, publishResultSchema), [...tasks.map((t) => t.project), ...skippedProjects]);
@@ -91,13 +99,16 @@ export async function reportRun(input: RunReportInput): Promise<void> {
   }
   if (readinessTasks.length) {
     const file = path.resolve(input.root, DEFAULT_READINESS_PATH);
-    const all = thisRun(readArtifact(file, readinessSchema), readinessTasks.map((t) => t.project));
+    const all = thisRun(
+      readArtifact(file, readinessSchema),
+      readinessTasks.map((t) => t.project),
+    );
     const artifact = all && { ...all, status: all.packages.some((p) => p.status === 'blocked') ? ('blocked' as const) : ('ready' as const) };
     if (artifact) {
       const rel = path.relative(input.root, file);
       input.log(summaryTable(artifact, rel));
       const shared = sharedReasons(artifact.packages);
-      if (shared.length) input.log(['Reasons that are the job\'s, not the package\'s:', ...shared].join('\n'));
+      if (shared.length) input.log(["Reasons that are the job's, not the package's:", ...shared].join('\n'));
       if (inCi(input.env)) emitCiReport('readiness', artifact, input.env, write, { manifestFor, artifactPath: rel });
     }
   }

@@ -9,7 +9,11 @@ export interface NxRunRequest {
   parallel?: number;
 }
 
-const LIST = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const LIST = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function parseNxArgv(argv: string[], env: Record<string, string | undefined> = {}): NxRunRequest {
   const args = argv.slice(argv.findIndex((a) => /(^|[/\\])nx(\.js)?$/.test(a)) + 1);
@@ -30,7 +34,13 @@ export function parseNxArgv(argv: string[], env: Record<string, string | undefin
     const [project, target] = args[1].split(':');
     request.projects.push(project);
     request.targets.push(target);
-  } else if (command && !command.startsWith('-') && args[1]?.includes(':') === false && !['run-many', 'affected', 'release', 'run'].includes(command) && args.length >= 2) {
+  } else if (
+    command &&
+    !command.startsWith('-') &&
+    args[1]?.includes(':') === false &&
+    !['run-many', 'affected', 'release', 'run'].includes(command) &&
+    args.length >= 2
+  ) {
     // `nx <target> <project>` shorthand
     request.targets.push(command);
     request.projects.push(args[1]);
@@ -49,7 +59,12 @@ function parallelValue(value: string, env: Record<string, string | undefined>): 
 export function matchesProjectPattern(name: string, patterns: string[]): boolean {
   return patterns.some((p) => {
     if (!p.includes('*')) return p === name;
-    const re = new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    const re = new RegExp(
+      `^${p
+        .split('*')
+        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
     return re.test(name);
   });
 }

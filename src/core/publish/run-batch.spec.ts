@@ -64,7 +64,13 @@ describe('runPublishBatch', () => {
       toml.push(`[package.${id}]\npath = "deno/${id}"\ntype = "deno"\n`);
     }
     fs.writeFileSync(path.join(root, 'monochange.toml'), toml.join('\n'));
-    return Object.entries(deps).map(([id, on]) => ({ id: `${id}:publish`, projectName: id, projectRoot: `deno/${id}`, options: { dryRun: false }, dependsOn: on.map((d) => `${d}:publish`) }));
+    return Object.entries(deps).map(([id, on]) => ({
+      id: `${id}:publish`,
+      projectName: id,
+      projectRoot: `deno/${id}`,
+      options: { dryRun: false },
+      dependsOn: on.map((d) => `${d}:publish`),
+    }));
   }
 
   const env = () => ({ PATH: process.env.PATH, MONOCHANGE_JSR_BASE_URL: stub.url });

@@ -62,7 +62,13 @@ export async function* runPublishBatch(
 }
 
 /** Never-started tasks that wait (transitively) on a running or failed one: recorded `blocked` naming it. */
-async function recordWaitingDependents(ctx: RunContext, mode: Mode, tasks: BatchTask<PublishBatchOptions>[], started: Set<string>, settled: Map<string, boolean>): Promise<void> {
+async function recordWaitingDependents(
+  ctx: RunContext,
+  mode: Mode,
+  tasks: BatchTask<PublishBatchOptions>[],
+  started: Set<string>,
+  settled: Map<string, boolean>,
+): Promise<void> {
   const byId = new Map(tasks.map((t) => [t.id, t]));
   const culprit = (id: string, seen = new Set<string>()): string | undefined => {
     for (const dep of byId.get(id)?.dependsOn ?? []) {
@@ -74,7 +80,8 @@ async function recordWaitingDependents(ctx: RunContext, mode: Mode, tasks: Batch
     }
     return undefined;
   };
-  const packageOf = (task: BatchTask<PublishBatchOptions>) => findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
+  const packageOf = (task: BatchTask<PublishBatchOptions>) =>
+    findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
   const byFile = new Map<string, { dryRun: boolean; entries: SkippedDependent[] }>();
   for (const task of tasks) {
     if (started.has(task.id)) continue;
@@ -83,9 +90,22 @@ async function recordWaitingDependents(ctx: RunContext, mode: Mode, tasks: Batch
     try {
       const pkg = packageOf(task);
       const target = resolveTarget(ctx.config, pkg, task.projectName, { releaseVersion: task.options.releaseVersion, optionVersion: task.options.version });
-      const file = artifactPath(ctx.root, mode === 'release' ? DEFAULT_PUBLISH_RESULT_PATH : DEFAULT_PLACEHOLDER_RESULT_PATH, task.options.output, task.options.dryRun);
+      const file = artifactPath(
+        ctx.root,
+        mode === 'release' ? DEFAULT_PUBLISH_RESULT_PATH : DEFAULT_PLACEHOLDER_RESULT_PATH,
+        task.options.output,
+        task.options.dryRun,
+      );
       const group = byFile.get(file) ?? { dryRun: task.options.dryRun, entries: [] };
-      group.entries.push({ packageId: pkg.id, project: task.projectName, ecosystem: target.manifest.ecosystem, registry: pkg.publish.registry, name: target.name, version: target.version, blockedBy: packageOf(byId.get(blocker)!).id });
+      group.entries.push({
+        packageId: pkg.id,
+        project: task.projectName,
+        ecosystem: target.manifest.ecosystem,
+        registry: pkg.publish.registry,
+        name: target.name,
+        version: target.version,
+        blockedBy: packageOf(byId.get(blocker)!).id,
+      });
       byFile.set(file, group);
     } catch {
       // A package that cannot even be read is reported by the next run's own task.

@@ -50,7 +50,8 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       concurrency: config.lookup.concurrency,
       fetch: options.fetch,
       memoize: options.readOnly === true,
-      onRetry: ({ url, attempt, waitMs, reason }) => (packageLog.getStore() ?? log)(`↻ lookup ${url} answered ${reason}; retry ${attempt} in ${Math.round(waitMs / 100) / 10}s`),
+      onRetry: ({ url, attempt, waitMs, reason }) =>
+        (packageLog.getStore() ?? log)(`↻ lookup ${url} answered ${reason}; retry ${attempt} in ${Math.round(waitMs / 100) / 10}s`),
     });
   const resolution = await resolveIdentity({ env, config, fetch: options.fetch, write: options.write });
   for (const warning of resolution.oidc.warnings) log(`⚠️  ${warning}`);
@@ -70,7 +71,9 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
  * For a task in a process of its own: the run context, or the failed result the task reports
  * when it cannot be built (a bad monochange.toml…), its one line already logged.
  */
-export async function taskRunContext(options: RunContextOptions & { projectName: string; log: Logger }): Promise<RunContext | { success: false; error: string }> {
+export async function taskRunContext(
+  options: RunContextOptions & { projectName: string; log: Logger },
+): Promise<RunContext | { success: false; error: string }> {
   try {
     return await createRunContext(options);
   } catch (error) {

@@ -93,7 +93,11 @@ async function publishPackageInContext(ctx: RunContext, options: TaskInContextOp
   let target: PackageTarget;
   try {
     const pkg = findPackage(ctx.config, { packageId: options.packageId, projectRoot: options.projectRoot, projectName: options.projectName });
-    target = resolveTarget(ctx.config, pkg, options.projectName, { releaseVersion: options.releaseVersion, optionVersion: options.version ?? (mode === 'placeholder' ? '0.0.0' : undefined), refName: ctx.env.GITHUB_REF_NAME ?? ctx.env.CI_COMMIT_TAG });
+    target = resolveTarget(ctx.config, pkg, options.projectName, {
+      releaseVersion: options.releaseVersion,
+      optionVersion: options.version ?? (mode === 'placeholder' ? '0.0.0' : undefined),
+      refName: ctx.env.GITHUB_REF_NAME ?? ctx.env.CI_COMMIT_TAG,
+    });
   } catch (error) {
     const message = formatError(error);
     log(`❌ ${options.projectName}: ${message}`);
@@ -119,7 +123,9 @@ async function publishPackageInContext(ctx: RunContext, options: TaskInContextOp
       env: ctx.env,
     });
     if (deferral) {
-      const entry = entryBuilder(target, ctx.gate, { placeholder: mode === 'placeholder', dryRun: false })('blocked', deferral.message, 'planned', { reason: 'rate_limit' });
+      const entry = entryBuilder(target, ctx.gate, { placeholder: mode === 'placeholder', dryRun: false })('blocked', deferral.message, 'planned', {
+        reason: 'rate_limit',
+      });
       progress.blocked(log, target.manifest.ecosystem, shownName(target.project, target.name), deferral.message);
       await mergePublishEntry(file, header, entry);
       log(`   result: ${path.relative(ctx.root, file)}`);
@@ -136,16 +142,18 @@ async function publishPackageInContext(ctx: RunContext, options: TaskInContextOp
     log,
     blockers: (t) => (t.pkg.publish.registry === 'crates_io' ? cargoReadinessBlockers(t.manifest) : []),
     // Short registry windows (crates.io: 10 uploads a minute) are paced across concurrent tasks.
-    beforeUpload: options.dryRun ? undefined : async (t) => {
-      const policy = RATE_LIMIT_POLICIES[t.pkg.publish.registry as keyof typeof RATE_LIMIT_POLICIES];
-      if (!policy?.limit || !policy.windowSeconds || policy.windowSeconds > 3600) return;
-      await paceUpload({
-        root: ctx.root,
-        registry: t.pkg.publish.registry,
-        packageId: t.pkg.id,
-        onWait: (seconds) => log(`⏳ ${t.pkg.id}: waiting ${seconds}s for the ${t.adapter?.label ?? t.pkg.publish.registry} rate-limit window…`),
-      });
-    },
+    beforeUpload: options.dryRun
+      ? undefined
+      : async (t) => {
+          const policy = RATE_LIMIT_POLICIES[t.pkg.publish.registry as keyof typeof RATE_LIMIT_POLICIES];
+          if (!policy?.limit || !policy.windowSeconds || policy.windowSeconds > 3600) return;
+          await paceUpload({
+            root: ctx.root,
+            registry: t.pkg.publish.registry,
+            packageId: t.pkg.id,
+            onWait: (seconds) => log(`⏳ ${t.pkg.id}: waiting ${seconds}s for the ${t.adapter?.label ?? t.pkg.publish.registry} rate-limit window…`),
+          });
+        },
   };
   const interrupted = async () => {
     const entry = entryBuilder(target, ctx.gate, { placeholder: mode === 'placeholder', dryRun: options.dryRun })(

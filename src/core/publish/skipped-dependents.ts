@@ -49,7 +49,14 @@ export async function recordSkippedDependents(input: RecordSkippedDependentsInpu
           blockedBy: e.blockedBy,
           message: `not published: its dependency \`${e.blockedBy}\` failed in this run, so nothing of ${e.name} ${version} was uploaded. Fix: fix \`${e.blockedBy}\` and re-run (packages already published are checked on the registry first)`,
           placeholder: input.mode === 'placeholder',
-          trustedPublishing: { status: 'disabled', repository: null, workflow: null, environment: null, setupUrl: null, message: 'not attempted: a dependency failed' },
+          trustedPublishing: {
+            status: 'disabled',
+            repository: null,
+            workflow: null,
+            environment: null,
+            setupUrl: null,
+            message: 'not attempted: a dependency failed',
+          },
           ...(input.dryRun ? { dryRun: true } : {}),
           finishedAt,
         };

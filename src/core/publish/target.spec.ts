@@ -5,7 +5,11 @@ import { findPackage } from './target';
 
 const root = path.resolve('/ws');
 const file = path.join(root, 'monochange.toml');
-const config = parseConfig('[package.web]\npath = "packages/web"\ntype = "npm"\n\n[package.api]\npath = "go/api"\ntype = "go"\n', { file, root, checkPaths: false });
+const config = parseConfig('[package.web]\npath = "packages/web"\ntype = "npm"\n\n[package.api]\npath = "go/api"\ntype = "go"\n', {
+  file,
+  root,
+  checkPaths: false,
+});
 
 function thrown(fn: () => unknown): MonochangeError {
   try {
@@ -27,7 +31,9 @@ describe('findPackage', () => {
   it('names the undeclared project and how to declare it, or keep it out of nx release publish', () => {
     const error = thrown(() => findPackage(config, { projectRoot: 'packages/other', projectName: '@acme/other' }));
     expect(error.details).toMatchObject({ code: 'publish.undeclared-project', file });
-    expect(error.problem).toBe('project `@acme/other` (root `packages/other`) is not declared in monochange.toml, so @monochange/nx does not know how to publish it');
+    expect(error.problem).toBe(
+      'project `@acme/other` (root `packages/other`) is not declared in monochange.toml, so @monochange/nx does not know how to publish it',
+    );
     expect(error.message.startsWith(`${file}: project \`@acme/other\``)).toBe(true);
     const fix = error.details.fix!;
     expect(fix).toContain('[package.<id>] table: path = "packages/other" and its type');
@@ -57,7 +63,11 @@ describe('findPackage by the name users type', () => {
     try {
       fs.mkdirSync(path.join(dir, 'packages/core'), { recursive: true });
       fs.writeFileSync(path.join(dir, 'packages/core/package.json'), JSON.stringify({ name: '@acme/core', version: '1.0.0' }));
-      const cfg = parseConfig('[package.core]\npath = "packages/core"\ntype = "npm"\n', { file: path.join(dir, 'monochange.toml'), root: dir, checkPaths: false });
+      const cfg = parseConfig('[package.core]\npath = "packages/core"\ntype = "npm"\n', {
+        file: path.join(dir, 'monochange.toml'),
+        root: dir,
+        checkPaths: false,
+      });
       expect(findPackage(cfg, { packageId: '@acme/core' }).id).toBe('core');
       expect(findPackage(cfg, { packageId: 'core' }).id).toBe('core');
       expect(() => findPackage(cfg, { packageId: '@acme/nope' })).toThrow('no package `@acme/nope`');

@@ -23,7 +23,8 @@ export interface PackageTarget {
 export function findPackage(config: MonochangeConfig, by: { packageId?: string; projectRoot?: string; projectName?: string }): PackageConfig {
   if (by.packageId) {
     // Users read and type project names; the id in monochange.toml is accepted as well.
-    const pkg = config.packages.find((p) => p.id === by.packageId) ?? config.packages.find((p) => findExistingProject(config.root, p.path)?.name === by.packageId);
+    const pkg =
+      config.packages.find((p) => p.id === by.packageId) ?? config.packages.find((p) => findExistingProject(config.root, p.path)?.name === by.packageId);
     if (!pkg) {
       throw new MonochangeError(`no package \`${by.packageId}\` is declared in monochange.toml`, {
         file: config.file,
@@ -37,21 +38,27 @@ export function findPackage(config: MonochangeConfig, by: { packageId?: string; 
   const pkg = config.packages.find((p) => normalise(p.path) === root);
   if (!pkg) {
     const project = by.projectName ?? root;
-    throw new MonochangeError(`project \`${project}\` (root \`${root || '.'}\`) is not declared in monochange.toml, so @monochange/nx does not know how to publish it`, {
-      code: 'publish.undeclared-project',
-      file: config.file,
-      fix:
-        `declare it with a [package.<id>] table: path = "${root || '.'}" and its type (add publish.enabled = false to that table to skip publishing it). ` +
-        `If this is the \`nx-release-publish\` target Nx infers for an npm package (nx.json targetDefaults["nx-release-publish"] hands it to @monochange/nx), ` +
-        `you can instead leave the package out of nx.json release.projects, set "private": true in its package.json, or give it its own target there ` +
-        `("nx": { "targets": { "nx-release-publish": { "executor": "@nx/js:release-publish" } } }); a target you added yourself: remove it from the project`,
-    });
+    throw new MonochangeError(
+      `project \`${project}\` (root \`${root || '.'}\`) is not declared in monochange.toml, so @monochange/nx does not know how to publish it`,
+      {
+        code: 'publish.undeclared-project',
+        file: config.file,
+        fix:
+          `declare it with a [package.<id>] table: path = "${root || '.'}" and its type (add publish.enabled = false to that table to skip publishing it). ` +
+          `If this is the \`nx-release-publish\` target Nx infers for an npm package (nx.json targetDefaults["nx-release-publish"] hands it to @monochange/nx), ` +
+          `you can instead leave the package out of nx.json release.projects, set "private": true in its package.json, or give it its own target there ` +
+          `("nx": { "targets": { "nx-release-publish": { "executor": "@nx/js:release-publish" } } }); a target you added yourself: remove it from the project`,
+      },
+    );
   }
   return pkg;
 }
 
 function normalise(p: string): string {
-  return p.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/+$/, '');
+  return p
+    .replace(/\\/g, '/')
+    .replace(/^\.\/?/, '')
+    .replace(/\/+$/, '');
 }
 
 export interface VersionSources {
@@ -71,11 +78,14 @@ export function resolveVersion(pkg: PackageConfig, manifest: Manifest, sources: 
   }
   const version = explicit ?? pkg.version ?? versionFromGoTag(manifest, sources.refName);
   if (!version) {
-    throw new MonochangeError(`package \`${pkg.id}\` has no version to publish (${manifest.ecosystem} manifests ${manifest.ecosystem === 'go' ? 'carry no version' : 'declare none'})`, {
-      file: configFile,
-      key: formatKeyPath(['package', pkg.id, 'version']),
-      fix: `run it from a job started by its release tag (\`${manifest.go?.relativePath ? `${manifest.go.relativePath}/` : ''}v1.2.3\`), through \`nx release publish\`, pass \`--version=1.2.3\` to the target, or set \`version = "1.2.3"\` under ${packageTable(pkg.id)}`,
-    });
+    throw new MonochangeError(
+      `package \`${pkg.id}\` has no version to publish (${manifest.ecosystem} manifests ${manifest.ecosystem === 'go' ? 'carry no version' : 'declare none'})`,
+      {
+        file: configFile,
+        key: formatKeyPath(['package', pkg.id, 'version']),
+        fix: `run it from a job started by its release tag (\`${manifest.go?.relativePath ? `${manifest.go.relativePath}/` : ''}v1.2.3\`), through \`nx release publish\`, pass \`--version=1.2.3\` to the target, or set \`version = "1.2.3"\` under ${packageTable(pkg.id)}`,
+      },
+    );
   }
   return version.replace(/^v(?=\d)/, '');
 }
@@ -88,12 +98,7 @@ function versionFromGoTag(manifest: Manifest, refName: string | undefined): stri
   return match?.[1];
 }
 
-export function resolveTarget(
-  config: MonochangeConfig,
-  pkg: PackageConfig,
-  project: string,
-  sources: VersionSources = {},
-): PackageTarget {
+export function resolveTarget(config: MonochangeConfig, pkg: PackageConfig, project: string, sources: VersionSources = {}): PackageTarget {
   const manifest = readManifest(config.root, pkg);
   const adapter = pkg.publish.mode === 'builtin' ? registryAdapter(pkg.publish.registry) : undefined;
   const version = resolveVersion(pkg, manifest, sources, config.file);

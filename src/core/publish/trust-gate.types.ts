@@ -1,9 +1,7 @@
 import type { TrustOutcome } from '../types';
 import type { PackageTarget } from './target';
 
-export type GateVerdict =
-  | { allowed: true; provenance: boolean; warnings: string[] }
-  | { allowed: false; code: string; reason: string };
+export type GateVerdict = { allowed: true; provenance: boolean; warnings: string[] } | { allowed: false; code: string; reason: string };
 
 /**
  * What the publish state machine asks of the trust rules (src/core/trust): may this package be

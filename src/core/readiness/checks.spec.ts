@@ -24,8 +24,20 @@ beforeEach(() => clearToolVersionCache());
 function ctx(env: Record<string, string | undefined>, exists = false) {
   const pkg = pkgConfig({ id: 'web', type: 'npm', path: 'packages/web' });
   const json = { name: '@acme/web', version: exists ? '1.0.0' : '1.2.3', repository: 'github:acme/widgets' };
-  const m = manifest(path.join(root, 'packages/web'), { ecosystem: 'npm', name: '@acme/web', version: json.version, npm: { manager: 'npm', json, repositoryUrl: json.repository } });
-  return makeContext({ root, pkg, manifest: m, adapter: npmRegistry, runner: recordingRunner({ 'npm --version': { stdout: '11.6.0' } }), env: githubEnv({ MONOCHANGE_NPM_REGISTRY_URL: stub.url, HOME: root, ...env }) });
+  const m = manifest(path.join(root, 'packages/web'), {
+    ecosystem: 'npm',
+    name: '@acme/web',
+    version: json.version,
+    npm: { manager: 'npm', json, repositoryUrl: json.repository },
+  });
+  return makeContext({
+    root,
+    pkg,
+    manifest: m,
+    adapter: npmRegistry,
+    runner: recordingRunner({ 'npm --version': { stdout: '11.6.0' } }),
+    env: githubEnv({ MONOCHANGE_NPM_REGISTRY_URL: stub.url, HOME: root, ...env }),
+  });
 }
 
 describe('READINESS_CHECKS', () => {

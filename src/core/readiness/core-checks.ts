@@ -15,7 +15,9 @@ export const registryStateCheck: ReadinessCheck = async (ctx) => {
   try {
     ctx.state.exists = await adapter.versionExists(target.manifest, target.version, lookup);
   } catch (error) {
-    return [{ id: 'registry.lookup', status: 'fail', message: formatError(error), fix: 'make the registry reachable (or fix the URL override) and re-run readiness' }];
+    return [
+      { id: 'registry.lookup', status: 'fail', message: formatError(error), fix: 'make the registry reachable (or fix the URL override) and re-run readiness' },
+    ];
   }
   if (ctx.state.exists) {
     checks.push({ id: 'registry.version', status: 'pass', message: `${target.name} ${target.version} is already on ${adapter.label}; publish will skip it` });
@@ -44,7 +46,11 @@ export const registryStateCheck: ReadinessCheck = async (ctx) => {
       fix: `create the package in its scope and link it to the repository at ${adapter.setupUrl(target.manifest)}, or run \`npx nx run ${target.project}:placeholder-publish\``,
     });
   } else {
-    checks.push({ id: 'registry.package-exists', status: 'pass', message: ctx.state.anyVersionExists ? `${target.name} exists on ${adapter.label}` : `${adapter.label} can create ${target.name} on its first publish` });
+    checks.push({
+      id: 'registry.package-exists',
+      status: 'pass',
+      message: ctx.state.anyVersionExists ? `${target.name} exists on ${adapter.label}` : `${adapter.label} can create ${target.name} on its first publish`,
+    });
   }
   return checks;
 };

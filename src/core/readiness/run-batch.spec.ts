@@ -32,7 +32,14 @@ describe('runReadinessBatch', () => {
     const files: Record<string, string> = { ...extra };
     const toml = ['[source]\nprovider = "github"\nowner = "acme"\nrepo = "widgets"\n', '[ecosystems.npm.publish]\ntrusted_publishing = false\n'];
     for (const name of names) {
-      files[`packages/${name}/package.json`] = JSON.stringify({ name: `@t/${name}`, version: '1.0.0', main: 'dist/index.js', files: ['dist'], repository: { url: 'git+https://github.com/acme/widgets.git' }, publishConfig: { access: 'public' } });
+      files[`packages/${name}/package.json`] = JSON.stringify({
+        name: `@t/${name}`,
+        version: '1.0.0',
+        main: 'dist/index.js',
+        files: ['dist'],
+        repository: { url: 'git+https://github.com/acme/widgets.git' },
+        publishConfig: { access: 'public' },
+      });
       if (name !== 'unbuilt') files[`packages/${name}/dist/index.js`] = '';
       toml.push(`[package.${name}]\npath = "packages/${name}"\ntype = "npm"\n`);
     }
@@ -41,7 +48,13 @@ describe('runReadinessBatch', () => {
     return root;
   }
 
-  const task = (name: string): BatchTask<ReadinessBatchOptions> => ({ id: `${name}:readiness`, projectName: name, projectRoot: `packages/${name}`, options: {}, dependsOn: [] });
+  const task = (name: string): BatchTask<ReadinessBatchOptions> => ({
+    id: `${name}:readiness`,
+    projectName: name,
+    projectRoot: `packages/${name}`,
+    options: {},
+    dependsOn: [],
+  });
 
   function countingRunner(): CommandRunner & { calls: CommandSpec[] } {
     const real = createExecaRunner({ ...process.env });
@@ -62,7 +75,9 @@ describe('runReadinessBatch', () => {
     published.set('@t/b', ['0.9.0']);
     published.set('@t/unbuilt', ['0.9.0']);
     const runner = countingRunner();
-    const outcomes = await collect(runReadinessBatch({ root, env: { PATH: process.env.PATH, HOME: process.env.HOME, MONOCHANGE_NPM_REGISTRY_URL: stub.url }, runner }, names.map(task)));
+    const outcomes = await collect(
+      runReadinessBatch({ root, env: { PATH: process.env.PATH, HOME: process.env.HOME, MONOCHANGE_NPM_REGISTRY_URL: stub.url }, runner }, names.map(task)),
+    );
 
     expect(outcomes.map((o) => [o.id, o.status]).sort()).toEqual([
       ['a:readiness', 'success'],
@@ -78,7 +93,10 @@ describe('runReadinessBatch', () => {
     expect(byName.b.status).toBe('ready');
     expect(byName.c.status).toBe('ready');
     expect(byName.unbuilt.status).toBe('blocked');
-    expect(byName.unbuilt.checks.find((c) => c.id === 'npm.entry-points')).toMatchObject({ status: 'fail', message: expect.stringContaining('main → dist/index.js') });
+    expect(byName.unbuilt.checks.find((c) => c.id === 'npm.entry-points')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('main → dist/index.js'),
+    });
     expect(byName.b.checks.find((c) => c.id === 'npm.entry-points')?.status).toBe('pass');
     // Each task's own output names its package.
     expect(outcomes.find((o) => o.id === 'unbuilt:readiness')?.terminalOutput).toContain('(@t/unbuilt) 1.0.0 → npm: blocked');
@@ -88,7 +106,13 @@ describe('runReadinessBatch', () => {
     // One npm process lists the packages still to publish; `a` is already on the registry (its deep checks are skipped).
     const packs = runner.calls.filter((c) => c.args[0] === 'pack');
     expect(packs).toHaveLength(1);
-    expect(packs[0].args.filter((a) => !a.startsWith('--')).slice(1).map((d) => path.basename(d)).sort()).toEqual(['b', 'c', 'd', 'unbuilt']);
+    expect(
+      packs[0].args
+        .filter((a) => !a.startsWith('--'))
+        .slice(1)
+        .map((d) => path.basename(d))
+        .sort(),
+    ).toEqual(['b', 'c', 'd', 'unbuilt']);
   });
 
   it('fails every task with the one config error, without a stack trace', async () => {

@@ -69,7 +69,11 @@ export async function* runReadinessBatch(
     tasks.map((t) => ({ ...t, dependsOn: [] })),
     {
       concurrency: common.concurrency ?? READINESS_BATCH_CONCURRENCY,
-      run: (task, log) => readinessInContext(ctx, { ...task.options, projectName: task.projectName, projectRoot: task.projectRoot }, log, { packFiles: lister.packFiles, record }),
+      run: (task, log) =>
+        readinessInContext(ctx, { ...task.options, projectName: task.projectName, projectRoot: task.projectRoot }, log, {
+          packFiles: lister.packFiles,
+          record,
+        }),
     },
   );
   const held: BatchTaskOutcome[] = [];
@@ -80,6 +84,8 @@ export async function* runReadinessBatch(
   }
   const failed = (await Promise.allSettled(writes)).find((w): w is PromiseRejectedResult => w.status === 'rejected');
   for (const outcome of held) {
-    yield failed ? { ...outcome, status: 'failure', terminalOutput: `${outcome.terminalOutput}❌ could not write the readiness artifact: ${formatError(failed.reason)}\n` } : outcome;
+    yield failed
+      ? { ...outcome, status: 'failure', terminalOutput: `${outcome.terminalOutput}❌ could not write the readiness artifact: ${formatError(failed.reason)}\n` }
+      : outcome;
   }
 }

@@ -14,7 +14,12 @@ export async function runReadiness(ctx: ReadinessContext, checks: ReadinessCheck
     try {
       results.push(...(await check(ctx)));
     } catch (error) {
-      results.push({ id: 'readiness.internal', status: 'fail', message: `a readiness check crashed: ${formatError(error)}`, fix: 'report this as a bug in @monochange/nx' });
+      results.push({
+        id: 'readiness.internal',
+        status: 'fail',
+        message: `a readiness check crashed: ${formatError(error)}`,
+        fix: 'report this as a bug in @monochange/nx',
+      });
     }
   }
   const failed = results.find((c) => c.status === 'fail');

@@ -54,7 +54,11 @@ async function packageReadiness(
     const file = path.resolve(ctx.root, options.output ?? DEFAULT_READINESS_PATH);
     let target;
     try {
-      target = resolveTarget(ctx.config, pkg, options.projectName, { releaseVersion: options.releaseVersion, optionVersion: options.version, refName: ctx.env.GITHUB_REF_NAME ?? ctx.env.CI_COMMIT_TAG });
+      target = resolveTarget(ctx.config, pkg, options.projectName, {
+        releaseVersion: options.releaseVersion,
+        optionVersion: options.version,
+        refName: ctx.env.GITHUB_REF_NAME ?? ctx.env.CI_COMMIT_TAG,
+      });
     } catch (error) {
       if (!isMonochangeError(error)) throw error;
       // A manifest or version problem is itself a readiness finding: record it, don't just crash.
@@ -75,14 +79,31 @@ async function packageReadiness(
         status: 'blocked',
         message: error.message,
         checks: [{ id: 'package.manifest', status: 'fail', message: error.problem, ...(error.details.fix ? { fix: error.details.fix } : {}) }],
-        trustedPublishing: { status: 'disabled', repository: null, workflow: null, environment: null, setupUrl: null, message: 'not evaluated: the package could not be read' },
+        trustedPublishing: {
+          status: 'disabled',
+          repository: null,
+          workflow: null,
+          environment: null,
+          setupUrl: null,
+          message: 'not evaluated: the package could not be read',
+        },
       };
       await record(file, entry);
       printEntry(log, entry);
       return { success: options.failOnBlocked === false, entry, artifact: file };
     }
     const entry = await runReadiness(
-      { config: ctx.config, target, identity: ctx.resolution.identity, env: ctx.env, http: ctx.http, runner: ctx.runner, gate: ctx.gate, state: {}, ...checkExtras },
+      {
+        config: ctx.config,
+        target,
+        identity: ctx.resolution.identity,
+        env: ctx.env,
+        http: ctx.http,
+        runner: ctx.runner,
+        gate: ctx.gate,
+        state: {},
+        ...checkExtras,
+      },
       READINESS_CHECKS,
     );
     await record(file, entry);

@@ -13,8 +13,11 @@ const result = (over: Partial<AttemptInput['result']>) => ({ exitCode: 0, stdout
 
 describe('summarizeOutput', () => {
   it('prefers error lines, drops noise and ANSI colours, strips a prefix', () => {
-    const stderr = 'npm notice 📦 x@1.0.0\n\u001b[31mnpm error\u001b[0m code E409\nnpm error 409 Conflict - PUT http://r/x\nnpm error A complete log of this run can be found in: /x.log';
-    expect(summarizeOutput(stderr, '', { noise: [/^npm notice/, /complete log/], linePrefix: /^npm error\s*/ })).toBe('code E409 | 409 Conflict - PUT http://r/x');
+    const stderr =
+      'npm notice 📦 x@1.0.0\n\u001b[31mnpm error\u001b[0m code E409\nnpm error 409 Conflict - PUT http://r/x\nnpm error A complete log of this run can be found in: /x.log';
+    expect(summarizeOutput(stderr, '', { noise: [/^npm notice/, /complete log/], linePrefix: /^npm error\s*/ })).toBe(
+      'code E409 | 409 Conflict - PUT http://r/x',
+    );
   });
 
   it('falls back to the first meaningful lines and caps their number', () => {
@@ -52,11 +55,18 @@ describe('attemptFromResult', () => {
     expect(attemptFromResult({ ...base, spawnFix: 'install tool', result: result({ exitCode: 127, spawnError: 'spawn tool ENOENT' }) }).message).toBe(
       '`tool publish` could not start: spawn tool ENOENT. Fix: install tool',
     );
-    expect(attemptFromResult({ ...base, result: result({ exitCode: 130, interrupted: true }) })).toMatchObject({ status: 'failed', message: '`tool publish` was interrupted' });
+    expect(attemptFromResult({ ...base, result: result({ exitCode: 130, interrupted: true }) })).toMatchObject({
+      status: 'failed',
+      message: '`tool publish` was interrupted',
+    });
   });
 
   it('redacts secrets from output and message', () => {
-    const a = attemptFromResult({ ...base, env: { MY_API_TOKEN: 'fake-value-987654' }, result: result({ exitCode: 1, stderr: 'error: bad fake-value-987654', stdout: '_authToken=zzz999zzz' }) });
+    const a = attemptFromResult({
+      ...base,
+      env: { MY_API_TOKEN: 'fake-value-987654' },
+      result: result({ exitCode: 1, stderr: 'error: bad fake-value-987654', stdout: '_authToken=zzz999zzz' }),
+    });
     expect(JSON.stringify(a)).not.toMatch(/fake-value-987654|zzz999zzz/);
   });
 });

@@ -75,11 +75,7 @@ const COMMON_NOISE: RegExp[] = [/^Stack backtrace:/i, /^\d+: </, /^\s*at /];
  * The few lines that say what went wrong: error lines first (up to `max`, default 3), else the first
  * meaningful lines of stderr, then stdout. Joined with ` | `.
  */
-export function summarizeOutput(
-  stderr: string,
-  stdout: string,
-  options: { noise?: RegExp[]; linePrefix?: RegExp; max?: number } = {},
-): string {
+export function summarizeOutput(stderr: string, stdout: string, options: { noise?: RegExp[]; linePrefix?: RegExp; max?: number } = {}): string {
   const noise = [...COMMON_NOISE, ...(options.noise ?? [])];
   const lines = stripAnsi(`${stderr}\n${stdout}`)
     .split(/\r?\n/)

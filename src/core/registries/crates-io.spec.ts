@@ -44,7 +44,7 @@ async function writeCrate(dir: string, name: string, version: string): Promise<v
 function tarEntries(crate: Buffer): string[] {
   const tar = gunzipSync(crate);
   const names: string[] = [];
-  for (let offset = 0; offset + 512 <= tar.length; ) {
+  for (let offset = 0; offset + 512 <= tar.length;) {
     const header = tar.subarray(offset, offset + 512);
     const name = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
     if (!name) break;
@@ -86,7 +86,9 @@ describe('crates.io lookups', () => {
 
   it('falls back to the sparse index (lower-cased path) when the API answers 500', async () => {
     stub.route('GET', '/api/v1/crates/Serde_Thing', { status: 500, body: 'boom' });
-    stub.route('GET', '/index/se/rd/serde_thing', { body: '{"name":"Serde_Thing","vers":"1.0.0","deps":[]}\n{"name":"Serde_Thing","vers":"1.1.0","deps":[]}\n' });
+    stub.route('GET', '/index/se/rd/serde_thing', {
+      body: '{"name":"Serde_Thing","vers":"1.0.0","deps":[]}\n{"name":"Serde_Thing","vers":"1.1.0","deps":[]}\n',
+    });
     await expect(exists('1.1.0')).resolves.toBe(true);
     await expect(exists('2.0.0')).resolves.toBe(false);
     await expect(exists(null)).resolves.toBe(true);
@@ -205,7 +207,9 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
     const env = { ...registry.env(), CARGO_REGISTRY_TOKEN: TOKEN };
     const attempt = await cratesIoRegistry.publish(publishRequest(tmp, pkg, manifest, '0.1.0', env), runner);
     expect(attempt).toMatchObject({ status: 'published', message: 'published tiny-real 0.1.0 to crates.io' });
-    expect(attempt.command).toMatch(/ cargo publish --locked .* --dry-run && CARGO_REGISTRIES_MONOCHANGE_OVERRIDE_INDEX=\S+ cargo publish --no-verify --locked /);
+    expect(attempt.command).toMatch(
+      / cargo publish --locked .* --dry-run && CARGO_REGISTRIES_MONOCHANGE_OVERRIDE_INDEX=\S+ cargo publish --no-verify --locked /,
+    );
     expect(attempt.command).not.toContain('--token');
     expect(attempt.command).not.toContain(TOKEN);
     expect(`${attempt.stdout}${attempt.stderr}`).not.toContain(TOKEN);
@@ -254,7 +258,10 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
     const calls: CommandSpec[] = [];
     const real = createExecaRunner(jobEnv);
     const recording: CommandRunner = { run: (spec, options) => (calls.push(spec), real.run(spec, options)) };
-    const attempt = await cratesIoRegistry.publish(publishRequest(tmp, packageConfig(name, name, 'cargo', 'crates_io'), crateManifest(dir, name, '0.1.0'), '0.1.0', jobEnv), recording);
+    const attempt = await cratesIoRegistry.publish(
+      publishRequest(tmp, packageConfig(name, name, 'cargo', 'crates_io'), crateManifest(dir, name, '0.1.0'), '0.1.0', jobEnv),
+      recording,
+    );
 
     expect(attempt).toMatchObject({ status: 'published', message: 'published tiny-buildrs 0.1.0 to crates.io' });
     // build.rs ran once, in the verification build, and saw none of the credentials.
@@ -280,7 +287,7 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
 
   it('flags an upload the registry rejects with 403 as an auth failure with a fix', async () => {
     const { manifest, pkg } = await crate('tiny-forbidden');
-    registry.rejectUploads({ status: 403, body: { errors: [{ detail: 'this crate exists but you don\'t seem to be an owner' }] } });
+    registry.rejectUploads({ status: 403, body: { errors: [{ detail: "this crate exists but you don't seem to be an owner" }] } });
     try {
       const attempt = await cratesIoRegistry.publish(publishRequest(tmp, pkg, manifest, '0.1.0', { ...registry.env(), CARGO_REGISTRY_TOKEN: TOKEN }), runner);
       expect(attempt.status).toBe('failed');
@@ -322,7 +329,10 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
     await writeFile(path.join(dir, 'LICENSE-CUSTOM'), 'Custom licence text\n');
     const manifest = crateManifest(dir, 'holder-real', '1.0.0', { license: undefined, licenseFile: 'LICENSE-CUSTOM', description: 'Real description' });
     const attempt = await cratesIoRegistry.publishPlaceholder(
-      placeholderRequest(tmp, packageConfig('holder-real', 'pkg-holder-real', 'cargo', 'crates_io'), manifest, { ...registry.env(), CARGO_REGISTRY_TOKEN: TOKEN }),
+      placeholderRequest(tmp, packageConfig('holder-real', 'pkg-holder-real', 'cargo', 'crates_io'), manifest, {
+        ...registry.env(),
+        CARGO_REGISTRY_TOKEN: TOKEN,
+      }),
       runner,
     );
     expect(attempt).toMatchObject({ status: 'published', message: 'published placeholder holder-real 0.0.0 to crates.io' });
@@ -334,7 +344,9 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
       readme: expect.stringContaining('placeholder release'),
       repository: 'https://github.com/example-org/example-repo',
     });
-    expect(tarEntries(upload!.crateBytes)).toEqual(expect.arrayContaining(['holder-real-0.0.0/LICENSE', 'holder-real-0.0.0/src/lib.rs', 'holder-real-0.0.0/README.md']));
+    expect(tarEntries(upload!.crateBytes)).toEqual(
+      expect.arrayContaining(['holder-real-0.0.0/LICENSE', 'holder-real-0.0.0/src/lib.rs', 'holder-real-0.0.0/README.md']),
+    );
     await expect(cratesIoRegistry.versionExists(manifest, null, { env: registry.env(), http })).resolves.toBe(true);
   });
 
@@ -366,7 +378,10 @@ describe('crates.io adapter details', () => {
     const seen: Array<{ command: string; args: string[]; cwd: string }> = [];
     const recording = { run: async (spec: { command: string; args: string[]; cwd: string }) => (seen.push(spec), { exitCode: 0, stdout: '', stderr: '' }) };
     const m = crateManifest('/work/crates/core', 'core', '1.2.3');
-    const attempt = await cratesIoRegistry.publish(publishRequest('/work', packageConfig('core', 'crates/core', 'cargo', 'crates_io'), m, '1.2.3', {}), recording);
+    const attempt = await cratesIoRegistry.publish(
+      publishRequest('/work', packageConfig('core', 'crates/core', 'cargo', 'crates_io'), m, '1.2.3', {}),
+      recording,
+    );
     expect(attempt.status).toBe('published');
     expect(seen).toEqual([
       { command: 'cargo', args: ['publish', '--locked', '--manifest-path', '/work/crates/core/Cargo.toml', '--dry-run'], cwd: '/work/crates/core', env: {} },

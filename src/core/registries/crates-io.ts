@@ -18,7 +18,8 @@ export { CRATES_IO_API_ENV, CRATES_IO_INDEX_ENV, DEFAULT_CRATES_IO_API, DEFAULT_
 
 const LABEL = 'crates.io';
 const ALREADY = /already uploaded|already exists/i;
-const AUTH = /status 40[13]\b|unauthori[sz]ed|forbidden|no token found|please run `cargo login`|not an owner|don't seem to be an owner|invalid (api |upload )?token|token (is )?(expired|revoked|invalid)|authentication (failed|required)|permission denied/i;
+const AUTH =
+  /status 40[13]\b|unauthori[sz]ed|forbidden|no token found|please run `cargo login`|not an owner|don't seem to be an owner|invalid (api |upload )?token|token (is )?(expired|revoked|invalid)|authentication (failed|required)|permission denied/i;
 
 function setupUrl(manifest: Manifest): string {
   return `https://crates.io/crates/${encodeURIComponent(manifest.name)}`;

@@ -70,7 +70,11 @@ describe('Go publishing with real git', () => {
 
   const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: { ...process.env, ...gitEnv }, encoding: 'utf8' }).trim();
   const localTags = () => git(repo, 'tag', '-l').split('\n').filter(Boolean);
-  const originTags = () => git(repo, 'ls-remote', '--tags', 'origin').split('\n').filter(Boolean).map((l) => l.split('\t')[1]);
+  const originTags = () =>
+    git(repo, 'ls-remote', '--tags', 'origin')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('\t')[1]);
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'mc-go-spec-'));
@@ -118,7 +122,9 @@ describe('Go publishing with real git', () => {
     expect(originTags()).toContain('refs/tags/v1.0.0');
     expect(git(repo, 'cat-file', '-t', 'v1.0.0')).toBe('tag');
     expect(git(repo, 'rev-parse', 'v1.0.0^{commit}')).toBe(git(repo, 'rev-parse', 'HEAD'));
-    expect(git(repo, 'for-each-ref', '--format=%(taggername) %(taggeremail) %(contents:subject)', 'refs/tags/v1.0.0')).toBe(`monochange <monochange@localhost> ${ROOT_MODULE} v1.0.0`);
+    expect(git(repo, 'for-each-ref', '--format=%(taggername) %(taggeremail) %(contents:subject)', 'refs/tags/v1.0.0')).toBe(
+      `monochange <monochange@localhost> ${ROOT_MODULE} v1.0.0`,
+    );
     expect(proxy.requests.map((r) => r.path)).toEqual([`/example.com/!org/!repo/@v/v1.0.0.info`]);
   });
 
@@ -188,14 +194,19 @@ describe('Go publishing with real git', () => {
     const real = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.3.0', env({ MONOCHANGE_GO_REMOTE: 'gone' })), runner);
     expect(real.status).toBe('failed');
     expect(real.message).toContain('could not check `gone` for tag v1.3.0');
-    const dry = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.3.0', env({ MONOCHANGE_GO_REMOTE: 'gone' }), { dryRun: true }), runner);
+    const dry = await goProxyRegistry.publish(
+      publishRequest(repo, rootPkg, rootManifest(), '1.3.0', env({ MONOCHANGE_GO_REMOTE: 'gone' }), { dryRun: true }),
+      runner,
+    );
     expect(dry.status).toBe('planned');
     expect(dry.message).toContain('could not check `gone` for tag v1.3.0');
     expect(localTags()).not.toContain('v1.3.0');
   });
 
   it('refuses versions Go cannot use before touching git', async () => {
-    await expect(goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.2', env()), runner)).rejects.toThrow(/v1\.2 is not a valid Go module version/);
+    await expect(goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.2', env()), runner)).rejects.toThrow(
+      /v1\.2 is not a valid Go module version/,
+    );
     await expect(goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '2.0.0', env()), runner)).rejects.toThrow(
       `v2.0.0 of ${ROOT_MODULE} needs the module path to end in /v2`,
     );
@@ -207,14 +218,21 @@ describe('Go publishing with real git', () => {
     const attempt = await goProxyRegistry.publishPlaceholder(placeholderRequest(repo, apiPkg, apiManifest(), env(), { dryRun: true }), runner);
     expect(attempt.status).toBe('planned');
     expect(attempt.message).toContain('would tag sub/Api/v0.0.0 on a new commit holding only sub/Api/go.mod and sub/Api/README.md');
-    expect(attempt.command).toBe(`git tag -a -m '${API_MODULE} sub/Api/v0.0.0 placeholder' -- sub/Api/v0.0.0 <placeholder-commit> && git push -- origin refs/tags/sub/Api/v0.0.0`);
+    expect(attempt.command).toBe(
+      `git tag -a -m '${API_MODULE} sub/Api/v0.0.0 placeholder' -- sub/Api/v0.0.0 <placeholder-commit> && git push -- origin refs/tags/sub/Api/v0.0.0`,
+    );
     expect(localTags()).toEqual(before.local);
     expect(originTags()).toEqual(before.origin);
   });
 
   it('placeholder tags a parentless commit with only go.mod and README.md, leaving the working tree alone', async () => {
     await writeFile(path.join(repo, 'uncommitted.txt'), 'work in progress\n');
-    const before = { head: git(repo, 'rev-parse', 'HEAD'), status: git(repo, 'status', '--porcelain'), branches: git(repo, 'branch', '-a'), index: readFileSync(path.join(repo, '.git', 'index')) };
+    const before = {
+      head: git(repo, 'rev-parse', 'HEAD'),
+      status: git(repo, 'status', '--porcelain'),
+      branches: git(repo, 'branch', '-a'),
+      index: readFileSync(path.join(repo, '.git', 'index')),
+    };
     const attempt = await goProxyRegistry.publishPlaceholder(placeholderRequest(repo, apiPkg, apiManifest(), env()), runner);
     expect(attempt.status).toBe('published');
     expect(attempt.message).toContain('tagged sub/Api/v0.0.0 and pushed it to `origin`');
@@ -244,7 +262,10 @@ describe('Go publishing with real git', () => {
     /** Records every command and gives each one a deadline. */
     function recordingRunner(inner: CommandRunner): { runner: CommandRunner; calls: string[][] } {
       const calls: string[][] = [];
-      return { calls, runner: { run: (spec) => (calls.push([spec.command, ...spec.args]), inner.run(spec, { signal: AbortSignal.timeout(SPAWN_TIMEOUT_MS) })) } };
+      return {
+        calls,
+        runner: { run: (spec) => (calls.push([spec.command, ...spec.args]), inner.run(spec, { signal: AbortSignal.timeout(SPAWN_TIMEOUT_MS) })) },
+      };
     }
 
     /** Release publish, dry run and placeholder with `remote`: each must throw a MonochangeError. */
@@ -285,7 +306,12 @@ describe('Go publishing with real git', () => {
         // Control: this git, so configured, does run the program an ext:: remote names.
         const control = marker('ext-control');
         try {
-          execFileSync('git', ['ls-remote', `ext::sh -c touch% ${control}`], { cwd: repo, env: extEnv as NodeJS.ProcessEnv, stdio: 'ignore', timeout: SPAWN_TIMEOUT_MS });
+          execFileSync('git', ['ls-remote', `ext::sh -c touch% ${control}`], {
+            cwd: repo,
+            env: extEnv as NodeJS.ProcessEnv,
+            stdio: 'ignore',
+            timeout: SPAWN_TIMEOUT_MS,
+          });
         } catch {
           // `touch` is no git server: ls-remote fails after running it.
         }
@@ -308,7 +334,10 @@ describe('Go publishing with real git', () => {
       async () => {
         const rec = recordingRunner(runner);
         const remote = `file://${origin}`;
-        const attempt = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.4.0', env({ MONOCHANGE_GO_REMOTE: remote })), rec.runner);
+        const attempt = await goProxyRegistry.publish(
+          publishRequest(repo, rootPkg, rootManifest(), '1.4.0', env({ MONOCHANGE_GO_REMOTE: remote })),
+          rec.runner,
+        );
         expect(attempt.status).toBe('published');
         expect(attempt.command).toBe(`git tag -a -m '${ROOT_MODULE} v1.4.0' -- v1.4.0 && git push -- ${remote} refs/tags/v1.4.0`);
         expect(rec.calls).toContainEqual(['git', 'ls-remote', '--tags', '--', remote, 'refs/tags/v1.4.0']);
@@ -321,7 +350,10 @@ describe('Go publishing with real git', () => {
       'a named remote works, passed after `--`',
       async () => {
         git(repo, 'remote', 'add', 'upstream', origin);
-        const attempt = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.5.0', env({ MONOCHANGE_GO_REMOTE: 'upstream' })), runner);
+        const attempt = await goProxyRegistry.publish(
+          publishRequest(repo, rootPkg, rootManifest(), '1.5.0', env({ MONOCHANGE_GO_REMOTE: 'upstream' })),
+          runner,
+        );
         expect(attempt.status).toBe('published');
         expect(attempt.command).toBe(`git tag -a -m '${ROOT_MODULE} v1.5.0' -- v1.5.0 && git push -- upstream refs/tags/v1.5.0`);
         expect(originTags()).toContain('refs/tags/v1.5.0');
@@ -336,9 +368,21 @@ describe('Go publishing with real git', () => {
         const remote = closed.replace('http://', 'http://bot:s3cret-pass@') + '/repo.git';
         const masked = `'http://***@${closed.slice('http://'.length)}/repo.git'`;
         const real = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.6.0', env({ MONOCHANGE_GO_REMOTE: remote })), runner);
-        const dry = await goProxyRegistry.publish(publishRequest(repo, rootPkg, rootManifest(), '1.6.0', env({ MONOCHANGE_GO_REMOTE: remote }), { dryRun: true }), runner);
-        expect(real).toMatchObject({ status: 'failed', message: expect.stringContaining(`could not check \`${closed}/repo.git\` for tag v1.6.0: \`git ls-remote --tags -- ${masked} refs/tags/v1.6.0\` failed`) });
-        expect(dry).toMatchObject({ status: 'planned', message: expect.stringContaining(`push it to \`${closed}/repo.git\``), command: expect.stringContaining(`git push -- ${masked} refs/tags/v1.6.0`) });
+        const dry = await goProxyRegistry.publish(
+          publishRequest(repo, rootPkg, rootManifest(), '1.6.0', env({ MONOCHANGE_GO_REMOTE: remote }), { dryRun: true }),
+          runner,
+        );
+        expect(real).toMatchObject({
+          status: 'failed',
+          message: expect.stringContaining(
+            `could not check \`${closed}/repo.git\` for tag v1.6.0: \`git ls-remote --tags -- ${masked} refs/tags/v1.6.0\` failed`,
+          ),
+        });
+        expect(dry).toMatchObject({
+          status: 'planned',
+          message: expect.stringContaining(`push it to \`${closed}/repo.git\``),
+          command: expect.stringContaining(`git push -- ${masked} refs/tags/v1.6.0`),
+        });
         for (const attempt of [real, dry]) expect(JSON.stringify(attempt)).not.toMatch(/s3cret-pass|bot[:@]/);
         expect(localTags()).not.toContain('v1.6.0');
       },

@@ -20,7 +20,8 @@ export { DEFAULT_GO_PROXY, GO_PROXY_ENV, GO_REMOTE_ENV } from './go-proxy/urls';
 
 const LABEL = 'Go proxy';
 const ALREADY = /already exists/i;
-const AUTH = /permission denied|permission to .* denied|authentication failed|could not read username|access denied|\b40[13]\b|not allowed to push|protected (tag|ref)|refusing to allow/i;
+const AUTH =
+  /permission denied|permission to .* denied|authentication failed|could not read username|access denied|\b40[13]\b|not allowed to push|protected (tag|ref)|refusing to allow/i;
 
 function failureRules(remote: string, tag: string): FailureRules {
   return {
@@ -112,7 +113,9 @@ async function tagAndPush(c: TagContext, tagArgs: string[], identity: Env): Prom
   if (!isSuccess(pushStep)) {
     const cleanup = await c.session.run(deleteTagArgs(c.tag));
     const attempt = failedAttempt([tagStep, pushStep], rules, `pushing tag ${c.tag} to \`${c.shownRemote}\``);
-    const undo = isSuccess(cleanup) ? 'the local tag was removed again, so a re-run starts clean' : `the local tag could not be removed (${outputSummary(cleanup)}); delete it with \`git tag -d ${c.tag}\` before re-running`;
+    const undo = isSuccess(cleanup)
+      ? 'the local tag was removed again, so a re-run starts clean'
+      : `the local tag could not be removed (${outputSummary(cleanup)}); delete it with \`git tag -d ${c.tag}\` before re-running`;
     return { ...attempt, message: `${attempt.message} (${undo})` };
   }
   const warm = await warmUpProxy(c.env, c.modulePath, c.version);
@@ -133,7 +136,10 @@ async function publishExistingTagAtHead(c: TagContext): Promise<PublishAttempt |
   const remote = await c.session.remoteTagCommit(c.remote, c.tag);
   if (local !== head && remote !== head) return undefined;
   if (c.dryRun) {
-    return { status: 'planned', message: `tag ${c.tag} is at HEAD; would ${remote === head ? '' : `push it to \`${c.shownRemote}\` and `}ask the Go proxy for ${c.modulePath} ${c.version}` };
+    return {
+      status: 'planned',
+      message: `tag ${c.tag} is at HEAD; would ${remote === head ? '' : `push it to \`${c.shownRemote}\` and `}ask the Go proxy for ${c.modulePath} ${c.version}`,
+    };
   }
   if (remote !== head) {
     const push = await c.session.run(pushTagArgs(c.remote, c.tag));
@@ -173,10 +179,16 @@ async function publishPlaceholder(req: PlaceholderRequest, runner: CommandRunner
   const message = `${c.modulePath} ${c.tag} placeholder`;
   const files = prefix ? `${prefix}/go.mod and ${prefix}/README.md` : 'go.mod and README.md';
   if (req.dryRun) {
-    const tag = describeCommand(git(c.manifest.dir, annotatedTagArgs(c.tag, message, 'PLACEHOLDER_COMMIT')), req.env).replace('PLACEHOLDER_COMMIT', '<placeholder-commit>');
+    const tag = describeCommand(git(c.manifest.dir, annotatedTagArgs(c.tag, message, 'PLACEHOLDER_COMMIT')), req.env).replace(
+      'PLACEHOLDER_COMMIT',
+      '<placeholder-commit>',
+    );
     return {
       status: 'planned',
-      message: withNotes(`would tag ${c.tag} on a new commit holding only ${files} (on no branch; the working tree is not touched) and push it to \`${c.shownRemote}\``, pre),
+      message: withNotes(
+        `would tag ${c.tag} on a new commit holding only ${files} (on no branch; the working tree is not touched) and push it to \`${c.shownRemote}\``,
+        pre,
+      ),
       command: `${tag} && ${describeCommand(git(c.manifest.dir, pushTagArgs(c.remote, c.tag)), req.env)}`,
     };
   }

@@ -64,7 +64,17 @@ function pkgConfig(): PackageConfig {
 }
 
 function publishRequest(root: string, manifest: Manifest, overrides: Partial<PublishRequest> = {}): PublishRequest {
-  return { root, pkg: pkgConfig(), manifest, version: manifest.version ?? '0.0.0', dryRun: true, provenance: false, trustedPublishing: true, env: {}, ...overrides };
+  return {
+    root,
+    pkg: pkgConfig(),
+    manifest,
+    version: manifest.version ?? '0.0.0',
+    dryRun: true,
+    provenance: false,
+    trustedPublishing: true,
+    env: {},
+    ...overrides,
+  };
 }
 
 function placeholderRequest(root: string, manifest: Manifest, overrides: Partial<PlaceholderRequest> = {}): PlaceholderRequest {
@@ -77,7 +87,8 @@ function recordingRunner(inner?: CommandRunner, answer?: Partial<CommandResult>)
   const runner: CommandRunner = {
     async run(spec) {
       const files: Record<string, string> = {};
-      if (fs.existsSync(spec.cwd)) for (const f of fs.readdirSync(spec.cwd)) if (fs.statSync(path.join(spec.cwd, f)).isFile()) files[f] = fs.readFileSync(path.join(spec.cwd, f), 'utf8');
+      if (fs.existsSync(spec.cwd))
+        for (const f of fs.readdirSync(spec.cwd)) if (fs.statSync(path.join(spec.cwd, f)).isFile()) files[f] = fs.readFileSync(path.join(spec.cwd, f), 'utf8');
       calls.push({ ...spec, files });
       return inner ? inner.run(spec) : { exitCode: 0, stdout: '', stderr: '', ...answer };
     },
@@ -129,7 +140,9 @@ describe('JSR registry adapter', () => {
     beforeAll(async () => {
       stub = await startHttpStub();
       env = { MONOCHANGE_JSR_BASE_URL: stub.url };
-      stub.route('GET', '/@acme/present/meta.json', { body: { scope: 'acme', name: 'present', latest: '1.0.0', versions: { '1.0.0': {}, '0.9.0': { yanked: true } } } });
+      stub.route('GET', '/@acme/present/meta.json', {
+        body: { scope: 'acme', name: 'present', latest: '1.0.0', versions: { '1.0.0': {}, '0.9.0': { yanked: true } } },
+      });
       stub.route('GET', '/@acme/broken/meta.json', { status: 500, body: 'database on fire' });
       stub.route('GET', '/@acme/garbled/meta.json', { status: 200, body: '{"versions": {' });
       stub.route('GET', '/@acme/empty/meta.json', { body: { scope: 'acme', name: 'empty', versions: {} } });
@@ -173,7 +186,11 @@ describe('JSR registry adapter', () => {
     it('dry-runs a clean package for real, even in a dirty git tree', async () => {
       const root = workspace('ok');
       execFileSync('git', ['init', '-q', root]);
-      const m = denoPackage(path.join(root, 'pkg'), { name: '@acme/ok', version: '1.0.0', license: 'MIT', exports: './mod.ts' }, 'export function add(a: number, b: number): number {\n  return a + b;\n}\n');
+      const m = denoPackage(
+        path.join(root, 'pkg'),
+        { name: '@acme/ok', version: '1.0.0', license: 'MIT', exports: './mod.ts' },
+        'export function add(a: number, b: number): number {\n  return a + b;\n}\n',
+      );
       const attempt = await jsrRegistry.publish(publishRequest(root, m, { env: denoEnv }), realRunner);
       expect(`${attempt.stderr}${attempt.stdout}`).toContain('Dry run complete');
       expect(attempt).toMatchObject({ status: 'planned', message: 'would publish @acme/ok 1.0.0 to JSR', command: 'deno publish --dry-run --allow-dirty' });
@@ -181,7 +198,11 @@ describe('JSR registry adapter', () => {
 
     it('fails the dry run of a package with a slow type, with the diagnostic', async () => {
       const root = workspace('slow');
-      const m = denoPackage(path.join(root, 'pkg'), { name: '@acme/slow', version: '1.0.0', license: 'MIT', exports: './mod.ts' }, 'export function add(a: number, b: number) {\n  return a + b;\n}\n');
+      const m = denoPackage(
+        path.join(root, 'pkg'),
+        { name: '@acme/slow', version: '1.0.0', license: 'MIT', exports: './mod.ts' },
+        'export function add(a: number, b: number) {\n  return a + b;\n}\n',
+      );
       const attempt = await jsrRegistry.publish(publishRequest(root, m, { env: denoEnv }), realRunner);
       expect(attempt.status).toBe('failed');
       expect(attempt.stderr).toContain('missing-explicit-return-type');
@@ -200,7 +221,10 @@ describe('JSR registry adapter', () => {
       expect(calls[0].env?.JSR_URL).toBeUndefined();
 
       const overridden = recordingRunner();
-      const attempt2 = await jsrRegistry.publish(publishRequest(root, m, { dryRun: false, env: { MONOCHANGE_JSR_BASE_URL: 'http://127.0.0.1:7/' } }), overridden.runner);
+      const attempt2 = await jsrRegistry.publish(
+        publishRequest(root, m, { dryRun: false, env: { MONOCHANGE_JSR_BASE_URL: 'http://127.0.0.1:7/' } }),
+        overridden.runner,
+      );
       expect(overridden.calls[0].env?.JSR_URL).toBe('http://127.0.0.1:7/');
       expect(attempt2.command).toBe('JSR_URL=http://127.0.0.1:7/ deno publish');
     });
@@ -223,13 +247,18 @@ describe('JSR registry adapter', () => {
       expect(attempt.status).toBe('failed');
       expect(attempt.alreadyExists).toBe(true);
       expect(attempt.message).toContain('Skipping, already published');
-      expect(jsrRegistry.isAlreadyPublishedOutput('error: Failed to publish @acme/again@1.0.0: Version already published (duplicateVersionPublish)')).toBe(true);
+      expect(jsrRegistry.isAlreadyPublishedOutput('error: Failed to publish @acme/again@1.0.0: Version already published (duplicateVersionPublish)')).toBe(
+        true,
+      );
       expect(jsrRegistry.isAlreadyPublishedOutput('error: Failed to publish: missing license')).toBe(false);
     });
 
     it('marks an authorization refusal as an auth failure with what to fix', async () => {
       const m = denoManifest('/w/pkg', '@acme/denied', '1.0.0');
-      const { runner } = recordingRunner(undefined, { exitCode: 1, stderr: 'error: Failed to publish @acme/denied@1.0.0\n\nCaused by:\n    403 Forbidden (actorNotAuthorized): The actor is not authorized' });
+      const { runner } = recordingRunner(undefined, {
+        exitCode: 1,
+        stderr: 'error: Failed to publish @acme/denied@1.0.0\n\nCaused by:\n    403 Forbidden (actorNotAuthorized): The actor is not authorized',
+      });
       const attempt = await jsrRegistry.publish(publishRequest('/w', m, { dryRun: false }), runner);
       expect(attempt.authFailure).toBe(true);
       expect(attempt.message).toContain('id-token: write');
@@ -239,7 +268,11 @@ describe('JSR registry adapter', () => {
   describe('placeholder', () => {
     it('dry-runs deno publish for real in a temp dir that is removed, reporting the real command', async () => {
       const root = workspace('ph');
-      const m = denoPackage(path.join(root, 'pkg'), { name: '@acme/ph', version: '3.0.0', license: 'Apache-2.0', exports: './mod.ts' }, 'export const x = 1;\n');
+      const m = denoPackage(
+        path.join(root, 'pkg'),
+        { name: '@acme/ph', version: '3.0.0', license: 'Apache-2.0', exports: './mod.ts' },
+        'export const x = 1;\n',
+      );
       const { runner, calls } = recordingRunner(realRunner);
       const attempt = await jsrRegistry.publishPlaceholder(placeholderRequest(root, m, { env: denoEnv, readme: '# @acme/ph\n\nSoon.\n' }), runner);
       expect(attempt).toMatchObject({ status: 'planned', message: 'would publish placeholder @acme/ph 0.0.0 to JSR', command: 'deno publish' });
@@ -258,7 +291,10 @@ describe('JSR registry adapter', () => {
       fs.writeFileSync(path.join(root, 'LICENSE'), 'MIT License\n');
       const m = denoPackage(path.join(root, 'pkg'), { name: '@acme/phl', version: '1.0.0', exports: './mod.ts' }, 'export const x = 1;\n');
       const { runner, calls } = recordingRunner(undefined, { stdout: 'Successfully published @acme/phl@0.0.0' });
-      const attempt = await jsrRegistry.publishPlaceholder(placeholderRequest(root, m, { dryRun: false, env: { MONOCHANGE_JSR_BASE_URL: 'http://127.0.0.1:7' } }), runner);
+      const attempt = await jsrRegistry.publishPlaceholder(
+        placeholderRequest(root, m, { dryRun: false, env: { MONOCHANGE_JSR_BASE_URL: 'http://127.0.0.1:7' } }),
+        runner,
+      );
       expect(attempt).toMatchObject({ status: 'published', message: 'published placeholder @acme/phl 0.0.0 to JSR' });
       expect(calls[0].args).toEqual(['publish']);
       expect(calls[0].env?.JSR_URL).toBe('http://127.0.0.1:7/');

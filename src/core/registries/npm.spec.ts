@@ -248,7 +248,9 @@ describe('npm registry adapter', () => {
         npm_config_globalconfig: path.join(calls[1].cwd, 'empty-global-npmrc'),
       });
       expect(fs.existsSync(calls[1].cwd)).toBe(false);
-      expect(attempt.command).toBe(`npm pack --pack-destination ${calls[1].cwd} && npm publish ${calls[1].args[1]} --ignore-scripts --access public --registry ${url}`);
+      expect(attempt.command).toBe(
+        `npm pack --pack-destination ${calls[1].cwd} && npm publish ${calls[1].args[1]} --ignore-scripts --access public --registry ${url}`,
+      );
       expect(proxy.exchanges).toContainEqual({ name: 'plain-widget', ok: true });
 
       await expect(npmRegistry.versionExists(m, '1.0.0', ctx)).resolves.toBe(true);
@@ -273,7 +275,9 @@ describe('npm registry adapter', () => {
       expect(again.status).toBe('failed');
       expect(again.alreadyExists).toBe(true);
       expect(again.authFailure).toBeUndefined();
-      expect(again.message).toMatch(/^`npm pack --pack-destination \S+ && npm publish \S+acme-scoped-1\.0\.0\.tgz --ignore-scripts --access public --registry http:\/\/127\.0\.0\.1:\d+` failed: /);
+      expect(again.message).toMatch(
+        /^`npm pack --pack-destination \S+ && npm publish \S+acme-scoped-1\.0\.0\.tgz --ignore-scripts --access public --registry http:\/\/127\.0\.0\.1:\d+` failed: /,
+      );
       expect(again.message).toContain('previously published');
       expect(again.message).not.toContain('complete log');
       expect(npmRegistry.isAlreadyPublishedOutput(`${again.stderr}`)).toBe(true);
@@ -486,15 +490,31 @@ describe('npm registry adapter', () => {
           return {};
         });
         const m = npmManifest('/w/packages/b', { name: '@acme/b', version: '2.0.0' }, 'pnpm');
-        const attempt = await npmRegistry.publish(publishRequest('/w', m, { MONOCHANGE_NPM_REGISTRY_URL: 'http://127.0.0.1:9' }, { provenance: true, dryRun: true }), rec);
+        const attempt = await npmRegistry.publish(
+          publishRequest('/w', m, { MONOCHANGE_NPM_REGISTRY_URL: 'http://127.0.0.1:9' }, { provenance: true, dryRun: true }),
+          rec,
+        );
         expect(calls.map((c) => [c.command, ...c.args.map((a) => a.replace(/^.*monochange-pnpm-pack-[^/]+/, '<tmp>'))])).toEqual([
           ['pnpm', 'pack', '--pack-destination', '<tmp>'],
-          ['npm', 'publish', '<tmp>/acme-b-2.0.0.tgz', '--ignore-scripts', '--access', 'public', '--provenance', '--registry', 'http://127.0.0.1:9', '--dry-run'],
+          [
+            'npm',
+            'publish',
+            '<tmp>/acme-b-2.0.0.tgz',
+            '--ignore-scripts',
+            '--access',
+            'public',
+            '--provenance',
+            '--registry',
+            'http://127.0.0.1:9',
+            '--dry-run',
+          ],
         ]);
         expect(calls.every((c) => c.cwd === '/w/packages/b')).toBe(true);
         expect(calls.every((c) => c.credentials === undefined)).toBe(true); // a dry run is granted nothing
         expect(attempt.status).toBe('planned');
-        expect(attempt.command).toMatch(/^pnpm pack --pack-destination \S+ && npm publish \S+acme-b-2\.0\.0\.tgz --ignore-scripts --access public --provenance/);
+        expect(attempt.command).toMatch(
+          /^pnpm pack --pack-destination \S+ && npm publish \S+acme-b-2\.0\.0\.tgz --ignore-scripts --access public --provenance/,
+        );
         expect(fs.existsSync(calls[0].args[2])).toBe(false);
       });
 
@@ -572,7 +592,16 @@ describe('npm registry adapter', () => {
       const env = { NODE_AUTH_TOKEN: '', 'npm_config_//registry.npmjs.org/:_authToken': 'fake', NPM_CONFIG_USERCONFIG: '/home/me/.npmrc', PATH: '/bin' };
       const attempt = await npmRegistry.publish(publishRequest('/w', m, env, { provenance: true, trustedPublishing: true }), runner);
       expect(calls[0]).toMatchObject({ command: 'npm', args: ['pack', '--pack-destination', expect.any(String)], cwd: '/w/p' });
-      expect(calls[1].args.map(tmpless)).toEqual(['publish', '<tmp>/x-1.0.0.tgz', '--ignore-scripts', '--access', 'public', '--provenance', '--registry', 'https://registry.npmjs.org']);
+      expect(calls[1].args.map(tmpless)).toEqual([
+        'publish',
+        '<tmp>/x-1.0.0.tgz',
+        '--ignore-scripts',
+        '--access',
+        'public',
+        '--provenance',
+        '--registry',
+        'https://registry.npmjs.org',
+      ]);
       expect(calls[1].env).toMatchObject({ npm_config_fetch_retries: '0' }); // our lookup-guarded retry replaces npm's blind ones
       // npm credentials from the environment are dropped too: the OIDC exchange is the upload's only credential.
       expect(calls[1].removeEnv?.sort()).toEqual(['NODE_AUTH_TOKEN', 'npm_config_//registry.npmjs.org/:_authToken']);

@@ -42,7 +42,9 @@ describe('pub.dev lookups', () => {
   afterAll(() => stub.close());
 
   it('reads versions[].version and asks for the pub v2 JSON', async () => {
-    stub.route('GET', '/api/packages/my_pkg', { body: { name: 'my_pkg', latest: { version: '1.2.3' }, versions: [{ version: '1.0.0' }, { version: '1.2.3' }] } });
+    stub.route('GET', '/api/packages/my_pkg', {
+      body: { name: 'my_pkg', latest: { version: '1.2.3' }, versions: [{ version: '1.0.0' }, { version: '1.2.3' }] },
+    });
     await expect(exists('my_pkg', '1.2.3')).resolves.toBe(true);
     await expect(exists('my_pkg', '2.0.0')).resolves.toBe(false);
     await expect(exists('my_pkg', null)).resolves.toBe(true);
@@ -62,7 +64,9 @@ describe('pub.dev lookups', () => {
     stub.route('GET', '/api/packages/shapeless', { body: { name: 'shapeless' } });
     await expect(exists('shapeless', '1.0.0')).rejects.toThrow(/without a `versions` list/);
     const refused = await refusedPortUrl();
-    await expect(exists('any', '1.0.0', { MONOCHANGE_PUB_DEV_API_URL: `${refused}/api` })).rejects.toThrow(`pub.dev lookup failed: GET ${refused}/api/packages/any: connection refused`);
+    await expect(exists('any', '1.0.0', { MONOCHANGE_PUB_DEV_API_URL: `${refused}/api` })).rejects.toThrow(
+      `pub.dev lookup failed: GET ${refused}/api/packages/any: connection refused`,
+    );
   });
 
   it('defaults to pub.dev', () => {
@@ -110,7 +114,9 @@ describe('pub.dev publishing with stand-in dart and flutter', () => {
     await standIns();
     const attempt = await pubDevRegistry.publish(publishRequest(tmp, pkg, pubManifest(pkgDir, 'my_pkg', true), '1.2.3', override), runner);
     expect(attempt.status).toBe('published');
-    expect(flutter.calls()).toEqual([expect.objectContaining({ argv: ['pub', 'publish', '--force'], cwd: pkgDir, env: { PUB_HOSTED_URL: 'http://127.0.0.1:8765' } })]);
+    expect(flutter.calls()).toEqual([
+      expect.objectContaining({ argv: ['pub', 'publish', '--force'], cwd: pkgDir, env: { PUB_HOSTED_URL: 'http://127.0.0.1:8765' } }),
+    ]);
     expect(dart.calls()).toEqual([]);
     expect(pubDevRegistry.requiredTools(pubManifest(pkgDir, 'my_pkg', true))).toEqual(['flutter']);
     expect(pubDevRegistry.requiredTools(pubManifest(pkgDir, 'my_pkg'))).toEqual(['dart']);
@@ -139,13 +145,16 @@ describe('pub.dev publishing with stand-in dart and flutter', () => {
     await pubDevRegistry.publish(publishRequest(tmp, pkg, pubManifest(pkgDir, 'my_pkg'), '1.2.3', env, { dryRun: true }), jobRunner);
     const none = Object.fromEntries(recorded.map((key) => [key, null]));
     expect(dart.calls().map((c) => [c.argv[2], c.env])).toEqual([
-      ['--force', { ...none, ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-actions-request-token' }],
+      [
+        '--force',
+        { ...none, ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:9/token?api-version=2.0', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'fake-actions-request-token' },
+      ],
       ['--dry-run', none],
     ]);
   });
 
   it('stand-in dart: a release dry run that reports a problem stays planned, with the problem in the message', async () => {
-    await standIns({ exitCode: 65, stderr: 'Because my_pkg depends on other_pkg ^2.0.0 which doesn\'t match any versions, version solving failed.\n' });
+    await standIns({ exitCode: 65, stderr: "Because my_pkg depends on other_pkg ^2.0.0 which doesn't match any versions, version solving failed.\n" });
     const attempt = await pubDevRegistry.publish(publishRequest(tmp, pkg, pubManifest(pkgDir, 'my_pkg'), '1.2.3', {}, { dryRun: true }), runner);
     expect(attempt.status).toBe('planned');
     expect(attempt.message).toContain('the dry run reported: Because my_pkg depends on other_pkg');

@@ -14,7 +14,8 @@ export { DEFAULT_PUB_DEV_API, PUB_DEV_API_ENV } from './pub-dev/urls';
 
 const LABEL = 'pub.dev';
 const ALREADY = /already exists/i;
-const AUTH = /\b40[13]\b|unauthori[sz]ed|forbidden|authentication failed|not (an )?uploader|insufficient[_ ]permissions|(don't|do not) have permission|please log ?in|pub token add|id-token/i;
+const AUTH =
+  /\b40[13]\b|unauthori[sz]ed|forbidden|authentication failed|not (an )?uploader|insufficient[_ ]permissions|(don't|do not) have permission|please log ?in|pub token add|id-token/i;
 
 function pubTool(manifest: Manifest): 'dart' | 'flutter' {
   return manifest.ecosystem === 'flutter' || manifest.dart?.flutter ? 'flutter' : 'dart';
@@ -28,7 +29,10 @@ function failureRules(manifest: Manifest): FailureRules {
   const tool = pubTool(manifest);
   return {
     tool,
-    installHint: tool === 'flutter' ? 'install Flutter (https://docs.flutter.dev/get-started/install, or subosito/flutter-action)' : 'install the Dart SDK (https://dart.dev/get-dart, or dart-lang/setup-dart)',
+    installHint:
+      tool === 'flutter'
+        ? 'install Flutter (https://docs.flutter.dev/get-started/install, or subosito/flutter-action)'
+        : 'install the Dart SDK (https://dart.dev/get-dart, or dart-lang/setup-dart)',
     isAlreadyPublished: (output) => ALREADY.test(output),
     authFix: (output) =>
       AUTH.test(output)
@@ -44,7 +48,13 @@ function pubPublish(manifest: Manifest, cwd: string, dryRun: boolean, env: Publi
   return dryRun ? spec : { ...spec, credentials: grant('pub-oidc') };
 }
 
-async function runPub(spec: CommandSpec, req: PublishRequest | PlaceholderRequest, runner: CommandRunner, thing: string, placeholder: boolean): Promise<PublishAttempt> {
+async function runPub(
+  spec: CommandSpec,
+  req: PublishRequest | PlaceholderRequest,
+  runner: CommandRunner,
+  thing: string,
+  placeholder: boolean,
+): Promise<PublishAttempt> {
   const step = await runStep(runner, spec, req.env);
   const fields = outputFields([step]);
   if (isSuccess(step)) {

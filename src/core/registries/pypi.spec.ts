@@ -17,7 +17,16 @@ const http = new HttpClient({ retries: 0 });
 jest.setTimeout(60_000);
 
 function pyManifest(dir: string, name: string, version = '1.2.3'): Manifest {
-  return { ecosystem: 'python', file: path.join(dir, 'pyproject.toml'), dir, name, version, private: false, dependencies: [], python: { dynamicVersion: false, style: 'pep621' } };
+  return {
+    ecosystem: 'python',
+    file: path.join(dir, 'pyproject.toml'),
+    dir,
+    name,
+    version,
+    private: false,
+    dependencies: [],
+    python: { dynamicVersion: false, style: 'pep621' },
+  };
 }
 
 describe('PyPI lookups', () => {
@@ -57,7 +66,9 @@ describe('PyPI lookups', () => {
     stub.route('GET', '/pypi/shapeless/json', { body: { info: {} } });
     await expect(exists('shapeless', '1.0.0')).rejects.toThrow(/without a `releases` object/);
     const refused = await refusedPortUrl();
-    await expect(exists('any', '1.0.0', { MONOCHANGE_PYPI_API_URL: `${refused}/pypi` })).rejects.toThrow(`PyPI lookup failed: GET ${refused}/pypi/any/json: connection refused`);
+    await expect(exists('any', '1.0.0', { MONOCHANGE_PYPI_API_URL: `${refused}/pypi` })).rejects.toThrow(
+      `PyPI lookup failed: GET ${refused}/pypi/any/json: connection refused`,
+    );
   });
 
   it('defaults to pypi.org', () => {
@@ -78,7 +89,11 @@ describe('upload and check URLs', () => {
   });
   it('lets explicit upload and check URLs win', () => {
     expect(
-      pypiUploadTarget({ MONOCHANGE_PYPI_API_URL: 'http://127.0.0.1:8080/pypi', MONOCHANGE_PYPI_UPLOAD_URL: 'http://127.0.0.1:9/up/', MONOCHANGE_PYPI_CHECK_URL: 'http://127.0.0.1:9/idx/' }),
+      pypiUploadTarget({
+        MONOCHANGE_PYPI_API_URL: 'http://127.0.0.1:8080/pypi',
+        MONOCHANGE_PYPI_UPLOAD_URL: 'http://127.0.0.1:9/up/',
+        MONOCHANGE_PYPI_CHECK_URL: 'http://127.0.0.1:9/idx/',
+      }),
     ).toEqual({ publishUrl: 'http://127.0.0.1:9/up/', checkUrl: 'http://127.0.0.1:9/idx/' });
   });
 });
@@ -102,7 +117,10 @@ describe('PyPI publishing with a stand-in uv', () => {
 
   const standIn = (rules: Parameters<typeof writeStandIn>[0]['rules']) =>
     writeStandIn({ binDir: bin, name: 'uv', recordFiles: ['pyproject.toml', 'README.md'], recordEnv: ['UV_PUBLISH_TOKEN'], rules });
-  const buildWrites = { argsPrefix: ['build'], writeFiles: { afterArg: '--out-dir', names: ['example_pkg-1.2.3-py3-none-any.whl', 'example_pkg-1.2.3.tar.gz', '.gitignore'] } };
+  const buildWrites = {
+    argsPrefix: ['build'],
+    writeFiles: { afterArg: '--out-dir', names: ['example_pkg-1.2.3-py3-none-any.whl', 'example_pkg-1.2.3.tar.gz', '.gitignore'] },
+  };
 
   beforeAll(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'mc-pypi-spec-'));
@@ -156,7 +174,15 @@ describe('PyPI publishing with a stand-in uv', () => {
 
   it('stand-in uv: "File already exists" is flagged, and the token (passed by the environment) never shows in the result', async () => {
     const token = 'pypi-fake-token-value-0123456789abcdef';
-    uv = await standIn([buildWrites, { argsPrefix: ['publish'], exitCode: 2, stdout: `uploading with ${token}\n`, stderr: `error: Failed to publish\n  Caused by: Upload failed with status code 400 Bad Request. Server says: 400 File already exists ('example_pkg-1.2.3.tar.gz')\n` }]);
+    uv = await standIn([
+      buildWrites,
+      {
+        argsPrefix: ['publish'],
+        exitCode: 2,
+        stdout: `uploading with ${token}\n`,
+        stderr: `error: Failed to publish\n  Caused by: Upload failed with status code 400 Bad Request. Server says: 400 File already exists ('example_pkg-1.2.3.tar.gz')\n`,
+      },
+    ]);
     const env = { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, UV_PUBLISH_TOKEN: token };
     const attempt = await pypiRegistry.publish(publishRequest(tmp, pkg, pyManifest(pkgDir, 'example'), '1.2.3', env), createExecaRunner(env));
     expect(attempt).toMatchObject({ status: 'failed', alreadyExists: true });
@@ -166,7 +192,14 @@ describe('PyPI publishing with a stand-in uv', () => {
   });
 
   it('stand-in uv: the build sees no OIDC or token variable; only the trusted-publishing upload gets its grant', async () => {
-    const recorded = ['ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'PYPI_ID_TOKEN', 'NPM_ID_TOKEN', 'MONOCHANGE_OIDC_TOKEN', 'CARGO_REGISTRY_TOKEN'];
+    const recorded = [
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'PYPI_ID_TOKEN',
+      'NPM_ID_TOKEN',
+      'MONOCHANGE_OIDC_TOKEN',
+      'CARGO_REGISTRY_TOKEN',
+    ];
     uv = await writeStandIn({ binDir: bin, name: 'uv', recordEnv: recorded, rules: [buildWrites] });
     const env: Env = {
       ...process.env,
@@ -202,7 +235,14 @@ describe('PyPI publishing with a stand-in uv', () => {
   });
 
   it('stand-in uv: a 403 is an auth failure with the trusted-publisher page in the fix', async () => {
-    uv = await standIn([buildWrites, { argsPrefix: ['publish'], exitCode: 2, stderr: 'error: Upload failed with status code 403 Forbidden. Server says: Invalid or non-existent authentication information.\n' }]);
+    uv = await standIn([
+      buildWrites,
+      {
+        argsPrefix: ['publish'],
+        exitCode: 2,
+        stderr: 'error: Upload failed with status code 403 Forbidden. Server says: Invalid or non-existent authentication information.\n',
+      },
+    ]);
     const attempt = await pypiRegistry.publish(publishRequest(tmp, pkg, pyManifest(pkgDir, 'example'), '1.2.3', {}), runner);
     expect(attempt).toMatchObject({ status: 'failed', authFailure: true });
     expect(attempt.message).toContain('https://pypi.org/manage/project/example/settings/publishing/');
@@ -252,7 +292,9 @@ describe('PyPI publishing with a stand-in uv', () => {
     expect(build.files).toEqual(['README.md', 'pyproject.toml', 'src/example_pkg_name/__init__.py']);
     const pyproject = build.contents['pyproject.toml'];
     expect(pyproject).toContain('[build-system]\nrequires = [ "hatchling" ]\nbuild-backend = "hatchling.build"');
-    expect(pyproject).toContain('name = "Example-Pkg.Name"\nversion = "0.0.0"\ndescription = "Placeholder package for Example-Pkg.Name"\nreadme = "README.md"\nrequires-python = ">=3.8"');
+    expect(pyproject).toContain(
+      'name = "Example-Pkg.Name"\nversion = "0.0.0"\ndescription = "Placeholder package for Example-Pkg.Name"\nreadme = "README.md"\nrequires-python = ">=3.8"',
+    );
     expect(pyproject).toContain('[project.urls]\nRepository = "https://github.com/example-org/example-repo"');
     expect(pyproject).toContain('[tool.hatch.build.targets.wheel]\npackages = [ "src/example_pkg_name" ]');
     expect(build.contents['README.md']).toContain('# Example-Pkg.Name');

@@ -17,7 +17,8 @@ export { DEFAULT_PYPI_API, PYPI_API_ENV, PYPI_CHECK_ENV, PYPI_UPLOAD_ENV, pypiUp
 
 const LABEL = 'PyPI';
 const ALREADY = /File already exists/i;
-const AUTH = /\b40[13] (forbidden|unauthorized)|invalid or non-existent authentication|trusted publishing (exchange )?fail|invalid-publisher|(isn't|not) allowed to upload|missing credentials|no credentials|failed to (obtain|fetch) (an )?oidc token|id-token/i;
+const AUTH =
+  /\b40[13] (forbidden|unauthorized)|invalid or non-existent authentication|trusted publishing (exchange )?fail|invalid-publisher|(isn't|not) allowed to upload|missing credentials|no credentials|failed to (obtain|fetch) (an )?oidc token|id-token/i;
 
 function setupUrl(manifest: Manifest): string {
   return `https://pypi.org/manage/project/${manifest.name}/settings/publishing/`;
@@ -43,7 +44,11 @@ async function buildAndUpload(projectDir: string, req: PublishRequest | Placehol
     if (!isSuccess(steps[0])) return failedAttempt(steps, failureRules(req.manifest), 'build');
     const files = await builtDistributions(outDir);
     if (files.length === 0) {
-      return { status: 'failed', message: `\`${steps[0].command}\` succeeded but wrote no distribution to ${outDir}; check the project's build configuration`, ...outputFields(steps) };
+      return {
+        status: 'failed',
+        message: `\`${steps[0].command}\` succeeded but wrote no distribution to ${outDir}; check the project's build configuration`,
+        ...outputFields(steps),
+      };
     }
     steps.push(await runStep(runner, uvPublish(projectDir, files, req.trustedPublishing, req.env), req.env));
     if (!isSuccess(steps[1])) return failedAttempt(steps, failureRules(req.manifest), 'upload');

@@ -1,10 +1,5 @@
 import { type CiIdentity, PROVIDERS, type ProviderId } from '../ci/types';
-import {
-  capabilityMessage,
-  providerRegistryCapability,
-  registryTrustCapabilities,
-  supportedProvidersList,
-} from './capabilities';
+import { capabilityMessage, providerRegistryCapability, registryTrustCapabilities, supportedProvidersList } from './capabilities';
 
 // [registry, provider, trustedPublishing, setup verifiable/automated, native provenance, adapter can require]
 type Row = [string, ProviderId, boolean, boolean, boolean, boolean];
@@ -70,14 +65,8 @@ const REGISTRY_NOTES: Record<string, string[]> = {
     'JSR can publish from supported CI without long-lived tokens',
     'JSR package provenance is available, but monochange does not verify registry-side setup',
   ],
-  pub_dev: [
-    'pub.dev automated publishing uses configured OIDC publishers',
-    'pub.dev registry-side publisher setup requires manual review',
-  ],
-  pypi: [
-    'PyPI Trusted Publishers support multiple CI identity providers',
-    'PEP 740 digital attestations are separate from trusted-publisher authorization',
-  ],
+  pub_dev: ['pub.dev automated publishing uses configured OIDC publishers', 'pub.dev registry-side publisher setup requires manual review'],
+  pypi: ['PyPI Trusted Publishers support multiple CI identity providers', 'PEP 740 digital attestations are separate from trusted-publisher authorization'],
   go_proxy: [
     'Go modules are published by pushing a release tag; no registry credential is exchanged',
     'with trusted publishing on, a tag is pushed only from a job whose signed GitHub or GitLab identity matches the configured repository (on GitLab, from a protected tag)',
@@ -89,7 +78,11 @@ describe('providerRegistryCapability: every registry × provider cell', () => {
   it('covers all 7 × 5 cells', () => {
     expect(MATRIX).toHaveLength(35);
     for (const registry of Object.keys(REGISTRY_NOTES)) {
-      expect(MATRIX.filter((r) => r[0] === registry).map((r) => r[1]).sort()).toEqual([...PROVIDERS].sort());
+      expect(
+        MATRIX.filter((r) => r[0] === registry)
+          .map((r) => r[1])
+          .sort(),
+      ).toEqual([...PROVIDERS].sort());
     }
   });
 

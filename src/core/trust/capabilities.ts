@@ -46,9 +46,7 @@ export function providerRegistryCapability(registry: string, provider: ProviderI
   const notes = [...row.notes];
   if (!supported) notes.push(`${label} is not a supported trusted-publishing provider for ${registry}`);
   else if (!setup) {
-    notes.push(
-      `monochange can identify ${label} context for ${registry}, but registry-side setup still requires manual review`,
-    );
+    notes.push(`monochange can identify ${label} context for ${registry}, but registry-side setup still requires manual review`);
   }
   return {
     registry,
@@ -83,11 +81,7 @@ export function capabilityMessage(registry: string, identity: Pick<CiIdentity, '
   if (!identity.verifiable) {
     return `Current CI provider ${label} is supported for ${registry} trusted publishing, but publish-time environment variables are incomplete; verify the registry publisher configuration manually.`;
   }
-  const setup = cell.registrySetupVerifiable
-    ? 'monochange can verify registry-side setup'
-    : 'registry-side setup verification is manual';
-  const provenance = cell.registryNativeProvenance
-    ? 'registry-native provenance is available'
-    : 'registry-native provenance is not available';
+  const setup = cell.registrySetupVerifiable ? 'monochange can verify registry-side setup' : 'registry-side setup verification is manual';
+  const provenance = cell.registryNativeProvenance ? 'registry-native provenance is available' : 'registry-native provenance is not available';
   return `Current CI provider ${label} is supported for ${registry} trusted publishing; ${setup}; ${provenance}.`;
 }

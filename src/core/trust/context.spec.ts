@@ -46,21 +46,36 @@ describe('resolveExpectedContext', () => {
       {},
       source('src', 'repo'),
       github,
-      { repository: 'src/repo', workflow: 'runtime.yml', environment: 'runtime-env', sources: { repository: 'source', workflow: 'runtime', environment: 'runtime' } },
+      {
+        repository: 'src/repo',
+        workflow: 'runtime.yml',
+        environment: 'runtime-env',
+        sources: { repository: 'source', workflow: 'runtime', environment: 'runtime' },
+      },
     ],
     [
       '[source] of any provider counts for the repository',
       {},
       source('grp', 'proj', 'gitlab'),
       github,
-      { repository: 'grp/proj', workflow: 'runtime.yml', environment: 'runtime-env', sources: { repository: 'source', workflow: 'runtime', environment: 'runtime' } },
+      {
+        repository: 'grp/proj',
+        workflow: 'runtime.yml',
+        environment: 'runtime-env',
+        sources: { repository: 'source', workflow: 'runtime', environment: 'runtime' },
+      },
     ],
     [
       'all from the running GitHub job',
       {},
       undefined,
       github,
-      { repository: 'runtime/repo', workflow: 'runtime.yml', environment: 'runtime-env', sources: { repository: 'runtime', workflow: 'runtime', environment: 'runtime' } },
+      {
+        repository: 'runtime/repo',
+        workflow: 'runtime.yml',
+        environment: 'runtime-env',
+        sources: { repository: 'runtime', workflow: 'runtime', environment: 'runtime' },
+      },
     ],
     [
       'no environment anywhere',
@@ -88,7 +103,12 @@ describe('resolveExpectedContext', () => {
       {},
       undefined,
       { ...gitlab, workflow: 'other.yml' },
-      { repository: 'group/project', workflow: '.gitlab-ci.yml', environment: 'production', sources: { repository: 'runtime', workflow: 'config', environment: 'runtime' } },
+      {
+        repository: 'group/project',
+        workflow: '.gitlab-ci.yml',
+        environment: 'production',
+        sources: { repository: 'runtime', workflow: 'config', environment: 'runtime' },
+      },
     ],
     [
       'workflow path prefix in config is normalised',

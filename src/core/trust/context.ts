@@ -22,9 +22,7 @@ export interface ExpectedContext {
 /** GitLab reads the pipeline from this file unless the project says otherwise. */
 export const GITLAB_DEFAULT_PIPELINE_FILE = '.gitlab-ci.yml';
 
-export type ContextResolution =
-  | { ok: true; context: ExpectedContext }
-  | { ok: false; code: 'trust.context-unresolved'; message: string; fix: string };
+export type ContextResolution = { ok: true; context: ExpectedContext } | { ok: false; code: 'trust.context-unresolved'; message: string; fix: string };
 
 /**
  * Expected GitHub context: explicit `publish.trusted_publishing` values first, then `[source]`
@@ -33,11 +31,7 @@ export type ContextResolution =
  * On GitLab CI/CD the pipeline file defaults to `.gitlab-ci.yml` (GitLab's own default), a fixed
  * expectation that checks `ci_config_ref_uri`, so it counts as configured.
  */
-export function resolveExpectedContext(
-  pkg: PackageConfig,
-  config: Pick<MonochangeConfig, 'source'>,
-  identity: CiIdentity,
-): ContextResolution {
+export function resolveExpectedContext(pkg: PackageConfig, config: Pick<MonochangeConfig, 'source'>, identity: CiIdentity): ContextResolution {
   const settings = pkg.publish.trustedPublishing;
   const github = identity.provider === 'github_actions';
   const gitlab = identity.provider === 'gitlab_ci';
@@ -68,8 +62,7 @@ export function resolveExpectedContext(
     return {
       ok: false,
       code: 'trust.context-unresolved',
-      message:
-        'trusted publishing could not determine the GitHub repository; set `publish.trusted_publishing.repository`',
+      message: 'trusted publishing could not determine the GitHub repository; set `publish.trusted_publishing.repository`',
       fix: `set \`repository = "owner/repo"\` under ${table} (or the ecosystem's table), configure [source] owner/repo, or publish from GitHub Actions where GITHUB_REPOSITORY is set`,
     };
   }
@@ -119,7 +112,10 @@ export function describeContext(context: Pick<ExpectedContext, 'repository' | 'w
 
 /** `./.github/workflows/publish.yml` and `.github/workflows/publish.yml` mean `publish.yml`. */
 export function normalizeWorkflow(workflow: string): string {
-  return workflow.trim().replace(/^\.\//, '').replace(/^\.github\/workflows\//, '');
+  return workflow
+    .trim()
+    .replace(/^\.\//, '')
+    .replace(/^\.github\/workflows\//, '');
 }
 
 function nonBlank(value: string | undefined): boolean {

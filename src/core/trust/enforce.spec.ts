@@ -14,10 +14,7 @@ let root: string;
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'mc-enforce-'));
   mkdirSync(join(root, '.github', 'workflows'), { recursive: true });
-  writeFileSync(
-    join(root, '.github', 'workflows', 'publish.yml'),
-    'jobs:\n  publish:\n    environment: publisher\n  plain:\n    runs-on: ubuntu-latest\n',
-  );
+  writeFileSync(join(root, '.github', 'workflows', 'publish.yml'), 'jobs:\n  publish:\n    environment: publisher\n  plain:\n    runs-on: ubuntu-latest\n');
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -139,20 +136,39 @@ describe('enforceTrust: reference order and messages', () => {
       'no id-token: write',
       { env: githubEnv({ ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined }) },
       'trust.id-token-missing',
-      mismatch(
-        'GitHub Actions did not expose `ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN`; grant `id-token: write` to the publish job',
-      ),
+      mismatch('GitHub Actions did not expose `ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN`; grant `id-token: write` to the publish job'),
     ],
   ])('refuses: %s', (_label, c, code, reason) => {
     expect(run(c)).toEqual({ allowed: false, code, reason });
   });
 
   it.each<[string, Case, string[]]>([
-    ['local shell (no CI variables)', { env: { PATH: '/usr/bin' } }, ['`web` requires trusted publishing from a CI job whose identity is proven by a signed OIDC token', 'no CI provider was detected', 'supported providers: GitHub Actions, GitLab CI/CD', RUN]],
-    ['GitHub job whose token was not verified', { env: githubEnv({ GITHUB_WORKFLOW_REF: undefined }) }, ["confirmed by the job's signed OIDC token", 'no token was verified', RUN]],
+    [
+      'local shell (no CI variables)',
+      { env: { PATH: '/usr/bin' } },
+      [
+        '`web` requires trusted publishing from a CI job whose identity is proven by a signed OIDC token',
+        'no CI provider was detected',
+        'supported providers: GitHub Actions, GitLab CI/CD',
+        RUN,
+      ],
+    ],
+    [
+      'GitHub job whose token was not verified',
+      { env: githubEnv({ GITHUB_WORKFLOW_REF: undefined }) },
+      ["confirmed by the job's signed OIDC token", 'no token was verified', RUN],
+    ],
     ['CircleCI for npm (variables only)', { env: circleEnv() }, ['CircleCI', 'signature-verified', 'nothing is published']],
-    ['GitLab for crates_io (variables only)', { pkg: { type: 'cargo' }, env: gitlabEnv() }, ['GitLab CI/CD', 'signature-verified ID token', 'MONOCHANGE_ID_TOKEN', 'nothing is published']],
-    ['Cloud Build for PyPI (variables only)', { pkg: { type: 'python' }, env: cloudBuildEnv() }, ['Google Cloud Build', 'does not verify Google Cloud Build tokens yet', 'only GitHub Actions and GitLab CI/CD']],
+    [
+      'GitLab for crates_io (variables only)',
+      { pkg: { type: 'cargo' }, env: gitlabEnv() },
+      ['GitLab CI/CD', 'signature-verified ID token', 'MONOCHANGE_ID_TOKEN', 'nothing is published'],
+    ],
+    [
+      'Cloud Build for PyPI (variables only)',
+      { pkg: { type: 'python' }, env: cloudBuildEnv() },
+      ['Google Cloud Build', 'does not verify Google Cloud Build tokens yet', 'only GitHub Actions and GitLab CI/CD'],
+    ],
   ])('refuses an identity no signed token confirmed: %s', (_label, c, mentions) => {
     expect(run(c)).toEqual(unverifiable(...mentions));
   });
@@ -161,21 +177,13 @@ describe('enforceTrust: reference order and messages', () => {
     ['unverifiable beats unsupported provider', { pkg: { type: 'cargo' }, env: { GITLAB_CI: 'true' } }, 'trust.identity-unverifiable'],
     ['unverifiable beats tokens', { env: circleEnv({ NPM_TOKEN: 'x' }) }, 'trust.identity-unverifiable'],
     ['unsupported provider beats tokens', { registry: 'my-private-registry', env: githubEnv({ NPM_TOKEN: 'x' }) }, 'trust.provider-unsupported'],
-    [
-      'tokens beat context mismatch',
-      { pkg: { trustedPublishing: { repository: 'acme/other' } }, env: githubEnv({ NPM_TOKEN: 'x' }) },
-      'trust.token-present',
-    ],
+    ['tokens beat context mismatch', { pkg: { trustedPublishing: { repository: 'acme/other' } }, env: githubEnv({ NPM_TOKEN: 'x' }) }, 'trust.token-present'],
     [
       'repository beats workflow',
       { pkg: { trustedPublishing: { repository: 'acme/other', workflow: 'x.yml' } }, env: githubEnv() },
       'trust.repository-mismatch',
     ],
-    [
-      'workflow beats environment',
-      { pkg: { trustedPublishing: { workflow: 'x.yml', environment: 'x' } }, env: githubEnv() },
-      'trust.workflow-mismatch',
-    ],
+    ['workflow beats environment', { pkg: { trustedPublishing: { workflow: 'x.yml', environment: 'x' } }, env: githubEnv() }, 'trust.workflow-mismatch'],
     [
       'environment beats id-token',
       { pkg: { trustedPublishing: { environment: 'x' } }, env: githubEnv({ ACTIONS_ID_TOKEN_REQUEST_URL: undefined }) },
@@ -193,11 +201,7 @@ describe('enforceTrust: reference order and messages', () => {
   });
 
   it.each<[string, Case, object]>([
-    [
-      'runtime context (nothing configured)',
-      { env: githubEnv() },
-      { repository: 'acme/widgets', workflow: 'publish.yml', environment: 'publisher' },
-    ],
+    ['runtime context (nothing configured)', { env: githubEnv() }, { repository: 'acme/widgets', workflow: 'publish.yml', environment: 'publisher' }],
     [
       'configured context matching; repository compared case-insensitively',
       { pkg: { trustedPublishing: { repository: 'ACME/Widgets', workflow: 'publish.yml', environment: 'publisher' } }, env: githubEnv() },
@@ -253,7 +257,13 @@ describe('enforceTrust: identity from variables alone never publishes', () => {
 
   it('names the provider, what is missing and the fix', () => {
     expect(run({ env: gitlabEnv() })).toEqual(
-      unverifiable('GitLab CI/CD', "the job's signature-verified ID token", 'no token was verified', '`id_tokens: { MONOCHANGE_ID_TOKEN: { aud: monochange-nx } }`', 'GitLab variables alone can be set by any process'),
+      unverifiable(
+        'GitLab CI/CD',
+        "the job's signature-verified ID token",
+        'no token was verified',
+        '`id_tokens: { MONOCHANGE_ID_TOKEN: { aud: monochange-nx } }`',
+        'GitLab variables alone can be set by any process',
+      ),
     );
   });
 });

@@ -46,8 +46,7 @@ export interface EnforceTrustInput {
   dirs?: { root: string; packageDir: string };
 }
 
-const RUN_FROM_CI =
-  'Run `nx run-many -t publish` from the configured CI workflow or set `publish.trusted_publishing = false` to opt out.';
+const RUN_FROM_CI = 'Run `nx run-many -t publish` from the configured CI workflow or set `publish.trusted_publishing = false` to opt out.';
 
 type Refusal = { code: TrustRefusalCode; reason: string };
 
@@ -162,8 +161,7 @@ export function compareGithub(
   if (opts.requireIdToken && !identity.oidcAvailable) {
     return {
       code: 'trust.id-token-missing',
-      reason:
-        'GitHub Actions did not expose `ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN`; grant `id-token: write` to the publish job',
+      reason: 'GitHub Actions did not expose `ACTIONS_ID_TOKEN_REQUEST_URL` and `ACTIONS_ID_TOKEN_REQUEST_TOKEN`; grant `id-token: write` to the publish job',
     };
   }
   return undefined;
@@ -176,10 +174,16 @@ export function compareGithub(
  */
 export function compareGitlab(identity: CiIdentity, expected: Pick<ExpectedContext, 'repository' | 'workflow' | 'environment'>): Refusal | undefined {
   if (!identity.repository || identity.repository.toLowerCase() !== expected.repository.toLowerCase()) {
-    return { code: 'trust.repository-mismatch', reason: `expected GitLab project \`${expected.repository}\`, but the job's token says \`${identity.repository ?? '(none)'}\`` };
+    return {
+      code: 'trust.repository-mismatch',
+      reason: `expected GitLab project \`${expected.repository}\`, but the job's token says \`${identity.repository ?? '(none)'}\``,
+    };
   }
   if (identity.workflow !== expected.workflow) {
-    return { code: 'trust.workflow-mismatch', reason: `expected the pipeline file \`${expected.workflow}\`, but the job's token says \`${identity.workflow ?? '(none)'}\`` };
+    return {
+      code: 'trust.workflow-mismatch',
+      reason: `expected the pipeline file \`${expected.workflow}\`, but the job's token says \`${identity.workflow ?? '(none)'}\``,
+    };
   }
   if (expected.environment !== undefined && identity.environment !== expected.environment) {
     return {

@@ -6,14 +6,7 @@ export {
   type ProviderRegistryCapability,
   type RegistryTrustCapabilities,
 } from './capabilities';
-export {
-  describeContext,
-  normalizeWorkflow,
-  resolveExpectedContext,
-  type ContextResolution,
-  type ContextSource,
-  type ExpectedContext,
-} from './context';
+export { describeContext, normalizeWorkflow, resolveExpectedContext, type ContextResolution, type ContextSource, type ExpectedContext } from './context';
 export {
   compareGithub,
   compareGitlab,
@@ -24,13 +17,7 @@ export {
   type TrustRefusalCode,
   type TrustVerdict,
 } from './enforce';
-export {
-  configuredOrManualOutcome,
-  disabledOutcome,
-  manualOutcome,
-  plannedOutcome,
-  type TrustOutcomeInput,
-} from './outcome';
+export { configuredOrManualOutcome, disabledOutcome, manualOutcome, plannedOutcome, type TrustOutcomeInput } from './outcome';
 export { checkProvenance, type CheckProvenanceInput, type ProvenanceRefusalCode, type ProvenanceVerdict } from './provenance';
 export {
   describeNpmrcAuthToken,

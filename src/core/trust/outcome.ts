@@ -107,12 +107,7 @@ function npmCommand(input: TrustOutcomeInput, context: ExpectedContext): string 
   return typeof input.npmTrustCommand === 'function' ? input.npmTrustCommand(context) : input.npmTrustCommand;
 }
 
-function withContext(
-  input: TrustOutcomeInput,
-  context: ExpectedContext,
-  status: TrustOutcome['status'],
-  message: string,
-): TrustOutcome {
+function withContext(input: TrustOutcomeInput, context: ExpectedContext, status: TrustOutcome['status'], message: string): TrustOutcome {
   return {
     status,
     repository: context.repository,

@@ -69,12 +69,42 @@ describe('checkProvenance', () => {
   });
 
   it.each<[string, Env, string, string]>([
-    ['crates_io', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is supported for crates_io trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.'],
-    ['pub_dev', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is supported for pub_dev trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.'],
-    ['pub_dev', cloudBuildEnv(), 'Google Cloud Build', 'Current CI provider Google Cloud Build is supported for pub_dev trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.'],
-    ['go_proxy', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is supported for go_proxy trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.'],
-    ['my-private-registry', githubEnv(), 'GitHub Actions', 'Current CI provider GitHub Actions is not supported for my-private-registry trusted publishing; supported providers: none.'],
-    ['npm', circleEnv(), 'CircleCI', 'Current CI provider CircleCI is not supported for npm trusted publishing; supported providers: GitHub Actions, GitLab CI/CD.'],
+    [
+      'crates_io',
+      githubEnv(),
+      'GitHub Actions',
+      'Current CI provider GitHub Actions is supported for crates_io trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.',
+    ],
+    [
+      'pub_dev',
+      githubEnv(),
+      'GitHub Actions',
+      'Current CI provider GitHub Actions is supported for pub_dev trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.',
+    ],
+    [
+      'pub_dev',
+      cloudBuildEnv(),
+      'Google Cloud Build',
+      'Current CI provider Google Cloud Build is supported for pub_dev trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.',
+    ],
+    [
+      'go_proxy',
+      githubEnv(),
+      'GitHub Actions',
+      'Current CI provider GitHub Actions is supported for go_proxy trusted publishing; registry-side setup verification is manual; registry-native provenance is not available.',
+    ],
+    [
+      'my-private-registry',
+      githubEnv(),
+      'GitHub Actions',
+      'Current CI provider GitHub Actions is not supported for my-private-registry trusted publishing; supported providers: none.',
+    ],
+    [
+      'npm',
+      circleEnv(),
+      'CircleCI',
+      'Current CI provider CircleCI is not supported for npm trusted publishing; supported providers: GitHub Actions, GitLab CI/CD.',
+    ],
     ['jsr', gitlabEnv(), 'GitLab CI/CD', 'Current CI provider GitLab CI/CD is not supported for jsr trusted publishing; supported providers: GitHub Actions.'],
   ])('3. no native provenance: %s from %s', (registry, env, label, cap) => {
     expect(check(registry, env)).toEqual({
@@ -85,9 +115,21 @@ describe('checkProvenance', () => {
   });
 
   it.each<[string, Env, string]>([
-    ['GitHub Actions', githubEnv(), 'Current CI provider GitHub Actions is supported for pypi trusted publishing; registry-side setup verification is manual; registry-native provenance is available.'],
-    ['GitLab CI/CD', gitlabEnv(), 'Current CI provider GitLab CI/CD is supported for pypi trusted publishing; registry-side setup verification is manual; registry-native provenance is available.'],
-    ['Google Cloud Build', cloudBuildEnv(), 'Current CI provider Google Cloud Build is supported for pypi trusted publishing; registry-side setup verification is manual; registry-native provenance is available.'],
+    [
+      'GitHub Actions',
+      githubEnv(),
+      'Current CI provider GitHub Actions is supported for pypi trusted publishing; registry-side setup verification is manual; registry-native provenance is available.',
+    ],
+    [
+      'GitLab CI/CD',
+      gitlabEnv(),
+      'Current CI provider GitLab CI/CD is supported for pypi trusted publishing; registry-side setup verification is manual; registry-native provenance is available.',
+    ],
+    [
+      'Google Cloud Build',
+      cloudBuildEnv(),
+      'Current CI provider Google Cloud Build is supported for pypi trusted publishing; registry-side setup verification is manual; registry-native provenance is available.',
+    ],
   ])('4. adapter cannot require it: pypi from %s', (_label, env, cap) => {
     expect(check('pypi', env)).toEqual({
       ok: false,

@@ -3,14 +3,9 @@ import type { PackageConfig } from '../config/types';
 import { capabilityMessage, providerRegistryCapability } from './capabilities';
 
 export type ProvenanceRefusalCode =
-  | 'provenance.trust-disabled'
-  | 'provenance.identity-unverifiable'
-  | 'provenance.unsupported'
-  | 'provenance.adapter-cannot-require';
+  'provenance.trust-disabled' | 'provenance.identity-unverifiable' | 'provenance.unsupported' | 'provenance.adapter-cannot-require';
 
-export type ProvenanceVerdict =
-  | { ok: true; addProvenanceFlag: boolean }
-  | { ok: false; code: ProvenanceRefusalCode; reason: string };
+export type ProvenanceVerdict = { ok: true; addProvenanceFlag: boolean } | { ok: false; code: ProvenanceRefusalCode; reason: string };
 
 export interface CheckProvenanceInput {
   pkg: PackageConfig;

@@ -45,10 +45,25 @@ describe('refusedTokenVariables: every npm_config_* credential spelling npm read
     ['npm_config__password', { npm_config__password: 'x' }, undefined, ['npm_config__password']],
     ['npm_config_certfile', { npm_config_certfile: '/c.pem' }, undefined, ['npm_config_certfile']],
     ['NPM_CONFIG_KEYFILE', { NPM_CONFIG_KEYFILE: '/c.key' }, undefined, ['NPM_CONFIG_KEYFILE']],
-    ['npm_config_//host/:_password and :username', { 'npm_config_//127.0.0.1:4873/:_password': 'x', 'npm_config_//127.0.0.1:4873/:username': 'u' }, LOCAL, ['npm_config_//127.0.0.1:4873/:_password', 'npm_config_//127.0.0.1:4873/:username']],
+    [
+      'npm_config_//host/:_password and :username',
+      { 'npm_config_//127.0.0.1:4873/:_password': 'x', 'npm_config_//127.0.0.1:4873/:username': 'u' },
+      LOCAL,
+      ['npm_config_//127.0.0.1:4873/:_password', 'npm_config_//127.0.0.1:4873/:username'],
+    ],
     ['npm_config_//host/:_auth', { 'npm_config_//127.0.0.1:4873/:_auth': 'x' }, LOCAL, ['npm_config_//127.0.0.1:4873/:_auth']],
-    ['npm_config_//registry.npmjs.org/:certfile and :keyfile', { 'npm_config_//registry.npmjs.org/:certfile': '/c', 'npm_config_//registry.npmjs.org/:keyfile': '/k' }, undefined, ['npm_config_//registry.npmjs.org/:certfile', 'npm_config_//registry.npmjs.org/:keyfile']],
-    ['the publish registry comes from MONOCHANGE_NPM_REGISTRY_URL', { MONOCHANGE_NPM_REGISTRY_URL: LOCAL, 'npm_config_//127.0.0.1:4873/:_auth': 'x' }, undefined, ['npm_config_//127.0.0.1:4873/:_auth']],
+    [
+      'npm_config_//registry.npmjs.org/:certfile and :keyfile',
+      { 'npm_config_//registry.npmjs.org/:certfile': '/c', 'npm_config_//registry.npmjs.org/:keyfile': '/k' },
+      undefined,
+      ['npm_config_//registry.npmjs.org/:certfile', 'npm_config_//registry.npmjs.org/:keyfile'],
+    ],
+    [
+      'the publish registry comes from MONOCHANGE_NPM_REGISTRY_URL',
+      { MONOCHANGE_NPM_REGISTRY_URL: LOCAL, 'npm_config_//127.0.0.1:4873/:_auth': 'x' },
+      undefined,
+      ['npm_config_//127.0.0.1:4873/:_auth'],
+    ],
   ])('%s', (_label, env, registryUrl, expected) => {
     expect(refusedTokenVariables('npm', env, registryUrl)).toEqual(expected);
   });

@@ -30,7 +30,9 @@ describe('assertSafeArg', () => {
   it('refuses a leading dash, naming the source, the value, the tool and what to do', () => {
     const error = refusal(() => assertSafeArg('--exec=sh', { source: '[package.api] path', what: 'the git tag', tool: 'git' }));
     expect(error.details).toMatchObject({ code: 'argv.leading-dash', key: '[package.api] path', found: '"--exec=sh"' });
-    expect(error.message).toBe('[package.api] path gives the git tag "--exec=sh", which starts with "-", so git would read it as an option. Fix: change [package.api] path so it does not start with "-"');
+    expect(error.message).toBe(
+      '[package.api] path gives the git tag "--exec=sh", which starts with "-", so git would read it as an option. Fix: change [package.api] path so it does not start with "-"',
+    );
     expect(refusal(() => assertSafeArg('-x', { source: 'X' })).message).toContain('so the command would read it as an option');
   });
 });
@@ -39,7 +41,13 @@ describe('assertSafeUrl', () => {
   const source = 'MONOCHANGE_NPM_REGISTRY_URL';
 
   it('accepts https anywhere and http only on loopback hosts', () => {
-    for (const url of ['https://registry.npmjs.org', 'https://npm.example.com:8443/path/', 'http://127.0.0.1:4873/', 'http://localhost:8080', 'http://[::1]:9/x']) {
+    for (const url of [
+      'https://registry.npmjs.org',
+      'https://npm.example.com:8443/path/',
+      'http://127.0.0.1:4873/',
+      'http://localhost:8080',
+      'http://[::1]:9/x',
+    ]) {
       expect(assertSafeUrl(url, { source })).toBe(url);
     }
   });
@@ -167,11 +175,16 @@ describe('the places that read URL and remote overrides refuse unsafe values', (
     expect(goProxyUrl({ MONOCHANGE_GO_PROXY_URL: 'file:///srv/goproxy/' })).toBe('file:///srv/goproxy');
     expect(goRemote({})).toBe('origin');
     expect(goRemote({ MONOCHANGE_GO_REMOTE: ' file:///tmp/origin.git ' })).toBe('file:///tmp/origin.git');
-    expect(pypiUploadTarget({ MONOCHANGE_PYPI_UPLOAD_URL: 'https://upload.example.com/legacy/' })).toEqual({ publishUrl: 'https://upload.example.com/legacy/', checkUrl: 'https://pypi.org/simple/' });
+    expect(pypiUploadTarget({ MONOCHANGE_PYPI_UPLOAD_URL: 'https://upload.example.com/legacy/' })).toEqual({
+      publishUrl: 'https://upload.example.com/legacy/',
+      checkUrl: 'https://pypi.org/simple/',
+    });
   });
 
   it('the JSR override is refused before a deno command is built', () => {
-    expect(refusal(() => denoPublishSpec('/r', '/r', { MONOCHANGE_JSR_BASE_URL: 'http://jsr.example.com' }, false)).details.key).toBe('MONOCHANGE_JSR_BASE_URL');
+    expect(refusal(() => denoPublishSpec('/r', '/r', { MONOCHANGE_JSR_BASE_URL: 'http://jsr.example.com' }, false)).details.key).toBe(
+      'MONOCHANGE_JSR_BASE_URL',
+    );
   });
 
   it('npm package names, trusted publisher settings and publish targets that look like options', () => {

@@ -57,7 +57,13 @@ export function maskUserinfo(value: string): string {
 export function assertSafeArg(value: string, options: GuardOptions): string {
   if (value.startsWith('-')) {
     const tool = options.tool ?? 'the command';
-    throw refuse('argv.leading-dash', `${subject(value, options)}, which starts with "-", so ${tool} would read it as an option`, value, options, `change ${options.source} so it does not start with "-"`);
+    throw refuse(
+      'argv.leading-dash',
+      `${subject(value, options)}, which starts with "-", so ${tool} would read it as an option`,
+      value,
+      options,
+      `change ${options.source} so it does not start with "-"`,
+    );
   }
   return value;
 }
@@ -88,20 +94,38 @@ export function assertSafeGitRemote(value: string, options: GuardOptions): strin
     throw refuse('argv.leading-dash', `${subject(value, named)}, which starts with "-", so git would read it as an option, not a remote`, value, named, fix);
   }
   if (GIT_TRANSPORT.test(value)) {
-    throw refuse('argv.git-transport', `${subject(value, named)}, which asks git for the "${value.split('::')[0]}::" transport that can run programs`, value, named, fix);
+    throw refuse(
+      'argv.git-transport',
+      `${subject(value, named)}, which asks git for the "${value.split('::')[0]}::" transport that can run programs`,
+      value,
+      named,
+      fix,
+    );
   }
   assertPlainText(value, named, fix);
   if (URL_SCHEME.test(value)) return assertRemoteUrl(value, named, fix);
   if (value.includes(':')) return assertScpLike(value, named, fix);
   if (REMOTE_NAME.test(value)) return value;
-  throw refuse('argv.git-remote', `${subject(value, named)}, which is neither a remote name nor an allowed URL`, value, named, `${fix} (write a local repository as file:///absolute/path)`);
+  throw refuse(
+    'argv.git-remote',
+    `${subject(value, named)}, which is neither a remote name nor an allowed URL`,
+    value,
+    named,
+    `${fix} (write a local repository as file:///absolute/path)`,
+  );
 }
 
 function assertRemoteUrl(value: string, options: GuardOptions, fix: string): string {
   const url = parseUrl(value, options, fix);
   if (url.protocol === 'ssh:') {
     if (DASH_START.test(url.hostname) || DASH_START.test(url.username)) {
-      throw refuse('argv.leading-dash', `${subject(value, options)}, whose ssh host or user starts with "-", so ssh would read it as an option`, value, options, fix);
+      throw refuse(
+        'argv.leading-dash',
+        `${subject(value, options)}, whose ssh host or user starts with "-", so ssh would read it as an option`,
+        value,
+        options,
+        fix,
+      );
     }
     return value;
   }

@@ -9,7 +9,9 @@ jest.setTimeout(60_000);
 describe('renderCommand', () => {
   it('quotes what a shell would split and redacts secrets', () => {
     expect(renderCommand({ command: 'npm', args: ['publish', '--tag', 'next', 'a b', "it's"] })).toBe(`npm publish --tag next 'a b' 'it'\\''s'`);
-    expect(renderCommand({ command: 'uv', args: ['publish', '--token', 'fake-uv-token-value'] }, { UV_PUBLISH_TOKEN: 'fake-uv-token-value' })).toBe('uv publish --token ***');
+    expect(renderCommand({ command: 'uv', args: ['publish', '--token', 'fake-uv-token-value'] }, { UV_PUBLISH_TOKEN: 'fake-uv-token-value' })).toBe(
+      'uv publish --token ***',
+    );
   });
 });
 
@@ -53,7 +55,12 @@ describe('childEnv credential policy', () => {
 
   it('passes exactly the granted variables', () => {
     const npm = childEnv(parent, spec({ credentials: grant('npm-oidc') }));
-    expect(Object.keys(npm).filter(isSecretVariable).sort()).toEqual(['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'NPM_ID_TOKEN', 'SIGSTORE_ID_TOKEN']);
+    expect(Object.keys(npm).filter(isSecretVariable).sort()).toEqual([
+      'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+      'ACTIONS_ID_TOKEN_REQUEST_URL',
+      'NPM_ID_TOKEN',
+      'SIGSTORE_ID_TOKEN',
+    ]);
     const pypi = childEnv(parent, spec({ credentials: grant('pypi-oidc') }));
     expect(Object.keys(pypi).filter(isSecretVariable).sort()).toEqual(['ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'PYPI_ID_TOKEN']);
     const cargo = childEnv(parent, spec({ credentials: grant('cargo-token') }));
@@ -62,12 +69,16 @@ describe('childEnv credential policy', () => {
 
   it('matches names without regard to case', () => {
     expect(childEnv({ actions_id_token_request_token: 'x', Path: '/bin' }, spec())).toEqual({ Path: '/bin' });
-    expect(childEnv({ actions_id_token_request_token: 'x' }, spec({ credentials: ['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] }))).toEqual({ actions_id_token_request_token: 'x' });
+    expect(childEnv({ actions_id_token_request_token: 'x' }, spec({ credentials: ['ACTIONS_ID_TOKEN_REQUEST_TOKEN'] }))).toEqual({
+      actions_id_token_request_token: 'x',
+    });
   });
 
   it('refuses a spec that sets a credential variable it does not grant', () => {
     expect(() => childEnv({}, spec({ env: { CARGO_REGISTRIES_X_TOKEN: 'fake' } }))).toThrow(/CARGO_REGISTRIES_X_TOKEN without granting it/);
-    expect(childEnv({}, spec({ env: { CARGO_REGISTRIES_X_TOKEN: 'fake' }, credentials: ['CARGO_REGISTRIES_X_TOKEN'] }))).toEqual({ CARGO_REGISTRIES_X_TOKEN: 'fake' });
+    expect(childEnv({}, spec({ env: { CARGO_REGISTRIES_X_TOKEN: 'fake' }, credentials: ['CARGO_REGISTRIES_X_TOKEN'] }))).toEqual({
+      CARGO_REGISTRIES_X_TOKEN: 'fake',
+    });
   });
 
   it('lets an override replace parent variables that differ only in case', () => {

@@ -41,7 +41,10 @@ describe('HttpClient', () => {
 
   it('honours Retry-After given as an HTTP-date', async () => {
     const now = Date.parse('2025-01-01T00:00:00Z');
-    const answers = [{ status: 429, headers: { 'retry-after': 'Wed, 01 Jan 2025 00:00:07 GMT' } }, { status: 200, body: {} }];
+    const answers = [
+      { status: 429, headers: { 'retry-after': 'Wed, 01 Jan 2025 00:00:07 GMT' } },
+      { status: 200, body: {} },
+    ];
     stub.route('GET', '/pkg', () => answers.shift()!);
     const { http, waits } = client({ now: () => now });
     await http.getJson(`${stub.url}/pkg`, { registry });

@@ -115,10 +115,13 @@ export class HttpClient {
       } catch (error) {
         if (!isNetworkError(error)) {
           // Not the network: a URL fetch cannot use. Retrying cannot help.
-          throw new MonochangeError(`${options.registry} lookup failed: GET ${shown}: ${redact(String((error as Error)?.message ?? error), {}, credentialsOf(url))}`, {
-            code: 'registry.bad-url',
-            fix: 'check the registry URL override (an absolute http(s) URL)',
-          });
+          throw new MonochangeError(
+            `${options.registry} lookup failed: GET ${shown}: ${redact(String((error as Error)?.message ?? error), {}, credentialsOf(url))}`,
+            {
+              code: 'registry.bad-url',
+              fix: 'check the registry URL override (an absolute http(s) URL)',
+            },
+          );
         }
         networkError = describeNetworkError(error, this.opts.timeoutMs);
       }

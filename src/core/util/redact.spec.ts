@@ -53,9 +53,14 @@ describe('redact', () => {
 
   it('never lets an environment secret through, whatever surrounds it', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 6, maxLength: 30 }).filter((s) => !/^(true|false|[0-9]+)$/i.test(s)), fc.string(), fc.string(), (secret, before, after) => {
-        expect(redact(`${before}${secret}${after}`, { NPM_TOKEN: secret })).not.toContain(secret);
-      }),
+      fc.property(
+        fc.string({ minLength: 6, maxLength: 30 }).filter((s) => !/^(true|false|[0-9]+)$/i.test(s)),
+        fc.string(),
+        fc.string(),
+        (secret, before, after) => {
+          expect(redact(`${before}${secret}${after}`, { NPM_TOKEN: secret })).not.toContain(secret);
+        },
+      ),
       { numRuns: 200, seed: 7 },
     );
   });

@@ -16,10 +16,17 @@ describe('isSecretVariable', () => {
     'actions_id_token_request_token',
   ])('%s is withheld by default', (name) => expect(isSecretVariable(name)).toBe(true));
 
-  it.each(['PATH', 'HOME', 'GITHUB_ACTIONS', 'GITHUB_REPOSITORY', 'CARGO_HOME', 'CARGO_REGISTRIES_MY_MIRROR_INDEX', 'MONOCHANGE_NPM_REGISTRY_URL', 'ID_TOKEN_HINT', 'npm_config_cache'])(
-    '%s passes',
-    (name) => expect(isSecretVariable(name)).toBe(false),
-  );
+  it.each([
+    'PATH',
+    'HOME',
+    'GITHUB_ACTIONS',
+    'GITHUB_REPOSITORY',
+    'CARGO_HOME',
+    'CARGO_REGISTRIES_MY_MIRROR_INDEX',
+    'MONOCHANGE_NPM_REGISTRY_URL',
+    'ID_TOKEN_HINT',
+    'npm_config_cache',
+  ])('%s passes', (name) => expect(isSecretVariable(name)).toBe(false));
 });
 
 describe('grants', () => {

@@ -76,7 +76,15 @@ describe('runTaskPool', () => {
 
   it('refuses a cycle instead of hanging', async () => {
     await expect(
-      collect(runTaskPool([{ id: 'a', dependsOn: ['b'] }, { id: 'b', dependsOn: ['a'] }], { concurrency: 2, run: async () => true, succeeded: (r) => r })),
+      collect(
+        runTaskPool(
+          [
+            { id: 'a', dependsOn: ['b'] },
+            { id: 'b', dependsOn: ['a'] },
+          ],
+          { concurrency: 2, run: async () => true, succeeded: (r) => r },
+        ),
+      ),
     ).rejects.toThrow('cycle among: a, b');
   });
 });

@@ -10,8 +10,7 @@ export interface PoolTask {
 }
 
 export type PoolOutcome<R> =
-  | { id: string; status: 'done'; result: R; success: boolean; startTime: number; endTime: number }
-  | { id: string; status: 'skipped'; failedDependency: string };
+  { id: string; status: 'done'; result: R; success: boolean; startTime: number; endTime: number } | { id: string; status: 'skipped'; failedDependency: string };
 
 export interface PoolOptions<R> {
   concurrency: number;

@@ -10,9 +10,7 @@ interface ReferencePin {
 }
 
 // A copy of the reviewed pin list (reference/action-pins.json) the table was built from.
-const reference: Record<string, ReferencePin> = JSON.parse(
-  fs.readFileSync(path.join(__dirname, '__fixtures__', 'action-pins.reference.json'), 'utf8'),
-);
+const reference: Record<string, ReferencePin> = JSON.parse(fs.readFileSync(path.join(__dirname, '__fixtures__', 'action-pins.reference.json'), 'utf8'));
 
 interface CrossCheckedPin {
   version: string;
@@ -53,7 +51,11 @@ describe('ACTION_PINS', () => {
   });
 
   it('pins every action a generated workflow uses', () => {
-    expect(Object.values(ACTION_PINS).map((p) => p.action).sort()).toEqual([
+    expect(
+      Object.values(ACTION_PINS)
+        .map((p) => p.action)
+        .sort(),
+    ).toEqual([
       'actions/checkout',
       'actions/setup-go',
       'actions/setup-node',

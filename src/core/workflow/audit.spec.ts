@@ -42,7 +42,8 @@ const audit = (text: string, expected?: Parameters<typeof auditWorkflow>[1]['exp
 const brief = (findings: Finding[]) => findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.line }));
 const blocking = (findings: Finding[]) => findings.map((f) => ({ rule: f.rule, severity: f.severity, line: f.line, blocking: f.blocking }));
 const withRun = (script: string) => GOOD.replace('      - run: npx nx run-many -t publish\n', `      - run: |\n          ${script}\n`);
-const withCheckoutInput = (input: string) => GOOD.replace('          persist-credentials: false\n', `          persist-credentials: false\n          ${input}\n`);
+const withCheckoutInput = (input: string) =>
+  GOOD.replace('          persist-credentials: false\n', `          persist-credentials: false\n          ${input}\n`);
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
 
 describe('auditWorkflow', () => {
@@ -60,7 +61,8 @@ describe('auditWorkflow', () => {
   });
 
   it('flags local actions and unpinned reusable workflows', () => {
-    const text = GOOD.replace('      - run: npm ci --ignore-scripts\n', '      - uses: ./.github/actions/setup\n      - run: npm ci --ignore-scripts\n') +
+    const text =
+      GOOD.replace('      - run: npm ci --ignore-scripts\n', '      - uses: ./.github/actions/setup\n      - run: npm ci --ignore-scripts\n') +
       '  other:\n    permissions:\n      contents: read\n    uses: acme/workflows/.github/workflows/x.yml@main\n';
     expect(brief(audit(text))).toEqual([
       { rule: 'unpinned-action', severity: 'error', line: lineOf(text, './.github/actions/setup') },
@@ -79,9 +81,7 @@ describe('auditWorkflow', () => {
   });
 
   it('flags a missing top-level permissions block, and write-all / read-all', () => {
-    expect(brief(audit(GOOD.replace('permissions: {}\n', '')))).toEqual([
-      { rule: 'missing-top-level-permissions', severity: 'error', line: 1 },
-    ]);
+    expect(brief(audit(GOOD.replace('permissions: {}\n', '')))).toEqual([{ rule: 'missing-top-level-permissions', severity: 'error', line: 1 }]);
     expect(audit(GOOD.replace('permissions: {}', 'permissions: read-all')).map((f) => f.rule)).toEqual(['broad-permissions']);
     expect(audit(GOOD.replace('permissions: {}', 'permissions: write-all')).map((f) => f.rule)).toEqual(['workflow-level-id-token']);
     expect(brief(audit(GOOD.replace('permissions: {}\n', 'permissions:\n  contents: write\n')))).toEqual([
@@ -95,9 +95,7 @@ describe('auditWorkflow', () => {
       { rule: 'dangerous-trigger', severity: 'error', line: 3 },
       { rule: 'dangerous-trigger', severity: 'error', line: 4 },
     ]);
-    expect(audit(GOOD.replace('on:\n  release:\n    types: [published]', 'on: [push, pull_request_target]')).map((f) => f.rule)).toEqual([
-      'dangerous-trigger',
-    ]);
+    expect(audit(GOOD.replace('on:\n  release:\n    types: [published]', 'on: [push, pull_request_target]')).map((f) => f.rule)).toEqual(['dangerous-trigger']);
   });
 
   it.each(['issue_comment', 'issues', 'discussion', 'discussion_comment'])('flags the %s trigger as a blocking dangerous trigger', (trigger) => {
@@ -123,7 +121,7 @@ describe('auditWorkflow', () => {
     const findings = audit(text);
     expect(blocking(findings)).toEqual([{ rule: 'untrusted-checkout', severity: 'error', line: lineOf(text, 'head.sha'), blocking: true }]);
     expect(findings[0].message).toBe(
-      'actions/checkout in job `publish` checks out the pull request head (`ref: ${{ github.event.pull_request.head.sha }}`): code anyone can push to a pull request then runs with this job\'s token and secrets',
+      "actions/checkout in job `publish` checks out the pull request head (`ref: ${{ github.event.pull_request.head.sha }}`): code anyone can push to a pull request then runs with this job's token and secrets",
     );
     expect(findings[0].fix).toBe('remove `ref:` so the commit that triggered the run (the tag or release being published) is checked out');
   });
@@ -144,7 +142,8 @@ describe('auditWorkflow', () => {
   });
 
   it('flags caches in the publish job: actions/cache, setup-node defaults, setup-go, setup-uv, rust-cache', () => {
-    const cacheStep = '      - uses: actions/cache@0400d5f644dc74513175e3cd8d07132dd4860809 # v4.2.4\n        with:\n          path: ~/.npm\n          key: npm\n';
+    const cacheStep =
+      '      - uses: actions/cache@0400d5f644dc74513175e3cd8d07132dd4860809 # v4.2.4\n        with:\n          path: ~/.npm\n          key: npm\n';
     const withCache = GOOD.replace('      - run: npm ci --ignore-scripts\n', `${cacheStep}      - run: npm ci --ignore-scripts\n`);
     expect(brief(audit(withCache))).toEqual([{ rule: 'cache-in-publish-job', severity: 'error', line: lineOf(withCache, 'actions/cache@') }]);
 
@@ -171,7 +170,10 @@ describe('auditWorkflow', () => {
   it('accepts pnpm/action-setup without a cache and flags its store cache (v5+ `cache` input)', () => {
     const PNPM = `pnpm/action-setup@${ACTION_PINS.setupPnpm.sha} # v4.1.0`;
     const pnpm = (extra: string) =>
-      GOOD.replace(`      - uses: ${NODE}\n`, `      - uses: ${PNPM}\n${extra}      - uses: ${NODE}\n`).replace('npm ci --ignore-scripts', 'pnpm install --frozen-lockfile --ignore-scripts');
+      GOOD.replace(`      - uses: ${NODE}\n`, `      - uses: ${PNPM}\n${extra}      - uses: ${NODE}\n`).replace(
+        'npm ci --ignore-scripts',
+        'pnpm install --frozen-lockfile --ignore-scripts',
+      );
     expect(audit(pnpm(''), { environment: 'publisher', registries: ['npm'] })).toEqual([]);
     expect(audit(pnpm('        with:\n          version: "10"\n          cache: false\n'))).toEqual([]);
     const cached = pnpm('        with:\n          version: "10"\n          cache: true\n');
@@ -184,7 +186,8 @@ describe('auditWorkflow', () => {
 
   it('flags setup-bun unless its binary cache is off (`no-cache: true`)', () => {
     const BUN = `oven-sh/setup-bun@${ACTION_PINS.setupBun.sha} # v2.2.0`;
-    const bun = (inputs: string) => GOOD.replace('      - run: npm ci --ignore-scripts\n', `      - uses: ${BUN}\n${inputs}      - run: bun install --frozen-lockfile\n`);
+    const bun = (inputs: string) =>
+      GOOD.replace('      - run: npm ci --ignore-scripts\n', `      - uses: ${BUN}\n${inputs}      - run: bun install --frozen-lockfile\n`);
     expect(audit(bun('        with:\n          no-cache: true\n'))).toEqual([]);
     const byDefault = bun('');
     expect(brief(audit(byDefault))).toEqual([{ rule: 'cache-in-publish-job', severity: 'error', line: lineOf(byDefault, 'oven-sh/setup-bun@') }]);
@@ -216,7 +219,7 @@ describe('auditWorkflow', () => {
     'github.head_ref',
     'github.event.head_commit.message',
     'github.event.review.body',
-    "github.event.commits[0].message",
+    'github.event.commits[0].message',
   ])('flags ${{ %s }} inside run: as blocking, naming the context', (context) => {
     const text = withRun(`echo "\${{ ${context} }}"`);
     const findings = audit(text);
@@ -236,7 +239,10 @@ describe('auditWorkflow', () => {
   it('keeps other ${{ }} inside run: (workflow_dispatch inputs, github.ref, event_name) a non-blocking error', () => {
     for (const expression of ['inputs.version', 'github.event.inputs.version', 'github.ref', 'github.event_name', 'steps.meta.outputs.tag']) {
       const findings = audit(withRun(`echo "\${{ ${expression} }}"`));
-      expect([expression, blocking(findings)]).toEqual([expression, [{ rule: 'template-injection', severity: 'error', line: expect.any(Number), blocking: false }]]);
+      expect([expression, blocking(findings)]).toEqual([
+        expression,
+        [{ rule: 'template-injection', severity: 'error', line: expect.any(Number), blocking: false }],
+      ]);
       expect(findings[0].message).toContain('is pasted into the script before the shell runs');
     }
   });
@@ -266,7 +272,10 @@ describe('auditWorkflow', () => {
   });
 
   it('flags registry-url and npm token variables', () => {
-    const text = GOOD.replace('          package-manager-cache: false\n', '          package-manager-cache: false\n          registry-url: https://registry.npmjs.org\n').replace(
+    const text = GOOD.replace(
+      '          package-manager-cache: false\n',
+      '          package-manager-cache: false\n          registry-url: https://registry.npmjs.org\n',
+    ).replace(
       '      - run: npx nx run-many -t publish\n',
       '      - run: npx nx run-many -t publish\n        env:\n          NODE_AUTH_TOKEN: ${{ secrets.NPM_TOKEN }}\n',
     );

@@ -84,7 +84,13 @@ class Auditor {
     const doc = parseDocument(this.text, { lineCounter: this.lines });
     if (doc.errors.length > 0 || !isMap(doc.contents)) {
       const error = doc.errors[0];
-      this.add('invalid-yaml', 'error', error?.linePos?.[0]?.line ?? 1, error ? error.message.split('\n')[0] : 'the workflow is not a YAML mapping', 'fix the YAML syntax');
+      this.add(
+        'invalid-yaml',
+        'error',
+        error?.linePos?.[0]?.line ?? 1,
+        error ? error.message.split('\n')[0] : 'the workflow is not a YAML mapping',
+        'fix the YAML syntax',
+      );
       return this.findings;
     }
     const root = doc.contents;
@@ -177,7 +183,7 @@ class Auditor {
             'error',
             this.line(p.key),
             '`id-token: write` at workflow level lets every job of this workflow mint an OIDC token that registries accept for publishing',
-            'move `id-token: write` to the publish job\'s `permissions:` and set `permissions: {}` at the top',
+            "move `id-token: write` to the publish job's `permissions:` and set `permissions: {}` at the top",
           );
         } else {
           this.add(
@@ -201,11 +207,7 @@ class Auditor {
     return typeof value === 'object' && value !== null && (value as Record<string, unknown>)['id-token'] === 'write';
   }
 
-  private checkJob(
-    jobPair: Pair,
-    job: YAMLMap,
-    ctx: { publish: boolean; releaseLike: boolean; workflowConcurrency: boolean },
-  ): void {
+  private checkJob(jobPair: Pair, job: YAMLMap, ctx: { publish: boolean; releaseLike: boolean; workflowConcurrency: boolean }): void {
     const id = String(keyOf(jobPair));
     const perms = pairOf(job, 'permissions');
     if (perms && isScalar(perms.value) && (perms.value.value === 'write-all' || perms.value.value === 'read-all')) {
@@ -408,7 +410,7 @@ class Auditor {
         'error',
         this.line(input('include-hidden-files')?.value ?? input('path')?.value ?? uses),
         `actions/upload-artifact uploads \`${hidden.join('`, `')}\`, under a dot-folder, without \`include-hidden-files: true\`: those files are skipped and the publish results are lost`,
-        'add `include-hidden-files: true` to the upload step\'s `with:`',
+        "add `include-hidden-files: true` to the upload step's `with:`",
       );
     }
     if (inputValue('if-no-files-found') === 'ignore') {
@@ -517,7 +519,9 @@ class Auditor {
     };
     const anyStepUses = (action: string) =>
       publishJobs.some(({ job }) => jobSteps(job).some((s) => typeof s?.uses === 'string' && s.uses.toLowerCase().startsWith(`${action}@`)));
-    const contentsWrite = publishJobs.filter(({ job }) => (plain(pairOf(job, 'permissions')?.value) as Record<string, unknown> | undefined)?.contents === 'write');
+    const contentsWrite = publishJobs.filter(
+      ({ job }) => (plain(pairOf(job, 'permissions')?.value) as Record<string, unknown> | undefined)?.contents === 'write',
+    );
 
     if (registries.includes('crates_io') && !anyStepUses('rust-lang/crates-io-auth-action')) {
       this.add(

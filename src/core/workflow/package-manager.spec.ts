@@ -6,7 +6,8 @@ import { detectWorkflowPackageManager } from './package-manager';
 
 const LOCK_9 = "lockfileVersion: '9.0'\n\nsettings:\n  autoInstallPeers: true\n\nimporters:\n\n  .: {}\n";
 /** pnpm 11+ writes an env document (config dependencies, package manager) before the project lockfile. */
-const LOCK_11 = "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    packageManagerDependencies: {}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n";
+const LOCK_11 =
+  "---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    packageManagerDependencies: {}\n\n---\nlockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n";
 
 const detect = (files: Record<string, string>) => detectWorkflowPackageManager((f) => files[f]);
 const pkg = (packageManager?: string) => JSON.stringify({ name: 'root', private: true, ...(packageManager ? { packageManager } : {}) });
@@ -20,7 +21,13 @@ describe('detectWorkflowPackageManager', () => {
   describe('pnpm', () => {
     it('gives no version when packageManager names pnpm (pnpm/action-setup reads it)', () => {
       expect(detect({ 'package.json': pkg('pnpm@10.4.1'), 'pnpm-lock.yaml': LOCK_9 })).toEqual({ name: 'pnpm', major: 10 });
-      expect(detect({ 'package.json': pkg('pnpm@9.15.0+sha512.76e2379760a4328ec4415815bcd6628dee727af3779aaa4c914e3944156c4299921a89f976381ee107d41f12cfa4b66681ca9c718f0668fa0831ed4c6d8ba56c') })).toEqual({
+      expect(
+        detect({
+          'package.json': pkg(
+            'pnpm@9.15.0+sha512.76e2379760a4328ec4415815bcd6628dee727af3779aaa4c914e3944156c4299921a89f976381ee107d41f12cfa4b66681ca9c718f0668fa0831ed4c6d8ba56c',
+          ),
+        }),
+      ).toEqual({
         name: 'pnpm',
         major: 9,
       });
@@ -46,7 +53,10 @@ describe('detectWorkflowPackageManager', () => {
       const onlyWorkspace = detect({ 'package.json': pkg(), 'pnpm-workspace.yaml': "packages:\n  - 'packages/*'\n" });
       expect(onlyWorkspace).toMatchObject({ name: 'pnpm', version: '10', major: 10 });
       expect(onlyWorkspace).toMatchObject({ versionReason: expect.stringContaining('pnpm 10 assumed') });
-      expect(detect({ 'pnpm-lock.yaml': "lockfileVersion: '42.0'\n" })).toMatchObject({ version: '10', versionReason: expect.stringContaining("'42.0' is not one") });
+      expect(detect({ 'pnpm-lock.yaml': "lockfileVersion: '42.0'\n" })).toMatchObject({
+        version: '10',
+        versionReason: expect.stringContaining("'42.0' is not one"),
+      });
     });
 
     it('ignores a packageManager that names another manager or no version', () => {

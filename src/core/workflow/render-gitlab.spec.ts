@@ -33,7 +33,11 @@ describe('renderGitlabPipeline', () => {
 
   it('runs readiness then publish, one at a time, in an environment, without cache, keeping the hidden results', () => {
     const j = job(renderGitlabPipeline(spec({ projects: ['web', 'acme-tools'], targets: { readiness: 'mc-ready', publish: 'mc-publish' } })));
-    expect(j.script.slice(-3)).toEqual(['npm ci --ignore-scripts', 'npx nx run-many -t mc-ready --projects=web,acme-tools', 'npx nx run-many -t mc-publish --projects=web,acme-tools']);
+    expect(j.script.slice(-3)).toEqual([
+      'npm ci --ignore-scripts',
+      'npx nx run-many -t mc-ready --projects=web,acme-tools',
+      'npx nx run-many -t mc-publish --projects=web,acme-tools',
+    ]);
     expect(j.resource_group).toBe('monochange-publish');
     expect(j.interruptible).toBe(false);
     expect(j.environment).toEqual({ name: 'publisher', action: 'start' });
@@ -99,7 +103,9 @@ describe('addGitlabInclude', () => {
     expect(addGitlabInclude('include:\n  local: ci/a.yml\ntest:\n  script: [echo]\n', local)).toBe(
       `include:\n  - local: ci/a.yml\n  - local: ${local}\ntest:\n  script: [echo]\n`,
     );
-    expect(addGitlabInclude('include: [ci/a.yml]\ntest:\n  script: [echo]\n', local)).toBe(`include:\n  - ci/a.yml\n  - local: ${local}\ntest:\n  script: [echo]\n`);
+    expect(addGitlabInclude('include: [ci/a.yml]\ntest:\n  script: [echo]\n', local)).toBe(
+      `include:\n  - ci/a.yml\n  - local: ${local}\ntest:\n  script: [echo]\n`,
+    );
   });
 
   it('recognises the include written as a plain string or with a leading slash', () => {
@@ -139,17 +145,32 @@ describe('the generated pipeline in gitlab-ci-local', () => {
 
   it.each([
     ['release tags, npm and PyPI', undefined, spec()],
-    ['manual, npm only, next to an existing pipeline', 'stages: [test]\n\ntest:\n  stage: test\n  script: [echo ok]\n', spec({ trigger: 'manual', registries: ['npm'] })],
-  ])('parses with zero errors: %s', async (name, existing, s) => {
-    const root = workspace(name.replace(/\W+/g, '-'), existing, s);
-    const variables = ['--variable', 'CI_COMMIT_TAG=v1.2.3', '--variable', 'CI_COMMIT_REF_PROTECTED=true', '--ignore-predefined-vars', 'CI_COMMIT_TAG,CI_COMMIT_REF_PROTECTED'];
-    const preview = await gitlabCiLocal(['--preview', ...variables], { cwd: root, timeoutMs: 120_000 });
-    expect(preview.output).not.toMatch(/error|invalid|unknown/i);
-    expect(preview.code).toBe(0);
-    const expanded = parse(preview.stdout.slice(preview.stdout.indexOf('---') === -1 ? 0 : preview.stdout.indexOf('---')));
-    expect(expanded['monochange-publish'].id_tokens.MONOCHANGE_ID_TOKEN).toEqual({ aud: 'monochange-nx' });
-    const list = await gitlabCiLocal(['--list-json', ...variables], { cwd: root, timeoutMs: 120_000 });
-    expect(list.code).toBe(0);
-    expect(list.stderr).not.toMatch(/error/i);
-  }, 240_000);
+    [
+      'manual, npm only, next to an existing pipeline',
+      'stages: [test]\n\ntest:\n  stage: test\n  script: [echo ok]\n',
+      spec({ trigger: 'manual', registries: ['npm'] }),
+    ],
+  ])(
+    'parses with zero errors: %s',
+    async (name, existing, s) => {
+      const root = workspace(name.replace(/\W+/g, '-'), existing, s);
+      const variables = [
+        '--variable',
+        'CI_COMMIT_TAG=v1.2.3',
+        '--variable',
+        'CI_COMMIT_REF_PROTECTED=true',
+        '--ignore-predefined-vars',
+        'CI_COMMIT_TAG,CI_COMMIT_REF_PROTECTED',
+      ];
+      const preview = await gitlabCiLocal(['--preview', ...variables], { cwd: root, timeoutMs: 120_000 });
+      expect(preview.output).not.toMatch(/error|invalid|unknown/i);
+      expect(preview.code).toBe(0);
+      const expanded = parse(preview.stdout.slice(preview.stdout.indexOf('---') === -1 ? 0 : preview.stdout.indexOf('---')));
+      expect(expanded['monochange-publish'].id_tokens.MONOCHANGE_ID_TOKEN).toEqual({ aud: 'monochange-nx' });
+      const list = await gitlabCiLocal(['--list-json', ...variables], { cwd: root, timeoutMs: 120_000 });
+      expect(list.code).toBe(0);
+      expect(list.stderr).not.toMatch(/error/i);
+    },
+    240_000,
+  );
 });

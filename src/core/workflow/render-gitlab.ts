@@ -108,7 +108,8 @@ export function buildGitlabPipeline(spec: GitlabPipelineSpec): Document {
   if (pm.name === 'bun') script.push('npm install --global --ignore-scripts bun');
   if (spec.registries.includes('npm')) script.push(NPM_CHECK);
   // The Node image has no uv; installing one here would fetch an unpinned binary in the publish job.
-  if (spec.registries.includes('pypi')) script.push('command -v uv >/dev/null || { echo "uv is needed to build and publish Python packages: use an image with Node 24 and uv" >&2; exit 1; }');
+  if (spec.registries.includes('pypi'))
+    script.push('command -v uv >/dev/null || { echo "uv is needed to build and publish Python packages: use an image with Node 24 and uv" >&2; exit 1; }');
   script.push(installCommand(pm));
   script.push(nxRunMany(spec, 'readiness'), nxRunMany(spec, 'publish'));
 
@@ -133,10 +134,7 @@ export function buildGitlabPipeline(spec: GitlabPipelineSpec): Document {
     if (pair && isScalar(pair.key)) pair.key.commentBefore = text;
   };
   above('stage', ' `.post` exists whatever `stages:` lists, and runs after every other stage has passed.');
-  above(
-    'image',
-    ' Pinned by tag: pin it by digest (node:24@sha256:…) once you have read the digest you trust; the script checks npm itself.',
-  );
+  above('image', ' Pinned by tag: pin it by digest (node:24@sha256:…) once you have read the digest you trust; the script checks npm itself.');
   above(
     'rules',
     spec.trigger === 'manual'
@@ -181,7 +179,11 @@ export function addGitlabInclude(existing: string | undefined, local: string, fi
     });
   }
   if (!isMap(doc.contents)) {
-    throw new MonochangeError(`${file} is not a YAML mapping`, { code: 'workflow.not-a-map', file, fix: `add \`include:\n  - local: ${local}\` to it by hand` });
+    throw new MonochangeError(`${file} is not a YAML mapping`, {
+      code: 'workflow.not-a-map',
+      file,
+      fix: `add \`include:\n  - local: ${local}\` to it by hand`,
+    });
   }
   const includes = ([] as unknown[]).concat(doc.toJS()?.include ?? []);
   const names = includes.map((i) => (typeof i === 'string' ? i : (i as { local?: string })?.local)).map((n) => n?.replace(/^\.?\//, ''));
@@ -197,7 +199,10 @@ export function addGitlabInclude(existing: string | undefined, local: string, fi
     lines.splice(i, 0, 'include:', entry, ...(i < lines.length ? [''] : []));
     return lines.join(eol);
   }
-  const inline = lines[at].replace(/^include\s*:/, '').replace(/\s+#.*$/, '').trim();
+  const inline = lines[at]
+    .replace(/^include\s*:/, '')
+    .replace(/\s+#.*$/, '')
+    .trim();
   if (inline === '') {
     // Block value: append after the last line that belongs to it.
     let end = at;

@@ -7,11 +7,19 @@ import { actionlint } from './testing/actionlint';
 import { dartSpec, mainSpec } from './testing/specs';
 
 const PNPM_FIELD: WorkflowPackageManager = { name: 'pnpm', major: 10 };
-const PNPM_LOCK: WorkflowPackageManager = { name: 'pnpm', version: '10', versionReason: "lockfileVersion '9.0' is written by pnpm 9 and 10; pnpm 10 installs both", major: 10 };
+const PNPM_LOCK: WorkflowPackageManager = {
+  name: 'pnpm',
+  version: '10',
+  versionReason: "lockfileVersion '9.0' is written by pnpm 9 and 10; pnpm 10 installs both",
+  major: 10,
+};
 
 const variants: [string, PublishWorkflowSpec][] = [
   ['all toolchains, release trigger', mainSpec()],
-  ['npm only, tag trigger, limited projects', mainSpec({ ecosystems: ['npm'], trigger: 'tag', tagPatterns: ['v*'], target: { kind: 'run-many', projects: ['web', '@acme/ui'] } })],
+  [
+    'npm only, tag trigger, limited projects',
+    mainSpec({ ecosystems: ['npm'], trigger: 'tag', tagPatterns: ['v*'], target: { kind: 'run-many', projects: ['web', '@acme/ui'] } }),
+  ],
   ['cargo only, manual trigger, no environment', mainSpec({ ecosystems: ['cargo'], trigger: 'manual', environment: '' })],
   ['dart package workflow', dartSpec()],
   ['flutter package workflow', dartSpec({ flutter: true })],
@@ -219,7 +227,7 @@ describe('renderPublishWorkflow over an existing file', () => {
     const first = renderPublishWorkflow(mainSpec({ ecosystems: ['npm'] }));
     const edited = first
       .replace('name: Publish\n', '# Owned by the release team.\nname: Publish\n')
-      .replace('    timeout-minutes: 30\n', '    timeout-minutes: 30 # raised for big releases\n    if: github.repository_owner == \'acme\'\n')
+      .replace('    timeout-minutes: 30\n', "    timeout-minutes: 30 # raised for big releases\n    if: github.repository_owner == 'acme'\n")
       .replace(
         '      - name: Check publish readiness\n',
         '      # Our own build step.\n      - name: Build docs\n        run: npx nx run docs:build\n      - name: Check publish readiness\n',
@@ -239,7 +247,10 @@ describe('renderPublishWorkflow over an existing file', () => {
 
   it('switches the install steps when the package manager changes, keeping added steps', () => {
     const npm = renderPublishWorkflow(mainSpec({ ecosystems: ['npm'] }));
-    const edited = npm.replace('      - name: Check publish readiness\n', '      - name: Build\n        run: npx nx run-many -t build\n      - name: Check publish readiness\n');
+    const edited = npm.replace(
+      '      - name: Check publish readiness\n',
+      '      - name: Build\n        run: npx nx run-many -t build\n      - name: Check publish readiness\n',
+    );
     const pnpm = renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: PNPM_LOCK }), edited);
     expect(pnpm).toBe(
       renderPublishWorkflow(mainSpec({ ecosystems: ['npm'], packageManager: PNPM_LOCK })).replace(
@@ -272,8 +283,6 @@ describe('renderPublishWorkflow over an existing file', () => {
   });
 
   it('reports a broken existing file as a MonochangeError naming it', () => {
-    expect(() => renderPublishWorkflow(mainSpec(), 'jobs: [\n', '.github/workflows/publish.yml')).toThrow(
-      /\.github\/workflows\/publish\.yml.*not valid YAML/,
-    );
+    expect(() => renderPublishWorkflow(mainSpec(), 'jobs: [\n', '.github/workflows/publish.yml')).toThrow(/\.github\/workflows\/publish\.yml.*not valid YAML/);
   });
 });

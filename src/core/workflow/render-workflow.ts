@@ -207,9 +207,10 @@ export function buildPublishWorkflow(spec: PublishWorkflowSpec): Document {
   }
   comments.trailing.push({
     path: [...jobPath, 'permissions', 'contents'],
-    text: has('go') && spec.trigger === 'tag'
-      ? ' read is enough for Go: the tag that started this run is already on origin; publishing checks that and asks the Go proxy to fetch it'
-      : ' check out the repository',
+    text:
+      has('go') && spec.trigger === 'tag'
+        ? ' read is enough for Go: the tag that started this run is already on origin; publishing checks that and asks the Go proxy to fetch it'
+        : ' check out the repository',
   });
   comments.trailing.push({ path: [...jobPath, 'permissions', 'id-token'], text: ' OIDC token for trusted publishing' });
   comments.above.push({

@@ -43,9 +43,7 @@ describe('editTomlTables', () => {
 
   it('removes keys set to undefined', () => {
     const text = '[ecosystems.npm.publish.trusted_publishing]\nenabled = true\nenvironment = "publisher" # gone\nworkflow = "p.yml"\n';
-    expect(editTomlTables(text, setTp({ environment: undefined }))).toBe(
-      '[ecosystems.npm.publish.trusted_publishing]\nenabled = true\nworkflow = "p.yml"\n',
-    );
+    expect(editTomlTables(text, setTp({ environment: undefined }))).toBe('[ecosystems.npm.publish.trusted_publishing]\nenabled = true\nworkflow = "p.yml"\n');
     // Removing a key that is not there changes nothing.
     expect(editTomlTables(text.replace('environment = "publisher" # gone\n', ''), setTp({ environment: undefined }))).toBe(
       '[ecosystems.npm.publish.trusted_publishing]\nenabled = true\nworkflow = "p.yml"\n',

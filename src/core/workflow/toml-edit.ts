@@ -1,12 +1,6 @@
 import { parse, TomlError } from 'smol-toml';
 import { MonochangeError } from '../errors';
-import {
-  formatTomlPath,
-  formatTomlValue,
-  scanToml,
-  type TomlScalar,
-  type TomlStatement,
-} from './toml-scan';
+import { formatTomlPath, formatTomlValue, scanToml, type TomlScalar, type TomlStatement } from './toml-scan';
 
 export type { TomlScalar } from './toml-scan';
 export { formatTomlKey, formatTomlPath, formatTomlValue } from './toml-scan';
@@ -49,12 +43,7 @@ function applyEdit(text: string, edit: TomlTableEdit, file: string): string {
 }
 
 /** Sets and removes keys inside an existing `[table]` section, working from the end backwards. */
-function editSection(
-  text: string,
-  statements: TomlStatement[],
-  header: TomlStatement,
-  values: Record<string, TomlScalar | undefined>,
-): string {
+function editSection(text: string, statements: TomlStatement[], header: TomlStatement, values: Record<string, TomlScalar | undefined>): string {
   const index = statements.indexOf(header);
   const section: TomlStatement[] = [];
   for (let i = index + 1; i < statements.length && statements[i].kind === 'keyval'; i++) section.push(statements[i]);

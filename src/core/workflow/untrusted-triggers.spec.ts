@@ -6,13 +6,23 @@ describe('untrusted triggers', () => {
     for (const event of PUBLISH_EVENTS) expect([event, isPublishEvent(event), refusedEventReason(event)]).toEqual([event, true, undefined]);
   });
 
-  it.each(['issue_comment', 'issues', 'watch', 'fork', 'pull_request', 'pull_request_target', 'pull_request_review_comment', 'workflow_run', 'discussion', 'merge_group', 'toString', ''])(
-    'refuses %s with a reason',
-    (event) => {
-      expect(isPublishEvent(event)).toBe(false);
-      expect(refusedEventReason(event)).toEqual(expect.any(String));
-    },
-  );
+  it.each([
+    'issue_comment',
+    'issues',
+    'watch',
+    'fork',
+    'pull_request',
+    'pull_request_target',
+    'pull_request_review_comment',
+    'workflow_run',
+    'discussion',
+    'merge_group',
+    'toString',
+    '',
+  ])('refuses %s with a reason', (event) => {
+    expect(isPublishEvent(event)).toBe(false);
+    expect(refusedEventReason(event)).toEqual(expect.any(String));
+  });
 
   it('gives the well-known refused events their own reason', () => {
     expect(refusedEventReason('pull_request_review')).toBe('runs code from a pull request (fork pull requests never get an OIDC token)');
@@ -22,7 +32,14 @@ describe('untrusted triggers', () => {
   });
 
   it('lists the triggers others can set off in a privileged run, and no publish event among them', () => {
-    expect(Object.keys(UNTRUSTED_TRIGGERS).sort()).toEqual(['discussion', 'discussion_comment', 'issue_comment', 'issues', 'pull_request_target', 'workflow_run']);
+    expect(Object.keys(UNTRUSTED_TRIGGERS).sort()).toEqual([
+      'discussion',
+      'discussion_comment',
+      'issue_comment',
+      'issues',
+      'pull_request_target',
+      'workflow_run',
+    ]);
     expect(PUBLISH_EVENTS.filter(isUntrustedTrigger)).toEqual([]);
     expect(isUntrustedTrigger('pull_request')).toBe(false);
     expect(isUntrustedTrigger('constructor')).toBe(false);

@@ -3,10 +3,7 @@ import { runPlaceholderTask } from '../../core/publish/run-task';
 import { taskInputs } from '../task-inputs';
 import type { PlaceholderPublishExecutorSchema } from './schema';
 
-export default async function placeholderPublishExecutor(
-  options: PlaceholderPublishExecutorSchema,
-  context: ExecutorContext,
-): Promise<{ success: boolean }> {
+export default async function placeholderPublishExecutor(options: PlaceholderPublishExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const result = await runPlaceholderTask({
     ...taskInputs(context, options.dryRun),
     packageId: options.package,

@@ -77,7 +77,12 @@ describe('detectPackages without git', () => {
     tree.write('crates/b/Cargo.toml', '[package]\nname = "b"\nversion = "1.0.0"\n');
     expect(detectPackages(tree, [{ id: 'same', path: 'crates/a', type: 'cargo' }]).map((p) => p.path)).toEqual(['crates/b']);
     // A declared table without a type (and no defaults.package_type) still covers its path.
-    expect(detectPackages(tree, [{ id: 'same', path: 'crates/a', type: '' }, { id: 'b', path: './crates/b/', type: 'cargo' }])).toEqual([]);
+    expect(
+      detectPackages(tree, [
+        { id: 'same', path: 'crates/a', type: '' },
+        { id: 'b', path: './crates/b/', type: 'cargo' },
+      ]),
+    ).toEqual([]);
   });
 
   it('lets a pnpm workspace pattern that names a data directory include it, and honours its ! exclusions', () => {

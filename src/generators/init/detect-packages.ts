@@ -32,19 +32,7 @@ export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'target', '
  * Directories of test data, examples, benchmarks and templates: their manifests are not published,
  * unless a workspace names the directory in a member pattern (`"examples/*"`).
  */
-export const DATA_DIRS = new Set([
-  'fixtures',
-  '__fixtures__',
-  'testdata',
-  'test',
-  'tests',
-  'example',
-  'examples',
-  'bench',
-  'benches',
-  'template',
-  'templates',
-]);
+export const DATA_DIRS = new Set(['fixtures', '__fixtures__', 'testdata', 'test', 'tests', 'example', 'examples', 'bench', 'benches', 'template', 'templates']);
 
 /** Deno manifests in lookup order: one Deno package per directory. */
 const DENO_FILES = ['deno.json', 'deno.jsonc', 'jsr.json'];
@@ -127,7 +115,10 @@ function manifestFiles(tree: Tree): string[] {
   let files: string[];
   if (tracked) {
     // What git tracks, plus what this generator run (or a dry run) has pending.
-    const pending = tree.listChanges().filter((c) => c.type !== 'DELETE').map((c) => normalizePath(c.path));
+    const pending = tree
+      .listChanges()
+      .filter((c) => c.type !== 'DELETE')
+      .map((c) => normalizePath(c.path));
     files = [...new Set([...tracked, ...pending])].filter((f) => names.has(basename(f)) && tree.isFile(f));
   } else {
     files = [];
@@ -136,7 +127,12 @@ function manifestFiles(tree: Tree): string[] {
   // Deno manifests in lookup order within a directory.
   const rank = (f: string) => (DENO_FILES.includes(basename(f)) ? DENO_FILES.indexOf(basename(f)) : DENO_FILES.length);
   return files
-    .filter((f) => !dirname(f).split('/').some((segment) => SKIPPED_DIRS.has(segment)))
+    .filter(
+      (f) =>
+        !dirname(f)
+          .split('/')
+          .some((segment) => SKIPPED_DIRS.has(segment)),
+    )
     .sort((a, b) => (dirname(a) === dirname(b) ? rank(a) - rank(b) || a.localeCompare(b) : a.localeCompare(b)));
 }
 
@@ -205,7 +201,10 @@ function readWorkspaces(tree: Tree, files: string[]): Workspaces {
     }
   }
   // A Cargo workspace inside a data directory is test data too: its members name nothing real.
-  const inDataDir = (file: string) => dirname(file).split('/').some((segment) => DATA_DIRS.has(segment));
+  const inDataDir = (file: string) =>
+    dirname(file)
+      .split('/')
+      .some((segment) => DATA_DIRS.has(segment));
   for (const file of files.filter((f) => basename(f) === 'Cargo.toml' && !inDataDir(f))) {
     try {
       const workspace = (parseToml(read(file) ?? '') as { workspace?: Record<string, unknown> }).workspace;
@@ -243,9 +242,7 @@ function isPublishable(file: string, s: SniffedManifest, ws: Workspaces): boolea
   if (s.ecosystem === 'go' && !s.name.split('/')[0].includes('.')) return false;
   if (s.ecosystem === 'cargo' && s.publishFromWorkspace) {
     const dir = dirname(file);
-    const root = ws.cargoRoots
-      .filter((r) => r.dir === '.' || dir === r.dir || dir.startsWith(`${r.dir}/`))
-      .sort((a, b) => b.dir.length - a.dir.length)[0];
+    const root = ws.cargoRoots.filter((r) => r.dir === '.' || dir === r.dir || dir.startsWith(`${r.dir}/`)).sort((a, b) => b.dir.length - a.dir.length)[0];
     const publish = root?.publish;
     if (publish === false || (Array.isArray(publish) && publish.length === 0)) return false;
   }

@@ -238,7 +238,9 @@ describe('init generator: nx-release-publish target default', () => {
     const tree = createTreeWithEmptyWorkspace();
     const { info, warnings } = await init(tree);
     expect(targetDefaults(tree)).toEqual({ build: { cache: true }, lint: { cache: true }, [KEY]: OURS });
-    expect(info).toContain('Set nx.json targetDefaults["nx-release-publish"].executor to @monochange/nx:publish, so `nx release publish` publishes npm packages with @monochange/nx too.');
+    expect(info).toContain(
+      'Set nx.json targetDefaults["nx-release-publish"].executor to @monochange/nx:publish, so `nx release publish` publishes npm packages with @monochange/nx too.',
+    );
     expect(warnings).toEqual([]);
   });
 
@@ -347,7 +349,9 @@ describe('init generator: nx-release-publish target default', () => {
     tree.write('nx.json', '{ "plugins": ["@monochange/nx"], "targetDefaults": [{ "target": "build", "cache": true }] }\n');
     const { warnings } = await init(tree);
     expect(readNxJson(tree)!.targetDefaults).toEqual([{ target: 'build', cache: true }]);
-    expect(warnings).toEqual([expect.stringContaining('add `"nx-release-publish": { "executor": "@monochange/nx:publish" }` to nx.json targetDefaults yourself')]);
+    expect(warnings).toEqual([
+      expect.stringContaining('add `"nx-release-publish": { "executor": "@monochange/nx:publish" }` to nx.json targetDefaults yourself'),
+    ]);
   });
 });
 
@@ -371,34 +375,33 @@ describe('detectSource in a real workspace', () => {
 });
 
 describe('init then the plugin, on a napi toolkit checkout', () => {
-  it(
-    'declares the napi package twice with distinct ids, and the plugin reads it without a warning',
-    async () => {
-      const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-init-napi-'));
+  it('declares the napi package twice with distinct ids, and the plugin reads it without a warning', async () => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-init-napi-'));
+    try {
+      const dir = materialize(
+        SHAPES.find((s) => s.name.includes('napi'))!,
+        parent,
+      );
+      fs.writeFileSync(path.join(dir, 'nx.json'), '{ "plugins": [] }\n');
+      const tree = new FsTree(dir, false);
+      await initGenerator(tree, { skipFormat: true });
+      flushChanges(dir, tree.listChanges());
+      const declared = (parse(fs.readFileSync(path.join(dir, 'monochange.toml'), 'utf-8')) as any).package;
+      expect(declared.binding).toEqual({ path: 'crates/binding', type: 'npm' });
+      expect(declared['napi-tk-binding']).toEqual({ path: 'crates/binding', type: 'cargo' });
+      const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
       try {
-        const dir = materialize(SHAPES.find((s) => s.name.includes('napi'))!, parent);
-        fs.writeFileSync(path.join(dir, 'nx.json'), '{ "plugins": [] }\n');
-        const tree = new FsTree(dir, false);
-        await initGenerator(tree, { skipFormat: true });
-        flushChanges(dir, tree.listChanges());
-        const declared = (parse(fs.readFileSync(path.join(dir, 'monochange.toml'), 'utf-8')) as any).package;
-        expect(declared.binding).toEqual({ path: 'crates/binding', type: 'npm' });
-        expect(declared['napi-tk-binding']).toEqual({ path: 'crates/binding', type: 'cargo' });
-        const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
-        try {
-          const { projects } = nodesFromConfig('monochange.toml', undefined, { workspaceRoot: dir });
-          expect(warn).not.toHaveBeenCalled();
-          expect(projects!['crates/binding'].targets!.publish.options).toEqual({ package: 'binding' });
-          expect(Object.keys(projects!['crates/binding'].targets!)).toEqual(
-            expect.arrayContaining(['publish', 'nx-release-publish', 'publish-cargo', 'readiness-cargo']),
-          );
-        } finally {
-          warn.mockRestore();
-        }
+        const { projects } = nodesFromConfig('monochange.toml', undefined, { workspaceRoot: dir });
+        expect(warn).not.toHaveBeenCalled();
+        expect(projects!['crates/binding'].targets!.publish.options).toEqual({ package: 'binding' });
+        expect(Object.keys(projects!['crates/binding'].targets!)).toEqual(
+          expect.arrayContaining(['publish', 'nx-release-publish', 'publish-cargo', 'readiness-cargo']),
+        );
       } finally {
-        fs.rmSync(parent, { recursive: true, force: true });
+        warn.mockRestore();
       }
-    },
-    120_000,
-  );
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

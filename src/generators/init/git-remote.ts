@@ -54,7 +54,10 @@ export function parseRemoteUrl(url: string): RemoteSource | undefined {
     host = scp[1];
     path = scp[2];
   }
-  const segments = path.replace(/\.git\/?$/, '').split('/').filter(Boolean);
+  const segments = path
+    .replace(/\.git\/?$/, '')
+    .split('/')
+    .filter(Boolean);
   if (segments.length < 2) return undefined;
   const repo = segments[segments.length - 1];
   const owner = segments.slice(0, -1).join('/');

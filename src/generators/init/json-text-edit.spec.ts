@@ -23,7 +23,9 @@ describe('setJsonValue', () => {
 
   it('replaces an array item that changed, keeping the others', () => {
     const text = '{"d": [{"filter": {"x": 1}}, {"cache": false}]}';
-    expect(setJsonValue(text, ['d'], [{ filter: { x: 1 } }, { executor: 'e', cache: false }])).toBe('{"d": [{"filter": {"x": 1}}, {"cache": false, "executor": "e"}]}');
+    expect(setJsonValue(text, ['d'], [{ filter: { x: 1 } }, { executor: 'e', cache: false }])).toBe(
+      '{"d": [{"filter": {"x": 1}}, {"cache": false, "executor": "e"}]}',
+    );
   });
 
   it('throws when the text has another shape at the path', () => {

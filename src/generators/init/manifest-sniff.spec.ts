@@ -12,7 +12,12 @@ describe('sniffManifest', () => {
   });
 
   it('reads Cargo.toml [package], skipping virtual manifests and publish = false', () => {
-    expect(sniffManifest('Cargo.toml', '[package]\nname = "fast-io"\nversion = "0.1.0"\n')).toEqual({ ecosystem: 'cargo', name: 'fast-io', private: false, hasVersion: true });
+    expect(sniffManifest('Cargo.toml', '[package]\nname = "fast-io"\nversion = "0.1.0"\n')).toEqual({
+      ecosystem: 'cargo',
+      name: 'fast-io',
+      private: false,
+      hasVersion: true,
+    });
     expect(sniffManifest('Cargo.toml', '[package]\nname = "x"\npublish = false\n')).toMatchObject({ private: true });
     expect(sniffManifest('Cargo.toml', '[package]\nname = "x"\npublish = []\n')).toMatchObject({ private: true });
     expect(sniffManifest('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\n')).toBeUndefined();
@@ -65,9 +70,14 @@ describe('sniffManifest', () => {
     });
     expect(sniffManifest('pubspec.yaml', 'name: x\n')).toMatchObject({ hasVersion: false });
     expect(sniffManifest('pubspec.yaml', 'name: x\nversion: 0.1.0\n')).toMatchObject({ hasVersion: true });
-    expect(sniffManifest('pyproject.toml', '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "x"\n')).toMatchObject({ maturinCargoManifest: 'Cargo.toml' });
+    expect(sniffManifest('pyproject.toml', '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "x"\n')).toMatchObject({
+      maturinCargoManifest: 'Cargo.toml',
+    });
     expect(
-      sniffManifest('pyproject.toml', '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "x"\n[tool.maturin]\nmanifest-path = "../crates/x/Cargo.toml"\n'),
+      sniffManifest(
+        'pyproject.toml',
+        '[build-system]\nbuild-backend = "maturin"\n[project]\nname = "x"\n[tool.maturin]\nmanifest-path = "../crates/x/Cargo.toml"\n',
+      ),
     ).toMatchObject({ maturinCargoManifest: '../crates/x/Cargo.toml' });
     expect(sniffManifest('package.json', '{"name":"root","version":"1.0.0","workspaces":["packages/*"]}')).toMatchObject({ workspaceRoot: true });
   });

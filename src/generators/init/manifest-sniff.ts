@@ -55,8 +55,7 @@ export function sniffManifest(fileName: string, text: string): SniffedManifest |
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
-const obj = (v: unknown): Record<string, unknown> =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 function sniffPackageJson(text: string): SniffedManifest | undefined {
   const json = obj(JSON.parse(text));
@@ -64,7 +63,13 @@ function sniffPackageJson(text: string): SniffedManifest | undefined {
   if (!name) return undefined;
   // npm refuses to publish when `private` is truthy (libnpmpublish checks `if (manifest.private)`),
   // so `"private": "true"` (and even `"false"`, a non-empty string) keeps a package private.
-  return { ecosystem: 'npm', name, private: !!json.private, hasVersion: !!str(json.version), ...(json.workspaces !== undefined ? { workspaceRoot: true } : {}) };
+  return {
+    ecosystem: 'npm',
+    name,
+    private: !!json.private,
+    hasVersion: !!str(json.version),
+    ...(json.workspaces !== undefined ? { workspaceRoot: true } : {}),
+  };
 }
 
 function sniffCargo(text: string): SniffedManifest | undefined {

@@ -37,7 +37,9 @@ export function addReleasePublishTargetDefault(tree: Tree): ReleasePublishDefaul
 
   const raw: unknown = nxJson.targetDefaults;
   if (raw !== undefined && !isObject(raw)) {
-    outcome.warnings.push(`nx.json targetDefaults is not an object, so init left it alone: ${manualStep} so that \`nx release publish\` publishes npm packages with ${PLUGIN_NAME}.`);
+    outcome.warnings.push(
+      `nx.json targetDefaults is not an object, so init left it alone: ${manualStep} so that \`nx release publish\` publishes npm packages with ${PLUGIN_NAME}.`,
+    );
     return outcome;
   }
   const targetDefaults: Entry = { ...(raw ?? {}) };

@@ -288,10 +288,7 @@ describe('trusted-publishing generator options', () => {
       plugins: [{ plugin: '@monochange/nx', options: { readinessTargetName: 'mc-ready', publishTargetName: 'mc-publish' } }],
     });
     await generate(tree, { ecosystems: ['npm'] });
-    expect(runs(yaml(tree, 'publish.yml'))).toEqual([
-      'npx nx run-many -t mc-ready --projects=web',
-      'npx nx run-many -t mc-publish --projects=web',
-    ]);
+    expect(runs(yaml(tree, 'publish.yml'))).toEqual(['npx nx run-many -t mc-ready --projects=web', 'npx nx run-many -t mc-publish --projects=web']);
   });
 
   it('rejects a workflow path and a malformed repository', async () => {
@@ -490,7 +487,10 @@ describe('trusted-publishing generator on hand-written files', () => {
     const generated = tree.read(`${WF}/publish.yml`, 'utf-8')!;
     const edited = generated
       .replace('name: Publish\n', 'name: Publish # shown in the Actions tab\n')
-      .replace('      - name: Check publish readiness\n', '      # Build first.\n      - name: Build\n        run: npx nx run-many -t build\n      - name: Check publish readiness\n');
+      .replace(
+        '      - name: Check publish readiness\n',
+        '      # Build first.\n      - name: Build\n        run: npx nx run-many -t build\n      - name: Check publish readiness\n',
+      );
     tree.write(`${WF}/publish.yml`, edited);
     await generate(tree, { ecosystems: ['npm', 'python'] });
     const merged = tree.read(`${WF}/publish.yml`, 'utf-8')!;
@@ -529,7 +529,12 @@ describe('trusted-publishing generator and the file system', () => {
     const before = fs.readFileSync(path.join(dir, 'monochange.toml'), 'utf8');
     const tree = new FsTree(dir, false);
     await generate(tree);
-    expect(tree.listChanges().map((c) => c.path).sort()).toEqual(['.github/workflows/publish.yml', 'monochange.toml']);
+    expect(
+      tree
+        .listChanges()
+        .map((c) => c.path)
+        .sort(),
+    ).toEqual(['.github/workflows/publish.yml', 'monochange.toml']);
     expect(fs.readFileSync(path.join(dir, 'monochange.toml'), 'utf8')).toBe(before);
     expect(fs.existsSync(path.join(dir, '.github'))).toBe(false);
   });
@@ -554,7 +559,9 @@ describe('trusted-publishing generator for GitLab CI/CD', () => {
   });
 
   it('includes the publish file from .gitlab-ci.yml, keeping comments and order', () => {
-    expect(tree.read('.gitlab-ci.yml', 'utf-8')).toBe(`# Our pipeline: tests run on every push.\ninclude:\n  - local: ${PIPELINE}\n\nstages: [test]\n\ntest:\n  stage: test\n  script:\n    - npm test # all of them\n`);
+    expect(tree.read('.gitlab-ci.yml', 'utf-8')).toBe(
+      `# Our pipeline: tests run on every push.\ninclude:\n  - local: ${PIPELINE}\n\nstages: [test]\n\ntest:\n  stage: test\n  script:\n    - npm test # all of them\n`,
+    );
   });
 
   it('writes the publish job for npm and PyPI only, with their id_tokens (snapshot)', () => {
@@ -634,13 +641,23 @@ describe('trusted-publishing generator for GitLab CI/CD', () => {
       git('remote', 'add', 'origin', 'git@gitlab.com:acme/widgets.git');
       git('update-ref', 'refs/remotes/origin/main', 'HEAD');
       git('symbolic-ref', 'refs/remotes/origin/HEAD', 'refs/remotes/origin/main');
-      const vars = ['--variable', 'CI_COMMIT_TAG=v1.2.3', '--variable', 'CI_COMMIT_REF_PROTECTED=true', '--ignore-predefined-vars', 'CI_COMMIT_TAG,CI_COMMIT_REF_PROTECTED'];
+      const vars = [
+        '--variable',
+        'CI_COMMIT_TAG=v1.2.3',
+        '--variable',
+        'CI_COMMIT_REF_PROTECTED=true',
+        '--ignore-predefined-vars',
+        'CI_COMMIT_TAG,CI_COMMIT_REF_PROTECTED',
+      ];
       const list = await gitlabCiLocal(['--list-json', ...vars], { cwd: dir, timeoutMs: 120_000 });
       expect(list.stderr).not.toMatch(/error|invalid/i);
       expect(list.code).toBe(0);
       const jobs = JSON.parse(list.stdout.slice(list.stdout.indexOf('[')));
       expect(jobs.map((j: { name: string }) => j.name).sort()).toEqual(['monochange-publish', 'test']);
-      const branch = await gitlabCiLocal(['--list-json', '--variable', 'CI_COMMIT_REF_PROTECTED=true', '--ignore-predefined-vars', 'CI_COMMIT_REF_PROTECTED'], { cwd: dir, timeoutMs: 120_000 });
+      const branch = await gitlabCiLocal(['--list-json', '--variable', 'CI_COMMIT_REF_PROTECTED=true', '--ignore-predefined-vars', 'CI_COMMIT_REF_PROTECTED'], {
+        cwd: dir,
+        timeoutMs: 120_000,
+      });
       const branchJobs = JSON.parse(branch.stdout.slice(branch.stdout.indexOf('[')));
       expect(branchJobs.find((j: { name: string; when: string }) => j.name === 'monochange-publish')?.when ?? 'never').toBe('never');
     } finally {

@@ -17,10 +17,7 @@ import type { TrustedPublishingGeneratorSchema } from './schema';
  * hardened publish workflow(s), and returns a callback printing the registry-side steps left to do.
  * Everything goes through the Tree, so `--dry-run` writes nothing.
  */
-export async function trustedPublishingGenerator(
-  tree: Tree,
-  options: TrustedPublishingGeneratorSchema = {},
-): Promise<GeneratorCallback> {
+export async function trustedPublishingGenerator(tree: Tree, options: TrustedPublishingGeneratorSchema = {}): Promise<GeneratorCallback> {
   const before: GeneratorCallback[] = [];
   if (!tree.exists(CONFIG_FILE_NAME)) before.push(await initGenerator(tree, { skipFormat: true }));
 
@@ -47,9 +44,7 @@ export async function trustedPublishingGenerator(
       const rendered = renderPublishWorkflow(wf.spec, existing, wf.path);
       if (rendered !== existing) tree.write(wf.path, rendered);
       written.push(wf.path);
-      findings.push(
-        ...auditWorkflow(rendered, { path: wf.path, expected: { environment: o.environment, registries: wf.registries } }),
-      );
+      findings.push(...auditWorkflow(rendered, { path: wf.path, expected: { environment: o.environment, registries: wf.registries } }));
     }
   }
 

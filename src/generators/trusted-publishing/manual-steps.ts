@@ -111,10 +111,7 @@ function gitlabSteps(o: NormalizedOptions, placeholderTarget: string): string[] 
           ];
     lines.push('', ...step.map((l, i) => (i === 0 ? l : `  ${l}`)));
   }
-  lines.push(
-    '',
-    'Protect the release tags (Settings → Repository → Protected tags): the publish job runs only for protected tags.',
-  );
+  lines.push('', 'Protect the release tags (Settings → Repository → Protected tags): the publish job runs only for protected tags.');
   if (env) {
     lines.push(
       `Protect the environment "${env}" (Settings → CI/CD → Protected environments) with required approvals:`,

@@ -139,7 +139,9 @@ export function normalizeOptions(tree: Tree, options: TrustedPublishingGenerator
     const unsupported = ecosystems.filter((e) => !GITLAB_ECOSYSTEMS.includes(e));
     for (const e of unsupported) {
       const names = selected.filter((p) => p.ecosystem === e).map((p) => p.id);
-      notes.push(`${GITLAB_UNSUPPORTED_REASON[e]}: no GitLab job and no trusted-publishing settings are written for ${e}${names.length ? ` (${names.join(', ')})` : ''}.`);
+      notes.push(
+        `${GITLAB_UNSUPPORTED_REASON[e]}: no GitLab job and no trusted-publishing settings are written for ${e}${names.length ? ` (${names.join(', ')})` : ''}.`,
+      );
     }
     ecosystems = ecosystems.filter((e) => GITLAB_ECOSYSTEMS.includes(e));
     selected = selected.filter((p) => GITLAB_ECOSYSTEMS.includes(p.ecosystem));
@@ -191,7 +193,8 @@ const CI_PROVIDERS: readonly CiProvider[] = ['github', 'gitlab'];
 /** `--ci`, else GitLab when `[source]` says so or the workspace has a `.gitlab-ci.yml`, else GitHub. */
 function resolveCi(tree: Tree, given: string | undefined, config: DeclaredConfig): CiProvider {
   if (given !== undefined) {
-    if (!(CI_PROVIDERS as readonly string[]).includes(given)) throw invalid('ci', JSON.stringify(given), 'use `github` (GitHub Actions) or `gitlab` (GitLab CI/CD)');
+    if (!(CI_PROVIDERS as readonly string[]).includes(given))
+      throw invalid('ci', JSON.stringify(given), 'use `github` (GitHub Actions) or `gitlab` (GitLab CI/CD)');
     return given as CiProvider;
   }
   if (config.source) return config.source.provider === 'gitlab' ? 'gitlab' : 'github';
@@ -200,8 +203,12 @@ function resolveCi(tree: Tree, given: string | undefined, config: DeclaredConfig
 
 function resolveGitlabProject(tree: Tree, given: string | undefined, config: DeclaredConfig): string {
   if (given !== undefined) {
-    const project = given.trim().replace(/^https:\/\/gitlab\.com\//, '').replace(/\.git$/, '');
-    if (!GITLAB_PROJECT.test(project)) throw invalid('repository', JSON.stringify(given), 'give the GitLab project path as `group/project` (projects in subgroups are not supported yet)');
+    const project = given
+      .trim()
+      .replace(/^https:\/\/gitlab\.com\//, '')
+      .replace(/\.git$/, '');
+    if (!GITLAB_PROJECT.test(project))
+      throw invalid('repository', JSON.stringify(given), 'give the GitLab project path as `group/project` (projects in subgroups are not supported yet)');
     return project;
   }
   if (config.source?.provider === 'gitlab' && GITLAB_PROJECT.test(`${config.source.owner}/${config.source.repo}`)) {
@@ -220,7 +227,10 @@ function resolveGitlabProject(tree: Tree, given: string | undefined, config: Dec
 
 function resolveRepository(tree: Tree, given: string | undefined, config: DeclaredConfig): string {
   if (given !== undefined) {
-    const repository = given.trim().replace(/^https:\/\/github\.com\//, '').replace(/\.git$/, '');
+    const repository = given
+      .trim()
+      .replace(/^https:\/\/github\.com\//, '')
+      .replace(/\.git$/, '');
     if (!REPOSITORY.test(repository)) {
       throw invalid('repository', JSON.stringify(given), 'give the GitHub repository as `owner/repo`');
     }

@@ -20,11 +20,7 @@ export const WORKFLOWS_DIR = '.github/workflows';
  * One workflow for every registry but pub.dev (run-many over the selected projects), and one per
  * Dart package, triggered by that package's own `<name>-vX.Y.Z` tag as pub.dev requires.
  */
-export function planWorkflows(
-  o: NormalizedOptions,
-  targets: { publish: string; readiness: string },
-  tagPatterns: string[],
-): PlannedWorkflow[] {
+export function planWorkflows(o: NormalizedOptions, targets: { publish: string; readiness: string }, tagPatterns: string[]): PlannedWorkflow[] {
   const planned: PlannedWorkflow[] = [];
   const mainEcosystems = o.ecosystems.filter((e) => !OWN_WORKFLOW_ECOSYSTEMS.includes(e));
   const mainPackages = o.packages.filter((p) => !OWN_WORKFLOW_ECOSYSTEMS.includes(p.ecosystem));

@@ -107,7 +107,11 @@ function readManifestName(tree: Tree, dir: string, type: Ecosystem): string | un
 }
 
 function normalizeDir(dir: string): string {
-  const clean = dir.trim().replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '');
+  const clean = dir
+    .trim()
+    .replace(/\\/g, '/')
+    .replace(/^\.\/+/, '')
+    .replace(/\/+$/, '');
   return clean === '' ? '.' : clean;
 }
 
@@ -132,7 +136,12 @@ export function readReleaseTagPatterns(tree: Tree): string[] {
     (typeof release.releaseTagPattern === 'string' ? release.releaseTagPattern : undefined);
   const version = '[0-9]+.[0-9]+.[0-9]+*';
   if (pattern) {
-    return [pattern.replace(/\{version\}/g, version).replace(/\{(projectName|releaseGroupName)\}/g, '*').replace(/\*+/g, '*')];
+    return [
+      pattern
+        .replace(/\{version\}/g, version)
+        .replace(/\{(projectName|releaseGroupName)\}/g, '*')
+        .replace(/\*+/g, '*'),
+    ];
   }
   return release.projectsRelationship === 'independent' ? [`*@${version}`] : [`v${version}`];
 }

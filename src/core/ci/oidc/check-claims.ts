@@ -61,11 +61,17 @@ export function checkClaims(claims: Record<string, string | undefined>, rules: R
   const c = (name: string) => claims[name] ?? '';
 
   if (!expected.repository) {
-    return fail('claims.expected-missing', `No repository is configured for trusted publishing to ${reg}: set \`${CONFIG}.repository\` (or \`[source]\` owner and repo).`);
+    return fail(
+      'claims.expected-missing',
+      `No repository is configured for trusted publishing to ${reg}: set \`${CONFIG}.repository\` (or \`[source]\` owner and repo).`,
+    );
   }
   const expectedWorkflow = expected.workflow?.replace(/^\.github\/workflows\//, '');
   if (!expectedWorkflow) {
-    return fail('claims.expected-missing', `No workflow is configured for trusted publishing to ${reg}: set \`${CONFIG}.workflow\` to the publish workflow's file name, e.g. "publish.yml".`);
+    return fail(
+      'claims.expected-missing',
+      `No workflow is configured for trusted publishing to ${reg}: set \`${CONFIG}.workflow\` to the publish workflow's file name, e.g. "publish.yml".`,
+    );
   }
 
   // Events that run code or refs chosen by someone else never publish.
@@ -144,7 +150,10 @@ export function checkClaims(claims: Record<string, string | undefined>, rules: R
   const claimName = rules.workflowClaim;
   const workflowRef = parseWorkflowRef(c(claimName));
   if (!workflowRef) {
-    return fail('claims.workflow-mismatch', `Trusted publishing to ${reg} expects workflow "${expectedWorkflow}", but the OIDC token's ${claimName} "${c(claimName)}" names no workflow file. ${RUN_FROM}.`);
+    return fail(
+      'claims.workflow-mismatch',
+      `Trusted publishing to ${reg} expects workflow "${expectedWorkflow}", but the OIDC token's ${claimName} "${c(claimName)}" names no workflow file. ${RUN_FROM}.`,
+    );
   }
   const sameWorkflowRepo = workflowRef.repository.toLowerCase() === repository.toLowerCase();
   if (workflowRef.workflowPath !== expectedWorkflow || !sameWorkflowRepo) {
@@ -194,7 +203,10 @@ export function checkClaims(claims: Record<string, string | undefined>, rules: R
       );
     }
     if (!tags.length) {
-      return fail('claims.tag-unknown', `${reg} publishing must run from the release's tag, but no expected tag was worked out for this package, so "${ref}" cannot be checked. Report this: it is a bug in the caller.`);
+      return fail(
+        'claims.tag-unknown',
+        `${reg} publishing must run from the release's tag, but no expected tag was worked out for this package, so "${ref}" cannot be checked. Report this: it is a bug in the caller.`,
+      );
     }
     // Exact: another package's tag that ends in the same version never passes.
     if (!tags.some((t) => ref === `refs/tags/${t}`)) {
@@ -207,7 +219,9 @@ export function checkClaims(claims: Record<string, string | undefined>, rules: R
 
   if (rules.provenanceNeedsPublicHostedRun && expected.provenance) {
     if (claims.runner_environment === 'self-hosted') {
-      warnings.push('The OIDC token says runner_environment "self-hosted": npm trusted publishing and provenance need a GitHub-hosted runner, so npm is likely to refuse. Run the publish job on a GitHub-hosted runner.');
+      warnings.push(
+        'The OIDC token says runner_environment "self-hosted": npm trusted publishing and provenance need a GitHub-hosted runner, so npm is likely to refuse. Run the publish job on a GitHub-hosted runner.',
+      );
     }
     if (claims.repository_visibility && claims.repository_visibility !== 'public') {
       warnings.push(`The OIDC token says repository_visibility "${claims.repository_visibility}": npm generates provenance only for public repositories.`);

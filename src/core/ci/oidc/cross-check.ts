@@ -15,7 +15,15 @@ export const ENV_CLAIM_PAIRS: ReadonlyArray<readonly [string, keyof GithubClaims
 ];
 
 /** The runner always sets these; without them a token cannot be bound to this run. */
-const REQUIRED_VARIABLES = new Set(['GITHUB_REPOSITORY', 'GITHUB_REF', 'GITHUB_SHA', 'GITHUB_WORKFLOW_REF', 'GITHUB_EVENT_NAME', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT']);
+const REQUIRED_VARIABLES = new Set([
+  'GITHUB_REPOSITORY',
+  'GITHUB_REF',
+  'GITHUB_SHA',
+  'GITHUB_WORKFLOW_REF',
+  'GITHUB_EVENT_NAME',
+  'GITHUB_RUN_ID',
+  'GITHUB_RUN_ATTEMPT',
+]);
 
 /**
  * The token must be this run's: each variable equals its claim exactly, and the variables that

@@ -5,13 +5,7 @@ export { findTokenEndpoint, requestIdToken, type TokenEndpoint, type RequestIdTo
 export { verifyIdToken, type JwksGetter, type VerifyIdTokenOptions } from './verify-token';
 export { readGithubClaims, identityFromClaims, REQUIRED_CLAIMS, OPTIONAL_CLAIMS, type GithubClaims, type ParsedGithubClaims } from './claims';
 export { crossCheckEnv, ENV_CLAIM_PAIRS } from './cross-check';
-export {
-  checkClaims,
-  checkClaimsForPackage,
-  customRegistryClaimRules,
-  type ClaimExpectations,
-  type ClaimCheckResult,
-} from './check-claims';
+export { checkClaims, checkClaimsForPackage, customRegistryClaimRules, type ClaimExpectations, type ClaimCheckResult } from './check-claims';
 export { maskInGithubLog, type Writer } from './mask';
 export { verifyGithubIdentity, type GithubIdentityResult, type VerifyGithubIdentityInput } from './verify-identity';
 export type { Refusal } from './refusal';

@@ -155,7 +155,12 @@ describe('requestIdToken: error body excerpt', () => {
 
     expect(refusal.code).toBe('oidc.request-server-error');
     const excerpt = /HTTP 503 \((.*)\): GitHub could not issue/.exec(refusal.reason)?.[1];
-    expect(excerpt).toBe(`Service unavailable [31mtry again [0m *** ::add-mask::x *** word0 *** word1 *** word2 *** word3 *** word4 *** word5 *** word6 *** word7 *** word8 *** word9 *** word10 *** word11 *** word12 *** word13 *** word14`.slice(0, 200));
+    expect(excerpt).toBe(
+      `Service unavailable [31mtry again [0m *** ::add-mask::x *** word0 *** word1 *** word2 *** word3 *** word4 *** word5 *** word6 *** word7 *** word8 *** word9 *** word10 *** word11 *** word12 *** word13 *** word14`.slice(
+        0,
+        200,
+      ),
+    );
     expect(excerpt!.length).toBeLessThanOrEqual(200);
     expect(refusal.reason).not.toContain(REQUEST_TOKEN);
   });
@@ -226,15 +231,13 @@ describe('requestIdToken: only the issuer’s token hosts get the request token'
 
   it('names the host and the fix, never the token or the query', async () => {
     const fetchMock = fetchAnswering(tokenAnswer);
-    const refusal = asRefusal(
-      await request({ requestUrl: `https://evil.example/idtoken?api-version=2.0&leak=${REQUEST_TOKEN}`, fetch: fetchMock }),
-    );
+    const refusal = asRefusal(await request({ requestUrl: `https://evil.example/idtoken?api-version=2.0&leak=${REQUEST_TOKEN}`, fetch: fetchMock }));
     expect(fetchMock).not.toHaveBeenCalled();
     expect(refusal).toEqual({
       ok: false,
       code: 'oidc.request-host-untrusted',
       reason:
-        'ACTIONS_ID_TOKEN_REQUEST_URL points at host evil.example, which is not a token host of the trusted OIDC issuer https://token.actions.githubusercontent.com (expected https://*.actions.githubusercontent.com), so the job\'s request token was not sent and no ID token was requested. On GitHub Enterprise Server or GHE.com, set `[source.oidc] issuer` in monochange.toml to your instance\'s issuer; otherwise check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.',
+        "ACTIONS_ID_TOKEN_REQUEST_URL points at host evil.example, which is not a token host of the trusted OIDC issuer https://token.actions.githubusercontent.com (expected https://*.actions.githubusercontent.com), so the job's request token was not sent and no ID token was requested. On GitHub Enterprise Server or GHE.com, set `[source.oidc] issuer` in monochange.toml to your instance's issuer; otherwise check what sets ACTIONS_ID_TOKEN_REQUEST_URL in this job.",
     });
   });
 });

@@ -6,8 +6,7 @@ import { describeTrustedRequestHosts, isTrustedRequestHost } from './request-hos
 
 /** Whether this job can ask GitHub for an ID token, and if not, which permission or step is missing. */
 export type TokenEndpoint =
-  | { available: true; requestUrl: string; requestToken: string }
-  | { available: false; code: string; reason: string; missing: string[] };
+  { available: true; requestUrl: string; requestToken: string } | { available: false; code: string; reason: string; missing: string[] };
 
 const URL_VAR = 'ACTIONS_ID_TOKEN_REQUEST_URL';
 const TOKEN_VAR = 'ACTIONS_ID_TOKEN_REQUEST_TOKEN';
@@ -61,7 +60,10 @@ export async function requestIdToken(opts: RequestIdTokenOptions): Promise<{ ok:
   try {
     url = new URL(opts.requestUrl);
   } catch {
-    return refuse('oidc.request-url-invalid', `${URL_VAR} is not a valid URL, so no ID token can be requested: re-run the job on a GitHub Actions runner that has \`id-token: write\`.`);
+    return refuse(
+      'oidc.request-url-invalid',
+      `${URL_VAR} is not a valid URL, so no ID token can be requested: re-run the job on a GitHub Actions runner that has \`id-token: write\`.`,
+    );
   }
   const endpoint = `${url.origin}${url.pathname}`;
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) {

@@ -379,25 +379,21 @@ const VERIFY_CASES: Case[] = [
       ['GITHUB_RUN_ATTEMPT', '2'],
       ['RUNNER_ENVIRONMENT', 'self-hosted'],
     ] as const
-  ).map(
-    ([variable, value]): Case => ({
-      name: `${variable} disagreeing with the token`,
-      status: 'refused',
-      code: 'oidc.env-mismatch',
-      mentions: [`${variable}="${value}"`],
-      arrange: withEnv({ [variable]: value }),
-    }),
-  ),
+  ).map(([variable, value]): Case => ({
+    name: `${variable} disagreeing with the token`,
+    status: 'refused',
+    code: 'oidc.env-mismatch',
+    mentions: [`${variable}="${value}"`],
+    arrange: withEnv({ [variable]: value }),
+  })),
   // Binding to this run
-  ...(['GITHUB_SHA', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT'] as const).map(
-    (variable): Case => ({
-      name: `${variable} not set (the token cannot be bound to the run)`,
-      status: 'refused',
-      code: 'oidc.env-missing',
-      mentions: [variable, 'bound to this run'],
-      arrange: withEnv({ [variable]: undefined }),
-    }),
-  ),
+  ...(['GITHUB_SHA', 'GITHUB_RUN_ID', 'GITHUB_RUN_ATTEMPT'] as const).map((variable): Case => ({
+    name: `${variable} not set (the token cannot be bound to the run)`,
+    status: 'refused',
+    code: 'oidc.env-missing',
+    mentions: [variable, 'bound to this run'],
+    arrange: withEnv({ [variable]: undefined }),
+  })),
   {
     name: 'token minted for another run (run_id)',
     status: 'refused',
@@ -513,7 +509,11 @@ describe('verifyGithubIdentity: adversarial cases', () => {
   });
 
   it('keeps the machine-readable case list in __fixtures__/adversarial-cases.json in step', () => {
-    const listed = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'adversarial-cases.json'), 'utf8')) as Array<{ suite: string; case: string; code: string }>;
+    const listed = JSON.parse(readFileSync(join(__dirname, '__fixtures__', 'adversarial-cases.json'), 'utf8')) as Array<{
+      suite: string;
+      case: string;
+      code: string;
+    }>;
     expect(listed.filter((l) => l.suite === 'verifyGithubIdentity').map((l) => [l.case, l.code])).toEqual(VERIFY_CASES.map((c) => [c.name, c.code]));
   });
 

@@ -87,16 +87,16 @@ export async function verifyIdToken(token: string, opts: VerifyIdTokenOptions): 
     );
   }
   if (typeof header.kid !== 'string' || header.kid === '') {
-    return refuse('oidc.token-no-kid', `The OIDC token's header has no key id (kid ${shown(header.kid)}), so it cannot be matched to a key of ${opts.issuer}; ${w.issuerName} always sets one. ${w.checkSource}`);
+    return refuse(
+      'oidc.token-no-kid',
+      `The OIDC token's header has no key id (kid ${shown(header.kid)}), so it cannot be matched to a key of ${opts.issuer}; ${w.issuerName} always sets one. ${w.checkSource}`,
+    );
   }
   const kid = header.kid;
   if (parts[2] === '') return malformed('it has no signature');
 
   if (payload.iss !== opts.issuer) {
-    return refuse(
-      'oidc.token-issuer',
-      `The OIDC token says issuer (iss) ${shown(payload.iss)}, but exactly "${opts.issuer}" is trusted. ${w.issuerFix}`,
-    );
+    return refuse('oidc.token-issuer', `The OIDC token says issuer (iss) ${shown(payload.iss)}, but exactly "${opts.issuer}" is trusted. ${w.issuerFix}`);
   }
   if (payload.aud === undefined) {
     return refuse('oidc.token-audience-missing', `The OIDC token has no audience (aud); exactly "${opts.audience}" is required. ${w.checkSource}`);
@@ -173,10 +173,7 @@ function remoteJwks(opts: VerifyIdTokenOptions): JWTVerifyGetKey {
   });
 }
 
-function joseRefusal(
-  error: unknown,
-  ctx: { kid: string; opts: VerifyIdTokenOptions; payload: Record<string, unknown>; now: Date },
-): Refusal {
+function joseRefusal(error: unknown, ctx: { kid: string; opts: VerifyIdTokenOptions; payload: Record<string, unknown>; now: Date }): Refusal {
   const { kid, opts, payload, now } = ctx;
   const w = opts.wording ?? GITHUB_WORDING;
   const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -217,15 +214,14 @@ function joseRefusal(
   }
 }
 
-function claimRefusal(
-  claim: string,
-  reason: string,
-  ctx: { opts: VerifyIdTokenOptions; payload: Record<string, unknown>; nowSeconds: number },
-): Refusal {
+function claimRefusal(claim: string, reason: string, ctx: { opts: VerifyIdTokenOptions; payload: Record<string, unknown>; nowSeconds: number }): Refusal {
   const { opts, payload, nowSeconds } = ctx;
   const w = opts.wording ?? GITHUB_WORDING;
   if (reason === 'missing') {
-    return refuse('oidc.token-missing-claim', `The OIDC token has no "${claim}" claim, which is required; ${w.issuerName} always sets it, so the token is not a genuine ${w.issuerName} ID token.`);
+    return refuse(
+      'oidc.token-missing-claim',
+      `The OIDC token has no "${claim}" claim, which is required; ${w.issuerName} always sets it, so the token is not a genuine ${w.issuerName} ID token.`,
+    );
   }
   if (claim === 'nbf') {
     return refuse(
@@ -242,7 +238,10 @@ function claimRefusal(
   if (claim === 'iss') {
     return refuse('oidc.token-issuer', `The OIDC token says issuer (iss) ${shown(payload.iss)}, but exactly "${opts.issuer}" is trusted.`);
   }
-  return refuse('oidc.token-claim-invalid', `The OIDC token's "${claim}" claim is invalid (${shown(payload[claim])}): it is not a genuine ${w.issuerName} ID token.`);
+  return refuse(
+    'oidc.token-claim-invalid',
+    `The OIDC token's "${claim}" claim is invalid (${shown(payload[claim])}): it is not a genuine ${w.issuerName} ID token.`,
+  );
 }
 
 function decodePart(part: string): Record<string, unknown> | undefined {

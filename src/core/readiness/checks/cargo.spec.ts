@@ -10,7 +10,8 @@ import { makeContext, manifest, pkgConfig, statuses, tempDir, writeFiles } from 
 let stub: HttpStub;
 const root = tempDir();
 
-const crate = (name: string, version: string, extra = '') => `[package]\nname = "${name}"\nversion = "${version}"\ndescription = "d"\nlicense = "MIT"\n${extra}`;
+const crate = (name: string, version: string, extra = '') =>
+  `[package]\nname = "${name}"\nversion = "${version}"\ndescription = "d"\nlicense = "MIT"\n${extra}`;
 
 beforeAll(async () => {
   stub = await startHttpStub();
@@ -31,9 +32,19 @@ const dep = (name: string, fields: Partial<ManifestDependency> = {}): ManifestDe
 
 function setup(dependencies: ManifestDependency[], cargo: { description?: string; license?: string } = { description: 'An app', license: 'MIT' }) {
   const pkg = pkgConfig({ id: 'app', type: 'cargo', path: 'crates/app' });
-  const packages = [pkgConfig({ id: 'core', type: 'cargo', path: 'crates/core' }), pkgConfig({ id: 'util', type: 'cargo', path: 'crates/util', publish: { enabled: false } })];
+  const packages = [
+    pkgConfig({ id: 'core', type: 'cargo', path: 'crates/core' }),
+    pkgConfig({ id: 'util', type: 'cargo', path: 'crates/util', publish: { enabled: false } }),
+  ];
   const m = manifest(path.join(root, 'crates/app'), { ecosystem: 'cargo', name: 'app', version: '1.0.0', dependencies, cargo: { publish: true, ...cargo } });
-  return makeContext({ root, pkg, manifest: m, adapter: cratesIoRegistry, packages, env: githubEnv({ MONOCHANGE_CRATES_IO_API_URL: `${stub.url}/api/v1`, MONOCHANGE_CRATES_IO_INDEX_URL: `${stub.url}/index` }) });
+  return makeContext({
+    root,
+    pkg,
+    manifest: m,
+    adapter: cratesIoRegistry,
+    packages,
+    env: githubEnv({ MONOCHANGE_CRATES_IO_API_URL: `${stub.url}/api/v1`, MONOCHANGE_CRATES_IO_INDEX_URL: `${stub.url}/index` }),
+  });
 }
 
 describe('cargo checks', () => {
@@ -50,7 +61,9 @@ describe('cargo checks', () => {
   });
 
   it('cargo.path-dependency passes when path dependencies carry versions (path-only dev-dependencies are stripped by cargo)', async () => {
-    const checks = await cargoChecks(setup([dep('core', { path: '../core', versionReq: '1.0' }), dep('bench-utils', { kind: 'dev', field: 'dev-dependencies', path: '../bench' })]));
+    const checks = await cargoChecks(
+      setup([dep('core', { path: '../core', versionReq: '1.0' }), dep('bench-utils', { kind: 'dev', field: 'dev-dependencies', path: '../bench' })]),
+    );
     expect(statuses(checks, 'cargo.path-dependency')).toEqual(['pass']);
   });
 
@@ -61,9 +74,11 @@ describe('cargo checks', () => {
 
   it('cargo.dependency-unpublished passes for a crate of this publish set and a path crate already on crates.io', async () => {
     stub.requests.length = 0;
-    const checks = (await cargoChecks(setup([dep('core', { path: '../core', versionReq: '1.0' }), dep('helper', { path: '../helper', versionReq: '2' }), dep('serde', { versionReq: '1' })]))).filter(
-      (c) => c.id === 'cargo.dependency-unpublished',
-    );
+    const checks = (
+      await cargoChecks(
+        setup([dep('core', { path: '../core', versionReq: '1.0' }), dep('helper', { path: '../helper', versionReq: '2' }), dep('serde', { versionReq: '1' })]),
+      )
+    ).filter((c) => c.id === 'cargo.dependency-unpublished');
     expect(checks.map((c) => c.status)).toEqual(['pass', 'pass']);
     expect(checks[0].message).toContain('published by this run (package `core`, 1.0.0)');
     expect(stub.requests.map((r) => r.path)).toEqual(['/api/v1/crates/helper']);
@@ -71,7 +86,10 @@ describe('cargo checks', () => {
 
   it('cargo.dependency-unpublished fails for a declared crate that is neither published at the version nor in the publish set', async () => {
     const [check] = (await cargoChecks(setup([dep('util', { path: '../util', versionReq: '0.3' })]))).filter((c) => c.id === 'cargo.dependency-unpublished');
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('util 0.3.1 is not on crates.io and package `util` is not published by this run') });
+    expect(check).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('util 0.3.1 is not on crates.io and package `util` is not published by this run'),
+    });
   });
 
   it('reads cargo requirements as semver ranges', () => {

@@ -25,7 +25,13 @@ function metadataChecks(ctx: ReadinessContext): Check[] {
   const blockers = cargoReadinessBlockers(ctx.target.manifest);
   if (blockers.length === 0) return [pass('cargo.metadata', 'Cargo.toml has what crates.io requires (publish, description, license)')];
   const file = ctx.target.manifest.file;
-  return blockers.map((b) => fail('cargo.metadata', `${ctx.target.name} ${ctx.target.version} is not ready to publish to crates_io: ${b}`, `add the missing fields to ${file} (or [workspace.package] with \`<field>.workspace = true\`)`));
+  return blockers.map((b) =>
+    fail(
+      'cargo.metadata',
+      `${ctx.target.name} ${ctx.target.version} is not ready to publish to crates_io: ${b}`,
+      `add the missing fields to ${file} (or [workspace.package] with \`<field>.workspace = true\`)`,
+    ),
+  );
 }
 
 /** Dev-dependencies with only a path are stripped by cargo on publish; every other kind needs a version. */
@@ -96,7 +102,12 @@ async function unpublishedDependencyChecks(ctx: ReadinessContext): Promise<Check
     list.map(async ({ dep, declared, local }): Promise<Check> => {
       const range = cargoRange(dep.versionReq!);
       const what = `\`${dep.name}\` ${dep.versionReq}`;
-      if (!range) return warn('cargo.dependency-unpublished', `[${dep.field}] ${what}: the version requirement could not be read`, 'write a plain version requirement such as "1.2"');
+      if (!range)
+        return warn(
+          'cargo.dependency-unpublished',
+          `[${dep.field}] ${what}: the version requirement could not be read`,
+          'write a plain version requirement such as "1.2"',
+        );
       const localVersion = local?.version && semver.satisfies(local.version, range) ? local.version : undefined;
       if (declared && inPublishSet(declared, 'crates_io') && localVersion) {
         return pass('cargo.dependency-unpublished', `${what} is published by this run (package \`${declared.id}\`, ${localVersion}) before ${ctx.target.name}`);
@@ -108,7 +119,11 @@ async function unpublishedDependencyChecks(ctx: ReadinessContext): Promise<Check
       try {
         exists = await adapter.versionExists({ ...manifest, name: dep.name }, version, { env: ctx.env, http: ctx.http });
       } catch (error) {
-        return warn('cargo.dependency-unpublished', `could not check whether ${dep.name} ${version} is on crates.io: ${formatError(error)}`, 'make crates.io reachable and run readiness again');
+        return warn(
+          'cargo.dependency-unpublished',
+          `could not check whether ${dep.name} ${version} is on crates.io: ${formatError(error)}`,
+          'make crates.io reachable and run readiness again',
+        );
       }
       if (exists) return pass('cargo.dependency-unpublished', `${dep.name} ${version} (for ${what}) is on crates.io`);
       const why = declared

@@ -31,7 +31,9 @@ describe('credential checks', () => {
   });
 
   it('credentials.env-token fails for an empty NODE_AUTH_TOKEN, naming the variable only', async () => {
-    const [check] = (await credentialChecks(setup({}, githubEnv({ NODE_AUTH_TOKEN: '', NPM_TOKEN: FAKE_TOKEN })).ctx)).filter((c) => c.id === 'credentials.env-token');
+    const [check] = (await credentialChecks(setup({}, githubEnv({ NODE_AUTH_TOKEN: '', NPM_TOKEN: FAKE_TOKEN })).ctx)).filter(
+      (c) => c.id === 'credentials.env-token',
+    );
     expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('`NODE_AUTH_TOKEN` and `NPM_TOKEN` are set') });
     expect(JSON.stringify(check)).not.toContain(FAKE_TOKEN);
   });
@@ -67,7 +69,10 @@ describe('credential checks', () => {
     ctx.env.npm_config_userconfig = userrc;
     ctx.env.NODE_AUTH_TOKEN = FAKE_TOKEN;
     const [check] = (await credentialChecks(ctx)).filter((c) => c.id === 'credentials.npmrc-token');
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`${userrc}:1 (//registry.npmjs.org/:_authToken, set from environment variable NODE_AUTH_TOKEN)`) });
+    expect(check).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining(`${userrc}:1 (//registry.npmjs.org/:_authToken, set from environment variable NODE_AUTH_TOKEN)`),
+    });
     expect(JSON.stringify(check)).not.toContain(FAKE_TOKEN);
   });
 

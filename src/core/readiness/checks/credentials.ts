@@ -32,7 +32,10 @@ function envTokenCheck(ctx: ReadinessContext): Check {
   }
   if (registry === 'crates_io' && ctx.env.CARGO_REGISTRY_TOKEN !== undefined) {
     // rust-lang/crates-io-auth-action exports the short-lived token under this same name.
-    return pass('credentials.env-token', '`CARGO_REGISTRY_TOKEN` is set: fine when rust-lang/crates-io-auth-action produced it in this job, a long-lived token otherwise (which cannot be told apart from here)');
+    return pass(
+      'credentials.env-token',
+      '`CARGO_REGISTRY_TOKEN` is set: fine when rust-lang/crates-io-auth-action produced it in this job, a long-lived token otherwise (which cannot be told apart from here)',
+    );
   }
   return pass('credentials.env-token', `no long-lived ${label} token variable is set`);
 }

@@ -10,7 +10,23 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid', '-c', 'init.defaultBranch=main', '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], { cwd, encoding: 'utf8' }).trim();
+  execFileSync(
+    'git',
+    [
+      '-c',
+      'user.name=Test',
+      '-c',
+      'user.email=test@example.invalid',
+      '-c',
+      'init.defaultBranch=main',
+      '-c',
+      'commit.gpgsign=false',
+      '-c',
+      'tag.gpgsign=false',
+      ...args,
+    ],
+    { cwd, encoding: 'utf8' },
+  ).trim();
 
 /** A git repository with one commit, and (unless `noOrigin`) a bare `origin` on disk it was pushed to. */
 function repo(o: { noOrigin?: boolean } = {}) {
@@ -32,10 +48,18 @@ function repo(o: { noOrigin?: boolean } = {}) {
 function ctxFor(work: string, version = '1.2.3', modulePath = 'github.com/acme/widgets') {
   const pkg = pkgConfig({ id: 'widgets', type: 'go', path: '.' });
   const m = manifest(work, { ecosystem: 'go', name: modulePath, go: { modulePath, relativePath: '' } });
-  return makeContext({ root: work, pkg, manifest: m, adapter: fakeAdapter('go_proxy', 'Go proxy', ['git']), version, env: { ...githubEnv(), PATH: process.env.PATH } });
+  return makeContext({
+    root: work,
+    pkg,
+    manifest: m,
+    adapter: fakeAdapter('go_proxy', 'Go proxy', ['git']),
+    version,
+    env: { ...githubEnv(), PATH: process.env.PATH },
+  });
 }
 
-const check = async (work: string, id: string, version?: string, modulePath?: string) => (await goChecks(ctxFor(work, version, modulePath))).find((c) => c.id === id)!;
+const check = async (work: string, id: string, version?: string, modulePath?: string) =>
+  (await goChecks(ctxFor(work, version, modulePath))).find((c) => c.id === id)!;
 
 describe('go checks', () => {
   it('go.major-version passes for v1 without a suffix and v2 with /v2', async () => {
@@ -77,38 +101,47 @@ describe('go checks', () => {
     const real = createExecaRunner(env);
     const runner = recordingRunner({}, { run: (spec) => real.run(spec, { signal: AbortSignal.timeout(30_000) }) });
     const m = manifest(work, { ecosystem: 'go', name: 'github.com/acme/widgets', go: { modulePath: 'github.com/acme/widgets', relativePath: '' } });
-    const ctx = makeContext({ root: work, pkg: pkgConfig({ id: 'widgets', type: 'go', path: '.' }), manifest: m, adapter: fakeAdapter('go_proxy', 'Go proxy', ['git']), version: '1.2.3', env, runner });
+    const ctx = makeContext({
+      root: work,
+      pkg: pkgConfig({ id: 'widgets', type: 'go', path: '.' }),
+      manifest: m,
+      adapter: fakeAdapter('go_proxy', 'Go proxy', ['git']),
+      version: '1.2.3',
+      env,
+      runner,
+    });
     return { check: (await goChecks(ctx)).find((c) => c.id === 'go.tag-free')!, calls: runner.calls.map((c) => c.args) };
   };
 
-  it(
-    'go.tag-free fails, before git asks any remote, when MONOCHANGE_GO_REMOTE would be read as an option or names ext::',
-    async () => {
-      const work = repo();
-      // A git that would run an ext:: remote's program, to show the check never hands it over.
-      const allowExt = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'protocol.ext.allow', GIT_CONFIG_VALUE_0: 'always' };
-      const file = path.join(work, '..', 'pwned');
-      for (const remote of [`--upload-pack=touch ${file};:`, `ext::sh -c touch% ${file}`]) {
-        const { check: tagFree, calls } = await tagFreeWith(work, { MONOCHANGE_GO_REMOTE: remote, ...allowExt });
-        expect(tagFree).toMatchObject({ status: 'fail', message: expect.stringMatching(/^MONOCHANGE_GO_REMOTE is ".+", which /), fix: expect.stringContaining('set MONOCHANGE_GO_REMOTE to a remote name') });
-        expect(calls.filter((args) => args.includes('ls-remote'))).toEqual([]);
-        expect(fs.existsSync(file)).toBe(false);
-      }
-    },
-    60_000,
-  );
+  it('go.tag-free fails, before git asks any remote, when MONOCHANGE_GO_REMOTE would be read as an option or names ext::', async () => {
+    const work = repo();
+    // A git that would run an ext:: remote's program, to show the check never hands it over.
+    const allowExt = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'protocol.ext.allow', GIT_CONFIG_VALUE_0: 'always' };
+    const file = path.join(work, '..', 'pwned');
+    for (const remote of [`--upload-pack=touch ${file};:`, `ext::sh -c touch% ${file}`]) {
+      const { check: tagFree, calls } = await tagFreeWith(work, { MONOCHANGE_GO_REMOTE: remote, ...allowExt });
+      expect(tagFree).toMatchObject({
+        status: 'fail',
+        message: expect.stringMatching(/^MONOCHANGE_GO_REMOTE is ".+", which /),
+        fix: expect.stringContaining('set MONOCHANGE_GO_REMOTE to a remote name'),
+      });
+      expect(calls.filter((args) => args.includes('ls-remote'))).toEqual([]);
+      expect(fs.existsSync(file)).toBe(false);
+    }
+  }, 60_000);
 
-  it(
-    'go.tag-free gives git the tag and the remote after `--`',
-    async () => {
-      const work = repo();
-      const remote = `file://${path.join(work, '..', 'origin.git')}`;
-      const { check: tagFree, calls } = await tagFreeWith(work, { MONOCHANGE_GO_REMOTE: remote });
-      expect(tagFree).toMatchObject({ status: 'pass', message: `tag \`v1.2.3\` is free locally and on \`${remote}\`` });
-      expect(calls).toEqual(expect.arrayContaining([['tag', '-l', '--', 'v1.2.3'], ['ls-remote', '--tags', '--', remote, 'refs/tags/v1.2.3']]));
-    },
-    60_000,
-  );
+  it('go.tag-free gives git the tag and the remote after `--`', async () => {
+    const work = repo();
+    const remote = `file://${path.join(work, '..', 'origin.git')}`;
+    const { check: tagFree, calls } = await tagFreeWith(work, { MONOCHANGE_GO_REMOTE: remote });
+    expect(tagFree).toMatchObject({ status: 'pass', message: `tag \`v1.2.3\` is free locally and on \`${remote}\`` });
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        ['tag', '-l', '--', 'v1.2.3'],
+        ['ls-remote', '--tags', '--', remote, 'refs/tags/v1.2.3'],
+      ]),
+    );
+  }, 60_000);
 
   it('go.tag-free warns when origin cannot be asked', async () => {
     expect((await check(repo({ noOrigin: true }), 'go.tag-free')).status).toBe('warn');
@@ -124,7 +157,10 @@ describe('go checks', () => {
   it('go.clean-tree fails for uncommitted changes, listing them', async () => {
     const work = repo({ noOrigin: true });
     writeFiles(work, { 'go.mod': 'module github.com/acme/widgets\n\ngo 1.21\n', 'notes.txt': 'x' });
-    expect(await check(work, 'go.clean-tree')).toMatchObject({ status: 'fail', message: expect.stringContaining('2 uncommitted change(s) (`go.mod` and `notes.txt`)') });
+    expect(await check(work, 'go.clean-tree')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('2 uncommitted change(s) (`go.mod` and `notes.txt`)'),
+    });
   });
 
   it('reads the commit of a tag from ls-remote output, peeled for annotated tags', () => {

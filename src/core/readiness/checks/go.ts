@@ -30,7 +30,9 @@ export function majorVersionProblem(modulePath: string, version: string): string
   if (suffix && Number(suffix[1]) >= 2) {
     return Number(suffix[1]) === major ? undefined : `module path \`${modulePath}\` ends in /v${suffix[1]}, but the version is ${version} (major ${major})`;
   }
-  return major >= 2 ? `version ${version} is major ${major}, but module path \`${modulePath}\` has no /v${major} suffix; Go would refuse the tag (+incompatible)` : undefined;
+  return major >= 2
+    ? `version ${version} is major ${major}, but module path \`${modulePath}\` has no /v${major} suffix; Go would refuse the tag (+incompatible)`
+    : undefined;
 }
 
 function majorVersionCheck(ctx: ReadinessContext): Check {
@@ -73,7 +75,11 @@ export function remoteTagCommit(lsRemote: string, tag: string): string | undefin
 /** The tag and remote git will be given, or the guard's refusal as a failed check (before git runs). */
 function tagAndRemote(ctx: ReadinessContext): { tag: string; remote: string } | Check {
   try {
-    const tag = assertSafeArg(goTagFor(ctx.target.manifest, ctx.target.version), { source: `${packageTable(ctx.target.pkg.id)} path`, what: 'the git tag', tool: 'git' });
+    const tag = assertSafeArg(goTagFor(ctx.target.manifest, ctx.target.version), {
+      source: `${packageTable(ctx.target.pkg.id)} path`,
+      what: 'the git tag',
+      tool: 'git',
+    });
     return { tag, remote: goRemote(ctx.env) };
   } catch (error) {
     if (!isMonochangeError(error)) throw error;
@@ -87,7 +93,12 @@ async function tagFreeCheck(ctx: ReadinessContext): Promise<Check> {
   const { tag, remote: remoteArg } = target;
   const remoteName = stripUserinfo(remoteArg);
   const listed = await git(ctx, ['tag', '-l', '--', tag]);
-  if (notGit(listed)) return fail('go.tag-free', `cannot look for tag \`${tag}\`: ${summary(listed.spawnError ?? listed.stderr) || 'git failed'}`, 'run from a git clone of the repository with git installed');
+  if (notGit(listed))
+    return fail(
+      'go.tag-free',
+      `cannot look for tag \`${tag}\`: ${summary(listed.spawnError ?? listed.stderr) || 'git failed'}`,
+      'run from a git clone of the repository with git installed',
+    );
   const head = await commitOf(ctx, 'HEAD');
   const short = (sha: string) => sha.slice(0, 12);
   // A job started by the release tag finds it at this commit: publish pushes it if needed and asks the proxy.
@@ -102,11 +113,20 @@ async function tagFreeCheck(ctx: ReadinessContext): Promise<Check> {
           `tag \`${tag}\` already exists ${where} at ${short(sha)}, not at this commit (${head ? short(head) : 'no HEAD'}); Go versions are permanent, so ${ctx.target.name} ${ctx.target.version} cannot be released from here`,
           `release a new version instead; only delete \`${tag}\` if it was never pushed or fetched by anyone`,
         );
-  const local = listed.stdout.split(/\r?\n/).map((l) => l.trim()).includes(tag) ? await commitOf(ctx, `refs/tags/${tag}`) : undefined;
+  const local = listed.stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .includes(tag)
+    ? await commitOf(ctx, `refs/tags/${tag}`)
+    : undefined;
   if (local) return taken('locally', local);
   const remote = await git(ctx, ['ls-remote', '--tags', '--', remoteArg, `refs/tags/${tag}`]);
   if (remote.exitCode !== 0 || remote.spawnError) {
-    return warn('go.tag-free', `tag \`${tag}\` is free locally, but \`git ls-remote ${remoteName}\` failed (${summary(remote.spawnError ?? remote.stderr) || `exit ${remote.exitCode}`}), so the remote was not checked`, `make \`${remoteName}\` reachable from this job (or set ${GO_REMOTE_ENV}) and run readiness again`);
+    return warn(
+      'go.tag-free',
+      `tag \`${tag}\` is free locally, but \`git ls-remote ${remoteName}\` failed (${summary(remote.spawnError ?? remote.stderr) || `exit ${remote.exitCode}`}), so the remote was not checked`,
+      `make \`${remoteName}\` reachable from this job (or set ${GO_REMOTE_ENV}) and run readiness again`,
+    );
   }
   const remoteSha = remoteTagCommit(remote.stdout, tag);
   if (remoteSha) return taken(`on \`${remoteName}\``, remoteSha);
@@ -116,7 +136,11 @@ async function tagFreeCheck(ctx: ReadinessContext): Promise<Check> {
 async function cleanTreeCheck(ctx: ReadinessContext): Promise<Check> {
   const status = await git(ctx, ['status', '--porcelain', '--untracked-files=normal']);
   if (notGit(status) || status.exitCode !== 0) {
-    return fail('go.clean-tree', `\`git status\` failed: ${summary(status.spawnError ?? status.stderr) || `exit ${status.exitCode}`}`, 'run from a git clone of the repository with git installed');
+    return fail(
+      'go.clean-tree',
+      `\`git status\` failed: ${summary(status.spawnError ?? status.stderr) || `exit ${status.exitCode}`}`,
+      'run from a git clone of the repository with git installed',
+    );
   }
   // Our own artifacts (.monochange/…) do not count.
   const dirty = status.stdout

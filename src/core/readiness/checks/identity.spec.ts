@@ -11,12 +11,24 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function npmCtx(env: Env, trusted = true) {
   const pkg = pkgConfig({ id: 'web', type: 'npm', trustedPublishing: { enabled: trusted } });
-  return makeContext({ root, pkg, manifest: manifest(`${root}/packages/web`, { ecosystem: 'npm', name: '@acme/web', version: '1.2.3' }), adapter: npmRegistry, env });
+  return makeContext({
+    root,
+    pkg,
+    manifest: manifest(`${root}/packages/web`, { ecosystem: 'npm', name: '@acme/web', version: '1.2.3' }),
+    adapter: npmRegistry,
+    env,
+  });
 }
 
 function pubCtx(env: Env) {
   const pkg = pkgConfig({ id: 'dartlib', type: 'dart' });
-  return makeContext({ root, pkg, manifest: manifest(`${root}/packages/dartlib`, { ecosystem: 'dart', name: 'dartlib', version: '1.2.3' }), adapter: fakeAdapter('pub_dev', 'pub.dev', ['dart']), env });
+  return makeContext({
+    root,
+    pkg,
+    manifest: manifest(`${root}/packages/dartlib`, { ecosystem: 'dart', name: 'dartlib', version: '1.2.3' }),
+    adapter: fakeAdapter('pub_dev', 'pub.dev', ['dart']),
+    env,
+  });
 }
 
 function goCtx(env: Env, relativePath: string) {
@@ -46,7 +58,9 @@ describe('identity checks', () => {
     const checks = await run(npmCtx({}));
     expect(checks).toHaveLength(1);
     expect(checks[0]).toMatchObject({ id: 'identity.provider', status: 'fail' });
-    expect(checks[0].message).toContain('No supported CI provider identity was detected for npm trusted publishing; supported providers: GitHub Actions, GitLab CI/CD.');
+    expect(checks[0].message).toContain(
+      'No supported CI provider identity was detected for npm trusted publishing; supported providers: GitHub Actions, GitLab CI/CD.',
+    );
   });
 
   it('identity checks are skipped (one pass) when trusted publishing is off', async () => {
@@ -67,9 +81,18 @@ describe('identity checks', () => {
 
   it('identity.supported fails for crates.io on GitLab CI/CD', async () => {
     const pkg = pkgConfig({ id: 'core', type: 'cargo' });
-    const ctx = makeContext({ root, pkg, manifest: manifest(root, { ecosystem: 'cargo', name: 'core', version: '1.0.0' }), adapter: cratesIoRegistry, env: gitlabEnv() });
+    const ctx = makeContext({
+      root,
+      pkg,
+      manifest: manifest(root, { ecosystem: 'cargo', name: 'core', version: '1.0.0' }),
+      adapter: cratesIoRegistry,
+      env: gitlabEnv(),
+    });
     const check = (await identityChecks(ctx)).find((c) => c.id === 'identity.supported');
-    expect(check).toMatchObject({ status: 'fail', message: 'Current CI provider GitLab CI/CD is not supported for crates_io trusted publishing; supported providers: GitHub Actions.' });
+    expect(check).toMatchObject({
+      status: 'fail',
+      message: 'Current CI provider GitLab CI/CD is not supported for crates_io trusted publishing; supported providers: GitHub Actions.',
+    });
   });
 
   it('identity.id-token passes when both GitHub OIDC variables are present', async () => {
@@ -102,7 +125,13 @@ describe('identity checks', () => {
   it('identity.id-token fails on GitLab without PYPI_ID_TOKEN for PyPI', async () => {
     const pkg = pkgConfig({ id: 'pylib', type: 'python' });
     const ctx = (env: Env) =>
-      makeContext({ root, pkg, manifest: manifest(`${root}/py`, { ecosystem: 'python', name: 'pylib', version: '1.2.3' }), adapter: fakeAdapter('pypi', 'PyPI', ['uv']), env });
+      makeContext({
+        root,
+        pkg,
+        manifest: manifest(`${root}/py`, { ecosystem: 'python', name: 'pylib', version: '1.2.3' }),
+        adapter: fakeAdapter('pypi', 'PyPI', ['uv']),
+        env,
+      });
     const check = (await identityChecks(ctx(gitlabEnv({ MONOCHANGE_ID_TOKEN: 'x' })))).find((c) => c.id === 'identity.id-token');
     expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('`PYPI_ID_TOKEN`') });
     expect(check?.fix).toContain('PYPI_ID_TOKEN: { aud: "pypi" }');
@@ -123,7 +152,14 @@ describe('identity checks', () => {
 
   it('identity.environment passes on GitLab when the job deploys to the configured environment, and fails otherwise', async () => {
     const pkg = pkgConfig({ id: 'web', type: 'npm', trustedPublishing: { enabled: true, environment: 'release' } });
-    const ctx = (env: Env) => makeContext({ root, pkg, manifest: manifest(`${root}/packages/web`, { ecosystem: 'npm', name: '@acme/web', version: '1.2.3' }), adapter: npmRegistry, env });
+    const ctx = (env: Env) =>
+      makeContext({
+        root,
+        pkg,
+        manifest: manifest(`${root}/packages/web`, { ecosystem: 'npm', name: '@acme/web', version: '1.2.3' }),
+        adapter: npmRegistry,
+        env,
+      });
     expect(statuses(await identityChecks(ctx(gitlabEnv({ CI_ENVIRONMENT_NAME: 'release' }))), 'identity.environment')).toEqual(['pass']);
     const other = (await identityChecks(ctx(gitlabEnv({ CI_ENVIRONMENT_NAME: 'staging' })))).find((c) => c.id === 'identity.environment');
     expect(other).toMatchObject({ status: 'fail', message: expect.stringContaining('`staging`') });
@@ -141,13 +177,21 @@ describe('identity checks', () => {
     expect(statuses(await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event }))), 'identity.trigger')).toEqual(['pass']);
   });
 
-  it.each(['pull_request_target', 'workflow_run', 'pull_request', 'issue_comment', 'issues', 'discussion', 'watch', 'fork', 'pull_request_review', 'repository_dispatch'])(
-    'identity.trigger fails for %s',
-    async (event) => {
-      const check = (await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event })))).find((c) => c.id === 'identity.trigger');
-      expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`\`${event}\``) });
-    },
-  );
+  it.each([
+    'pull_request_target',
+    'workflow_run',
+    'pull_request',
+    'issue_comment',
+    'issues',
+    'discussion',
+    'watch',
+    'fork',
+    'pull_request_review',
+    'repository_dispatch',
+  ])('identity.trigger fails for %s', async (event) => {
+    const check = (await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event })))).find((c) => c.id === 'identity.trigger');
+    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`\`${event}\``) });
+  });
 
   it('identity.trigger says why an issue comment or an unlisted event may not publish', async () => {
     const reason = async (event: string) => (await run(npmCtx(githubEnv({ GITHUB_EVENT_NAME: event })))).find((c) => c.id === 'identity.trigger')?.message;
@@ -191,10 +235,13 @@ describe('identity checks', () => {
     expect(statuses(await identityChecks(goCtx(gitlabEnv({ CI_COMMIT_REF_PROTECTED: 'true' }), '')), 'identity.tag')).toEqual(['pass']);
   });
 
-  it.each(['trigger', 'pipeline', 'parent_pipeline', 'chat', 'external_pull_request_event'])('identity.trigger fails on GitLab for the pipeline source %s', async (source) => {
-    const check = (await run(npmCtx(gitlabEnv({ CI_PIPELINE_SOURCE: source })))).find((c) => c.id === 'identity.trigger');
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`\`${source}\``) });
-  });
+  it.each(['trigger', 'pipeline', 'parent_pipeline', 'chat', 'external_pull_request_event'])(
+    'identity.trigger fails on GitLab for the pipeline source %s',
+    async (source) => {
+      const check = (await run(npmCtx(gitlabEnv({ CI_PIPELINE_SOURCE: source })))).find((c) => c.id === 'identity.trigger');
+      expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining(`\`${source}\``) });
+    },
+  );
 
   it.each(['push', 'web', 'schedule', 'api'])('identity.trigger passes on GitLab for the pipeline source %s', async (source) => {
     expect(statuses(await run(npmCtx(gitlabEnv({ CI_PIPELINE_SOURCE: source }))), 'identity.trigger')).toEqual(['pass']);

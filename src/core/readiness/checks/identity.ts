@@ -5,7 +5,7 @@ import type { Check } from '../../types';
 import { unverifiedIdentityReason } from '../../trust/enforce';
 import { refusedEventReason } from '../../workflow/untrusted-triggers';
 import type { ReadinessCheck, ReadinessContext } from '../types';
-import { fail, listOf, pass, registryOf, trustedPublishing, warn, willPublish } from './support';
+import { fail, listOf, pass, registryOf, trustedPublishing, willPublish } from './support';
 
 /**
  * Who is running this job and may it publish by trusted publishing: provider detected and
@@ -49,13 +49,13 @@ function providerCheck(ctx: ReadinessContext): Check {
   // The same rule as the publish gate: only a signed token proves who runs the job, and only
   // GitHub Actions and GitLab CI/CD tokens are verified (the gate verifies them).
   if (identity.provider !== 'github_actions' && identity.provider !== 'gitlab_ci') {
-    return fail(
-      'identity.provider',
-      `this job ${unverifiedIdentityReason(identity)}`,
-      `publish from GitHub Actions or GitLab CI/CD, ${OPT_OUT}`,
-    );
+    return fail('identity.provider', `this job ${unverifiedIdentityReason(identity)}`, `publish from GitHub Actions or GitLab CI/CD, ${OPT_OUT}`);
   }
-  const where = [identity.repository && `repository \`${identity.repository}\``, identity.workflow && `workflow \`${identity.workflow}\``, identity.job && `job \`${identity.job}\``]
+  const where = [
+    identity.repository && `repository \`${identity.repository}\``,
+    identity.workflow && `workflow \`${identity.workflow}\``,
+    identity.job && `job \`${identity.job}\``,
+  ]
     .filter(Boolean)
     .join(', ');
   return pass('identity.provider', `running on ${identity.label}${where ? ` (${where})` : ''}`);
@@ -112,7 +112,11 @@ function gitlabIdTokenCheck(ctx: ReadinessContext): Check {
   return fail(
     'identity.id-token',
     `GitLab CI/CD job has no ${listOf(missing.map((n) => n.variable))}: ${missing
-      .map((n) => (n.variable === GITLAB_ID_TOKEN_ENV ? `@monochange/nx proves the job's identity from \`${GITLAB_ID_TOKEN_ENV}\`` : `${target} takes the OIDC token for trusted publishing from \`${n.variable}\``))
+      .map((n) =>
+        n.variable === GITLAB_ID_TOKEN_ENV
+          ? `@monochange/nx proves the job's identity from \`${GITLAB_ID_TOKEN_ENV}\``
+          : `${target} takes the OIDC token for trusted publishing from \`${n.variable}\``,
+      )
       .join('; ')}`,
     `add \`id_tokens: { ${missing.map((n) => `${n.variable}: { aud: "${n.aud}" }`).join(', ')} }\` to the publish job in .gitlab-ci.yml`,
   );
@@ -123,7 +127,10 @@ function gitlabEnvironmentCheck(ctx: ReadinessContext): Check {
   const expected = ctx.target.pkg.publish.trustedPublishing.environment?.trim();
   const actual = ctx.env.CI_ENVIRONMENT_NAME || undefined;
   if (!expected) {
-    return pass('identity.environment', actual ? `the job deploys to environment \`${actual}\` (none is required by monochange.toml)` : 'no GitLab environment is required by monochange.toml');
+    return pass(
+      'identity.environment',
+      actual ? `the job deploys to environment \`${actual}\` (none is required by monochange.toml)` : 'no GitLab environment is required by monochange.toml',
+    );
   }
   if (actual === expected) return pass('identity.environment', `the job deploys to the configured environment \`${expected}\``);
   return fail(
@@ -145,9 +152,13 @@ function triggerCheck(ctx: ReadinessContext): Check {
   const { identity, env } = ctx;
   const event = identity.eventName;
   if (!event) return pass('identity.trigger', `${identity.label} did not say what triggered this run; nothing to refuse`);
-  const refused = identity.provider === 'github_actions' ? refusedEventReason(event) : identity.provider === 'gitlab_ci' ? gitlabRefusedSource(event) : undefined;
+  const refused =
+    identity.provider === 'github_actions' ? refusedEventReason(event) : identity.provider === 'gitlab_ci' ? gitlabRefusedSource(event) : undefined;
   const fork =
-    identity.provider === 'gitlab_ci' && env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID && env.CI_PROJECT_ID && env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID !== env.CI_PROJECT_ID
+    identity.provider === 'gitlab_ci' &&
+    env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID &&
+    env.CI_PROJECT_ID &&
+    env.CI_MERGE_REQUEST_SOURCE_PROJECT_ID !== env.CI_PROJECT_ID
       ? ' from a fork'
       : '';
   if (refused) {

@@ -88,7 +88,11 @@ export async function findSlowTypes(dir: string, files: string[]): Promise<SlowT
     if (Node.isSatisfiesExpression(node)) return initializer(node.getExpression());
     if (Node.isArrayLiteralExpression(node)) return combine(node.getElements().map(initializer));
     if (Node.isObjectLiteralExpression(node)) {
-      return combine(node.getProperties().map((p) => (Node.isPropertyAssignment(p) && !Node.isComputedPropertyName(p.getNameNode()) ? initializer(p.getInitializer()) : 'unsure')));
+      return combine(
+        node
+          .getProperties()
+          .map((p) => (Node.isPropertyAssignment(p) && !Node.isComputedPropertyName(p.getNameNode()) ? initializer(p.getInitializer()) : 'unsure')),
+      );
     }
     if (Node.isCallExpression(node) || Node.isNewExpression(node)) return 'slow';
     return 'unsure';
@@ -98,7 +102,13 @@ export async function findSlowTypes(dir: string, files: string[]): Promise<SlowT
   const returnsValue = (body: TsNode | undefined): boolean => {
     let found = false;
     body?.forEachDescendant((node, traversal) => {
-      if (Node.isFunctionLikeDeclaration(node) || Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isClassDeclaration(node) || Node.isClassExpression(node)) {
+      if (
+        Node.isFunctionLikeDeclaration(node) ||
+        Node.isArrowFunction(node) ||
+        Node.isFunctionExpression(node) ||
+        Node.isClassDeclaration(node) ||
+        Node.isClassExpression(node)
+      ) {
         traversal.skip();
       } else if (Node.isReturnStatement(node) && node.getExpression()) {
         found = true;
@@ -125,7 +135,8 @@ export async function findSlowTypes(dir: string, files: string[]): Promise<SlowT
           } else if (init && Node.isArrowFunction(init)) {
             if (init.getReturnTypeNode()) continue;
             if (Node.isBlock(init.getBody())) report(decl, `exported function \`${name}\` has no explicit return type`);
-            else if (initializer(init.getBody()) !== 'inferred') report(decl, `exported function \`${name}\` has no explicit return type; JSR infers it only from a simple expression`, true);
+            else if (initializer(init.getBody()) !== 'inferred')
+              report(decl, `exported function \`${name}\` has no explicit return type; JSR infers it only from a simple expression`, true);
           } else {
             const verdict = initializer(init);
             if (verdict === 'slow') report(decl, `exported \`${name}\` has no explicit type`);
@@ -137,9 +148,11 @@ export async function findSlowTypes(dir: string, files: string[]): Promise<SlowT
             if (Node.isPropertyDeclaration(member) && !member.getTypeNode()) {
               const verdict = initializer(member.getInitializer());
               if (verdict === 'slow') report(member, `public field \`${name}.${member.getName()}\` has no explicit type`);
-              else if (verdict === 'unsure') report(member, `public field \`${name}.${member.getName()}\` has no explicit type; JSR infers it only from a simple expression`, true);
+              else if (verdict === 'unsure')
+                report(member, `public field \`${name}.${member.getName()}\` has no explicit type; JSR infers it only from a simple expression`, true);
             } else if (Node.isMethodDeclaration(member)) {
-              if (member.getOverloads().length === 0 && needsReturnType(member)) report(member, `public method \`${name}.${member.getName()}\` has no explicit return type`);
+              if (member.getOverloads().length === 0 && needsReturnType(member))
+                report(member, `public method \`${name}.${member.getName()}\` has no explicit return type`);
             } else if (Node.isGetAccessorDeclaration(member) && !member.getReturnTypeNode() && returnsValue(member.getBody())) {
               report(member, `public method \`${name}.${member.getName()}\` has no explicit return type`);
             }

@@ -13,8 +13,10 @@ beforeEach(() => clearToolVersionCache());
 // ts-morph loads TypeScript itself (through the swc transform in Jest): seconds, not milliseconds.
 jest.setTimeout(60_000);
 
-const TYPED = 'export function add(a: number, b: number): number {\n  return a + b;\n}\nexport const answer = 42;\nexport class Box {\n  value: number = 1;\n  label = "box";\n  #secret = compute();\n  get size(): number {\n    return this.value;\n  }\n}\nfunction compute(): number {\n  return 1;\n}\n';
-const SLOW = 'export function add(a: number, b: number) {\n  return a + b;\n}\nexport const twice = (n: number) => n * 2;\nexport class Box {\n  value = compute();\n  private hidden = compute();\n  area() {\n    return 1;\n  }\n}\nfunction compute(): number {\n  return 1;\n}\n';
+const TYPED =
+  'export function add(a: number, b: number): number {\n  return a + b;\n}\nexport const answer = 42;\nexport class Box {\n  value: number = 1;\n  label = "box";\n  #secret = compute();\n  get size(): number {\n    return this.value;\n  }\n}\nfunction compute(): number {\n  return 1;\n}\n';
+const SLOW =
+  'export function add(a: number, b: number) {\n  return a + b;\n}\nexport const twice = (n: number) => n * 2;\nexport class Box {\n  value = compute();\n  private hidden = compute();\n  area() {\n    return 1;\n  }\n}\nfunction compute(): number {\n  return 1;\n}\n';
 
 interface Setup {
   json?: Record<string, unknown>;
@@ -30,8 +32,21 @@ function setup(o: Setup = {}) {
   const json = o.json ?? { name: '@acme/widgets', version: '1.2.3', license: 'MIT', exports: './mod.ts' };
   writeFiles(dir, { 'deno.json': JSON.stringify(json), 'mod.ts': o.mod ?? TYPED });
   const pkg = pkgConfig({ id: 'widgets', type: 'deno' });
-  const m = manifest(dir, { ecosystem: 'deno', name: String(json.name ?? ''), version: json.version as string | undefined, deno: { fileName: 'deno.json', exports: json.exports } });
-  return makeContext({ root: o.root ?? dir, pkg, manifest: m, adapter: jsrRegistry, env: { PATH: process.env.PATH ?? '', ...o.env }, runner: recordingRunner(o.answers), version: '1.2.3' });
+  const m = manifest(dir, {
+    ecosystem: 'deno',
+    name: String(json.name ?? ''),
+    version: json.version as string | undefined,
+    deno: { fileName: 'deno.json', exports: json.exports },
+  });
+  return makeContext({
+    root: o.root ?? dir,
+    pkg,
+    manifest: m,
+    adapter: jsrRegistry,
+    env: { PATH: process.env.PATH ?? '', ...o.env },
+    runner: recordingRunner(o.answers),
+    version: '1.2.3',
+  });
 }
 
 const NO_DENO = { 'deno --version': { exitCode: 127, spawnError: 'spawn deno ENOENT' } };
@@ -51,7 +66,9 @@ describe('jsr checks', () => {
     const ctx = setup({ root: REPO_ROOT });
     const checks = await jsrChecks(ctx);
     expect(checks.map((c) => `${c.id}:${c.status}`)).toEqual(['jsr.metadata:pass', 'jsr.slow-types:pass', 'jsr.dry-run:pass']);
-    expect((ctx.runner as ReturnType<typeof recordingRunner>).calls.map((c) => c.args.join(' '))).toContain('publish --dry-run --allow-dirty --no-lock --no-check');
+    expect((ctx.runner as ReturnType<typeof recordingRunner>).calls.map((c) => c.args.join(' '))).toContain(
+      'publish --dry-run --allow-dirty --no-lock --no-check',
+    );
     expect(fs.readdirSync(ctx.target.manifest.dir).sort()).toEqual(['deno.json', 'mod.ts']);
   });
 
@@ -62,13 +79,17 @@ describe('jsr checks', () => {
     expect(slow.length).toBeGreaterThanOrEqual(2);
     expect(slow.every((c) => c.status === 'fail')).toBe(true);
     expect(slow[0].message).toMatch(/^mod\.ts:1:\d+: missing explicit return type in the public API \(missing-explicit-return-type\)$/);
-    expect(checks.filter((c) => c.id === 'jsr.dry-run')).toEqual([expect.objectContaining({ status: 'fail', message: expect.stringContaining('(missing-license)') })]);
+    expect(checks.filter((c) => c.id === 'jsr.dry-run')).toEqual([
+      expect.objectContaining({ status: 'fail', message: expect.stringContaining('(missing-license)') }),
+    ]);
   });
 
   it('jsr.slow-types passes with the static check when deno is turned off by env', async () => {
     const ctx = setup({ root: REPO_ROOT, env: { [JSR_DENO_ENV]: 'off' } });
     const checks = await jsrChecks(ctx);
-    expect(checks.filter((c) => c.id === 'jsr.slow-types')).toEqual([expect.objectContaining({ status: 'pass', message: expect.stringContaining('static check') })]);
+    expect(checks.filter((c) => c.id === 'jsr.slow-types')).toEqual([
+      expect.objectContaining({ status: 'pass', message: expect.stringContaining('static check') }),
+    ]);
     expect((ctx.runner as ReturnType<typeof recordingRunner>).calls).toEqual([]);
   });
 
@@ -86,14 +107,18 @@ describe('jsr checks', () => {
   });
 
   it('jsr.dry-run warns when deno cannot finish, and the static check answers for slow types', async () => {
-    const answers = { 'deno --version': { stdout: 'deno 2.9.6' }, 'deno publish --dry-run --allow-dirty --no-lock --no-check': { exitCode: 1, stderr: 'error: Import "jsr:@std/path" failed: dns error' } };
+    const answers = {
+      'deno --version': { stdout: 'deno 2.9.6' },
+      'deno publish --dry-run --allow-dirty --no-lock --no-check': { exitCode: 1, stderr: 'error: Import "jsr:@std/path" failed: dns error' },
+    };
     const checks = await jsrChecks(setup({ answers }));
     expect(checks.map((c) => `${c.id}:${c.status}`)).toEqual(['jsr.metadata:pass', 'jsr.dry-run:warn', 'jsr.slow-types:pass']);
     expect(checks[1].message).toContain('dns error');
   });
 
   it('parses deno problem blocks', () => {
-    const out = 'error[missing-explicit-type]: missing explicit type in the public API\n --> /p/mod.ts:2:20\n  docs: https://jsr.io/go/slow-type-missing-explicit-type\n\nerror[missing-license]: missing license field or file\n --> /p/deno.json\n  docs: https://jsr.io/go/missing-license\n';
+    const out =
+      'error[missing-explicit-type]: missing explicit type in the public API\n --> /p/mod.ts:2:20\n  docs: https://jsr.io/go/slow-type-missing-explicit-type\n\nerror[missing-license]: missing license field or file\n --> /p/deno.json\n  docs: https://jsr.io/go/missing-license\n';
     expect(parseDenoProblems(out)).toEqual([
       { code: 'missing-explicit-type', message: 'missing explicit type in the public API', location: '/p/mod.ts:2:20', slow: true },
       { code: 'missing-license', message: 'missing license field or file', location: '/p/deno.json', slow: false },
@@ -109,14 +134,22 @@ function fixture(name: 'accepted' | 'slow' | 'unsure', o: Pick<Setup, 'answers' 
   const json = JSON.parse(fs.readFileSync(path.join(dir, 'deno.json'), 'utf8')) as Record<string, string>;
   const pkg = pkgConfig({ id: name, type: 'deno' });
   const m = manifest(dir, { ecosystem: 'deno', name: json.name, version: json.version, deno: { fileName: 'deno.json', exports: json.exports } });
-  return makeContext({ root: o.root ?? dir, pkg, manifest: m, adapter: jsrRegistry, env: { PATH: process.env.PATH ?? '' }, runner: recordingRunner(o.answers), version: json.version });
+  return makeContext({
+    root: o.root ?? dir,
+    pkg,
+    manifest: m,
+    adapter: jsrRegistry,
+    env: { PATH: process.env.PATH ?? '' },
+    runner: recordingRunner(o.answers),
+    version: json.version,
+  });
 }
 
 /** `file:line` of each jsr.slow-types check with `status`, from the static check's or deno's message. */
 const slowLines = (checks: Awaited<ReturnType<typeof jsrChecks>>, status: string) =>
   checks.filter((c) => c.id === 'jsr.slow-types' && c.status === status).map((c) => /^(mod\.ts:\d+)/.exec(c.message)?.[1]);
 
-describe('static slow-type check: JSR\'s simple inference', () => {
+describe("static slow-type check: JSR's simple inference", () => {
   // Lines of fixtures/jsr-inference/slow/mod.ts that `deno publish --dry-run` (deno 2.9) reports.
   const SLOW_LINES = ['mod.ts:3', 'mod.ts:7', 'mod.ts:9', 'mod.ts:11', 'mod.ts:15', 'mod.ts:19', 'mod.ts:24', 'mod.ts:26'];
 

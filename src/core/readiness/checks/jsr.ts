@@ -41,12 +41,21 @@ function metadataChecks(ctx: ReadinessContext): Check[] {
   try {
     jsrPackageName(m);
   } catch (error) {
-    problems.push(fail('jsr.metadata', isMonochangeError(error) ? error.problem + ` (found ${JSON.stringify(m.name)})` : String(error), `set "name" in ${file} to "@<scope>/<name>"`));
+    problems.push(
+      fail(
+        'jsr.metadata',
+        isMonochangeError(error) ? error.problem + ` (found ${JSON.stringify(m.name)})` : String(error),
+        `set "name" in ${file} to "@<scope>/<name>"`,
+      ),
+    );
   }
   if (!m.version) problems.push(fail('jsr.metadata', `${file} has no "version"`, `set "version" in ${file} to the version being released`));
   const exp = m.deno?.exports;
   const hasExports = typeof exp === 'string' ? exp.trim() !== '' : !!exp && typeof exp === 'object' && Object.keys(exp).length > 0;
-  if (!hasExports) problems.push(fail('jsr.metadata', `${file} has no "exports"; JSR needs at least one entry module`, `add \`"exports": "./mod.ts"\` (or a map of subpaths) to ${file}`));
+  if (!hasExports)
+    problems.push(
+      fail('jsr.metadata', `${file} has no "exports"; JSR needs at least one entry module`, `add \`"exports": "./mod.ts"\` (or a map of subpaths) to ${file}`),
+    );
   return problems.length ? problems : [pass('jsr.metadata', `${m.name} ${m.version} has name, version and exports`)];
 }
 
@@ -81,11 +90,19 @@ async function denoDryRun(ctx: ReadinessContext): Promise<{ checks?: Check[]; no
   const result = await ctx.runner.run({ command: deno, args: DENO_DRY_RUN_ARGS, cwd: dir, env: { NO_COLOR: '1' } });
   const output = `${result.stdout}\n${result.stderr}`;
   if (!result.spawnError && result.exitCode === 0) {
-    return { checks: [pass('jsr.slow-types', 'no slow types in the public API (`deno publish --dry-run`)'), pass('jsr.dry-run', '`deno publish --dry-run` passed')] };
+    return {
+      checks: [pass('jsr.slow-types', 'no slow types in the public API (`deno publish --dry-run`)'), pass('jsr.dry-run', '`deno publish --dry-run` passed')],
+    };
   }
   const problems = parseDenoProblems(output);
   if (result.spawnError || problems.length === 0) {
-    return { note: warn('jsr.dry-run', `\`deno publish --dry-run\` did not finish: ${summary(result.spawnError ?? output) || `exit code ${result.exitCode}`}`, 'run `deno publish --dry-run --allow-dirty` in the package directory and fix what it reports') };
+    return {
+      note: warn(
+        'jsr.dry-run',
+        `\`deno publish --dry-run\` did not finish: ${summary(result.spawnError ?? output) || `exit code ${result.exitCode}`}`,
+        'run `deno publish --dry-run --allow-dirty` in the package directory and fix what it reports',
+      ),
+    };
   }
   const where = (p: DenoProblem) => (p.location ? `${relative(dir, p.location)}: ` : '');
   const slow = problems.filter((p) => p.slow);
@@ -93,7 +110,9 @@ async function denoDryRun(ctx: ReadinessContext): Promise<{ checks?: Check[]; no
   const checks: Check[] = [];
   checks.push(
     ...(slow.length
-      ? slow.map((p) => fail('jsr.slow-types', `${where(p)}${p.message} (${p.code})`, 'add explicit types to the exported API (https://jsr.io/docs/about-slow-types)'))
+      ? slow.map((p) =>
+          fail('jsr.slow-types', `${where(p)}${p.message} (${p.code})`, 'add explicit types to the exported API (https://jsr.io/docs/about-slow-types)'),
+        )
       : [pass('jsr.slow-types', 'no slow types in the public API (`deno publish --dry-run`)')]),
   );
   checks.push(
@@ -112,12 +131,23 @@ function relative(dir: string, location: string): string {
 async function staticSlowTypes(ctx: ReadinessContext, why: string): Promise<Check[]> {
   const m = ctx.target.manifest;
   const files = exportedFiles(m.dir, m.deno?.exports);
-  if (files.length === 0) return [warn('jsr.slow-types', `${why}, and no TypeScript entry file named by "exports" exists to check statically`, 'install deno (or the `deno` npm package) so readiness can run `deno publish --dry-run`')];
+  if (files.length === 0)
+    return [
+      warn(
+        'jsr.slow-types',
+        `${why}, and no TypeScript entry file named by "exports" exists to check statically`,
+        'install deno (or the `deno` npm package) so readiness can run `deno publish --dry-run`',
+      ),
+    ];
   const found = await findSlowTypes(m.dir, files);
   if (found.length === 0) return [pass('jsr.slow-types', `no slow types found by the static check of ${files.length} entry file(s) (${why})`)];
   return found.map((s) =>
     s.unsure
-      ? warn('jsr.slow-types', `${s.file}:${s.line}: ${s.message} (static check; ${why})`, 'add the explicit type, or run `deno publish --dry-run` to see whether JSR infers it (https://jsr.io/docs/about-slow-types)')
+      ? warn(
+          'jsr.slow-types',
+          `${s.file}:${s.line}: ${s.message} (static check; ${why})`,
+          'add the explicit type, or run `deno publish --dry-run` to see whether JSR infers it (https://jsr.io/docs/about-slow-types)',
+        )
       : fail('jsr.slow-types', `${s.file}:${s.line}: ${s.message} (static check; ${why})`, 'add the explicit type (https://jsr.io/docs/about-slow-types)'),
   );
 }

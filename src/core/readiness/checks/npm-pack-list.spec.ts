@@ -12,7 +12,10 @@ function countingRunner(): CommandRunner & { calls: CommandSpec[] } {
 
 function npmPackage(root: string, name: string, files: string[]): string {
   const dir = path.join(root, 'packages', name);
-  writeFiles(dir, { 'package.json': JSON.stringify({ name: `@t/${name}`, version: '1.0.0', files: ['dist'] }), ...Object.fromEntries(files.map((f) => [f, ''])) });
+  writeFiles(dir, {
+    'package.json': JSON.stringify({ name: `@t/${name}`, version: '1.0.0', files: ['dist'] }),
+    ...Object.fromEntries(files.map((f) => [f, ''])),
+  });
   return dir;
 }
 

@@ -15,10 +15,17 @@ interface PackResult {
  * scripts, writing a tarball or a log file. npm answers one JSON entry per folder, in order.
  */
 export async function listPackedFiles(runner: CommandRunner, dirs: readonly string[], cwd: string): Promise<PackedFiles[]> {
-  const args = ['pack', '--dry-run', '--json', '--ignore-scripts', ...(dirs.length === 1 && path.resolve(dirs[0]) === path.resolve(cwd) ? [] : dirs.map((d) => path.resolve(d)))];
+  const args = [
+    'pack',
+    '--dry-run',
+    '--json',
+    '--ignore-scripts',
+    ...(dirs.length === 1 && path.resolve(dirs[0]) === path.resolve(cwd) ? [] : dirs.map((d) => path.resolve(d))),
+  ];
   const result = await runner.run({ command: 'npm', args, cwd, env: { npm_config_logs_max: '0' } });
   if (result.spawnError) return dirs.map(() => ({ error: `npm could not be started (${result.spawnError})` }));
-  if (result.exitCode !== 0) return dirs.map(() => ({ error: `\`npm pack --dry-run\` failed: ${summary(result.stderr || result.stdout) || `exit code ${result.exitCode}`}` }));
+  if (result.exitCode !== 0)
+    return dirs.map(() => ({ error: `\`npm pack --dry-run\` failed: ${summary(result.stderr || result.stdout) || `exit code ${result.exitCode}`}` }));
   const start = result.stdout.search(/^\s*\[/m);
   let parsed: PackResult[];
   try {
@@ -26,7 +33,8 @@ export async function listPackedFiles(runner: CommandRunner, dirs: readonly stri
   } catch (error) {
     return dirs.map(() => ({ error: `\`npm pack --dry-run --json\` printed no JSON file list (${(error as Error).message})` }));
   }
-  if (!Array.isArray(parsed) || parsed.length !== dirs.length) return dirs.map(() => ({ error: `\`npm pack --dry-run --json\` listed ${Array.isArray(parsed) ? parsed.length : 0} package(s) for ${dirs.length}` }));
+  if (!Array.isArray(parsed) || parsed.length !== dirs.length)
+    return dirs.map(() => ({ error: `\`npm pack --dry-run --json\` listed ${Array.isArray(parsed) ? parsed.length : 0} package(s) for ${dirs.length}` }));
   return parsed.map((entry) => {
     const files = (entry?.files ?? []).map((f) => f.path).filter((p): p is string => typeof p === 'string');
     return { files: new Set(files.map((f) => f.replace(/\\/g, '/'))) };
@@ -59,7 +67,12 @@ export function createBatchPackLister(runner: CommandRunner, cwd: string) {
         const chunk = fresh.slice(i, i + CHUNK);
         const listed = previous.then(() => (chunk.length === 1 ? single(chunk[0]).then((r) => [r]) : listPackedFiles(runner, chunk, cwd)));
         previous = listed.catch(() => undefined);
-        chunk.forEach((dir, j) => known.set(dir, listed.then((all) => ('error' in all[j] && chunk.length > 1 ? single(dir) : all[j]))));
+        chunk.forEach((dir, j) =>
+          known.set(
+            dir,
+            listed.then((all) => ('error' in all[j] && chunk.length > 1 ? single(dir) : all[j])),
+          ),
+        );
       }
     },
     async packFiles(dir: string): Promise<PackedFiles> {

@@ -74,17 +74,33 @@ describe('npm.trusted-publisher', () => {
     const { ctx, runner, dir } = setup({ answers: { [WHOAMI]: { stdout: 'alice\n' }, [trustList('@acme/web')]: { stdout: `${other}\n${match}\n` } } });
     const check = only(await npmChecks(ctx));
     expect(check).toMatchObject({ status: 'pass' });
-    expect(check.message).toBe('npm lists a trusted publisher for @acme/web matching repository `acme/widgets`, workflow `publish.yml` (id tp-1); checked as npm user alice');
+    expect(check.message).toBe(
+      'npm lists a trusted publisher for @acme/web matching repository `acme/widgets`, workflow `publish.yml` (id tp-1); checked as npm user alice',
+    );
     const [call] = trustCalls(runner);
-    expect(call).toMatchObject({ command: 'npm', args: ['trust', 'list', '@acme/web', '--json', '--registry', BASE], cwd: dir, env: { npm_config_logs_max: '0' } });
+    expect(call).toMatchObject({
+      command: 'npm',
+      args: ['trust', 'list', '@acme/web', '--json', '--registry', BASE],
+      cwd: dir,
+      env: { npm_config_logs_max: '0' },
+    });
     expect(whoamiCalls(runner)[0]).toMatchObject({ cwd: root, env: { npm_config_logs_max: '0' } });
   });
 
   it('npm.trusted-publisher fails for a publisher of another workflow, repository or environment, naming what was found', async () => {
     const cases: Array<[string, string]> = [
-      [record({ id: 'a', file: 'release.yml', repository: 'acme/widgets', environment: 'release' }), 'repository `acme/widgets`, workflow `release.yml`, environment `release` (id a)'],
-      [record({ id: 'b', file: 'publish.yml', repository: 'acme/other', environment: 'release' }), 'repository `acme/other`, workflow `publish.yml`, environment `release` (id b)'],
-      [record({ id: 'c', file: 'publish.yml', repository: 'acme/widgets', environment: 'staging' }), 'repository `acme/widgets`, workflow `publish.yml`, environment `staging` (id c)'],
+      [
+        record({ id: 'a', file: 'release.yml', repository: 'acme/widgets', environment: 'release' }),
+        'repository `acme/widgets`, workflow `release.yml`, environment `release` (id a)',
+      ],
+      [
+        record({ id: 'b', file: 'publish.yml', repository: 'acme/other', environment: 'release' }),
+        'repository `acme/other`, workflow `publish.yml`, environment `release` (id b)',
+      ],
+      [
+        record({ id: 'c', file: 'publish.yml', repository: 'acme/widgets', environment: 'staging' }),
+        'repository `acme/widgets`, workflow `publish.yml`, environment `staging` (id c)',
+      ],
       [record({ id: 'd', file: 'publish.yml', repository: 'acme/widgets' }), 'repository `acme/widgets`, workflow `publish.yml` (id d)'],
     ];
     for (const [stdout, found] of cases) {
@@ -112,9 +128,14 @@ describe('npm.trusted-publisher', () => {
   });
 
   it('npm.trusted-publisher fails when npm lists no publisher', async () => {
-    const { ctx } = setup({ answers: { [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { stdout: '', stderr: 'No trust configurations found for package (@acme/web)' } } });
+    const { ctx } = setup({
+      answers: { [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { stdout: '', stderr: 'No trust configurations found for package (@acme/web)' } },
+    });
     const check = only(await npmTrustedPublisherChecks(ctx));
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringMatching(/^npm lists no trusted publisher for @acme\/web \(checked as npm user alice\)/) });
+    expect(check).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/^npm lists no trusted publisher for @acme\/web \(checked as npm user alice\)/),
+    });
     expect(check.fix).toContain('`npm trust github @acme/web --file publish.yml --repo acme/widgets --allow-publish --yes`');
     expect(check.fix).not.toContain('revoke');
   });
@@ -136,7 +157,11 @@ describe('npm.trusted-publisher', () => {
     const check = only(await npmTrustedPublisherChecks(ctx));
     expect(check.status).toBe('fail');
     expect(check.fix).toContain(`--allow-publish --yes --registry ${base}\``);
-    expect(runner.calls.map((c) => c.args.join(' '))).toEqual(['whoami --registry http://127.0.0.1:4873', '--version', 'trust list @acme/web --json --registry http://127.0.0.1:4873']);
+    expect(runner.calls.map((c) => c.args.join(' '))).toEqual([
+      'whoami --registry http://127.0.0.1:4873',
+      '--version',
+      'trust list @acme/web --json --registry http://127.0.0.1:4873',
+    ]);
   });
 
   it('npm.trusted-publisher reports nothing in CI without an npm login', async () => {
@@ -163,9 +188,15 @@ describe('npm.trusted-publisher', () => {
   });
 
   it('npm.trusted-publisher warns in a plain shell when npm cannot be asked who is logged in', async () => {
-    const { ctx } = setup({ ...SHELL, answers: { [WHOAMI]: { exitCode: 1, stdout: '{"error":{"code":"ECONNREFUSED","summary":"request to https://registry.npmjs.org/-/whoami failed"}}' } } });
+    const { ctx } = setup({
+      ...SHELL,
+      answers: { [WHOAMI]: { exitCode: 1, stdout: '{"error":{"code":"ECONNREFUSED","summary":"request to https://registry.npmjs.org/-/whoami failed"}}' } },
+    });
     const check = only(await npmTrustedPublisherChecks(ctx));
-    expect(check).toMatchObject({ status: 'warn', message: expect.stringContaining('could not ask npm who is logged in to https://registry.npmjs.org: ECONNREFUSED: request to') });
+    expect(check).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('could not ask npm who is logged in to https://registry.npmjs.org: ECONNREFUSED: request to'),
+    });
   });
 
   it('npm.trusted-publisher is not run for a version already published, a package not on the registry, or without trusted publishing', async () => {
@@ -207,12 +238,23 @@ describe('npm.trusted-publisher', () => {
 
     clearNpmWhoamiCache();
     clearToolVersionCache();
-    const unknown = setup({ answers: { 'npm --version': { stdout: 'weird' }, [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { exitCode: 1, stderr: 'Unknown command: "trust"\n\nTo see a list of supported npm commands, run:\n  npm help' } } });
-    expect(only(await npmTrustedPublisherChecks(unknown.ctx))).toMatchObject({ status: 'warn', message: expect.stringContaining('has no `npm trust` (npm >= 11.15.0') });
+    const unknown = setup({
+      answers: {
+        'npm --version': { stdout: 'weird' },
+        [WHOAMI]: { stdout: 'alice' },
+        [trustList('@acme/web')]: { exitCode: 1, stderr: 'Unknown command: "trust"\n\nTo see a list of supported npm commands, run:\n  npm help' },
+      },
+    });
+    expect(only(await npmTrustedPublisherChecks(unknown.ctx))).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('has no `npm trust` (npm >= 11.15.0'),
+    });
   });
 
   it('npm.trusted-publisher warns when `npm trust list` fails', async () => {
-    const stdout = JSON.stringify({ error: { code: 'E403', summary: 'Forbidden - GET https://registry.npmjs.org/-/package/@acme%2fweb/trust - two-factor authentication required' } });
+    const stdout = JSON.stringify({
+      error: { code: 'E403', summary: 'Forbidden - GET https://registry.npmjs.org/-/package/@acme%2fweb/trust - two-factor authentication required' },
+    });
     const { ctx } = setup({ answers: { [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { exitCode: 1, stdout, stderr: 'npm error code E403' } } });
     const check = only(await npmTrustedPublisherChecks(ctx));
     expect(check).toMatchObject({ status: 'warn', message: expect.stringContaining('`npm trust list @acme/web` failed as npm user alice: E403: Forbidden') });
@@ -226,7 +268,10 @@ describe('npm.trusted-publisher', () => {
     const leaky = `npm error 403 token ${npmToken} (${custom}) Authorization: Bearer ${npmToken}\nnpm error //registry.npmjs.org/:_authToken=${custom}`;
     const variants: Setup[] = [
       { env: githubEnv(env), answers: { [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { exitCode: 1, stderr: leaky } } },
-      { env: githubEnv(env), answers: { [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { stdout: record({ file: 'other.yml', repository: custom }) } } },
+      {
+        env: githubEnv(env),
+        answers: { [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { stdout: record({ file: 'other.yml', repository: custom }) } },
+      },
       { ...SHELL, env, answers: { [WHOAMI]: { exitCode: 1, stderr: `npm error code E401\n${leaky}` } } },
       { ...SHELL, env, answers: { [WHOAMI]: { exitCode: 1, stdout: JSON.stringify({ error: { code: 'E500', summary: leaky } }) } } },
     ];

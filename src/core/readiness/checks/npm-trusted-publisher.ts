@@ -36,7 +36,10 @@ export function clearNpmWhoamiCache(): void {
 /** Hashed, so token values from the environment are never kept as readable map keys. */
 function loginKey(base: string, root: string, env: Env): string {
   const hash = createHash('sha256').update(`${base}\0${root}`);
-  for (const key of Object.keys(env).filter((k) => NPM_LOGIN_ENV.test(k)).sort()) hash.update(`\0${key}=${env[key] ?? ''}`);
+  for (const key of Object.keys(env)
+    .filter((k) => NPM_LOGIN_ENV.test(k))
+    .sort())
+    hash.update(`\0${key}=${env[key] ?? ''}`);
   return hash.digest('hex');
 }
 
@@ -114,7 +117,10 @@ async function trustedPublisherCheck(ctx: ReadinessContext): Promise<Check[]> {
 
   if (login.kind !== 'user') {
     if (inCi(ctx)) return [];
-    const why = login.kind === 'anonymous' ? `npm has no login for ${base} (\`npm whoami\`: ${login.why})` : `could not ask npm who is logged in to ${base}: ${login.why}`;
+    const why =
+      login.kind === 'anonymous'
+        ? `npm has no login for ${base} (\`npm whoami\`: ${login.why})`
+        : `could not ask npm who is logged in to ${base}: ${login.why}`;
     return [warn('npm.trusted-publisher', `the npm trusted publisher of ${name} was not verified: ${why}`, notVerifiedFix(ctx, base, expected))];
   }
 
@@ -134,12 +140,20 @@ async function trustedPublisherCheck(ctx: ReadinessContext): Promise<Check[]> {
   }
   const result = await ctx.runner.run({ command: argv[0], args: argv.slice(1), cwd: ctx.target.manifest.dir, env: { npm_config_logs_max: '0' } });
   if (result.spawnError) {
-    return [warn('npm.trusted-publisher', `\`npm trust list\` could not start: ${redact(result.spawnError, ctx.env)}`, notVerifiedFix(ctx, base, resolved.context))];
+    return [
+      warn('npm.trusted-publisher', `\`npm trust list\` could not start: ${redact(result.spawnError, ctx.env)}`, notVerifiedFix(ctx, base, resolved.context)),
+    ];
   }
   if (result.exitCode !== 0) {
     if (/Unknown command:?\s*"?trust\b/i.test(`${result.stderr}\n${result.stdout}`)) return [tooOld(ctx, base, npmVersion, resolved.context)];
     const summary = npmErrorSummary(result, ctx.env) || `exit code ${result.exitCode}`;
-    return [warn('npm.trusted-publisher', `\`npm trust list ${name}\` failed as npm user ${login.user}: ${summary}`, notVerifiedFix(ctx, base, resolved.context, true))];
+    return [
+      warn(
+        'npm.trusted-publisher',
+        `\`npm trust list ${name}\` failed as npm user ${login.user}: ${summary}`,
+        notVerifiedFix(ctx, base, resolved.context, true),
+      ),
+    ];
   }
 
   let records: NpmTrustRecord[];
@@ -158,7 +172,10 @@ function verdict(ctx: ReadinessContext, base: string, user: string, records: Npm
   const matching = records.filter((r) => matchesNpmTrust(r, expected));
   const publishing = matching.find((r) => r.permissions.length === 0 || r.permissions.includes(PUBLISH_PERMISSION));
   if (publishing) {
-    return pass('npm.trusted-publisher', `npm lists a trusted publisher for ${name} matching ${want}${publishing.id ? ` (id ${publishing.id})` : ''}; checked as npm user ${user}`);
+    return pass(
+      'npm.trusted-publisher',
+      `npm lists a trusted publisher for ${name} matching ${want}${publishing.id ? ` (id ${publishing.id})` : ''}; checked as npm user ${user}`,
+    );
   }
   const add = renderNpmTrustCommand({ name, repository: expected.repository, workflow: expected.workflow, environment: expected.environment, base });
   if (matching.length > 0) {
@@ -169,14 +186,19 @@ function verdict(ctx: ReadinessContext, base: string, user: string, records: Npm
       `replace it with one that allows publishing: \`npm trust revoke ${name} --id ${record.id ?? '<id>'}\`, then \`${add}\` (npm >= ${NPM_TRUST_MIN}, an owner's login with 2FA)`,
     );
   }
-  const found = records.length === 0 ? `npm lists no trusted publisher for ${name}` : `npm lists ${records.length} trusted publisher(s) for ${name}, none for ${want}: ${records.map(describeRecord).join('; ')}`;
+  const found =
+    records.length === 0
+      ? `npm lists no trusted publisher for ${name}`
+      : `npm lists ${records.length} trusted publisher(s) for ${name}, none for ${want}: ${records.map(describeRecord).join('; ')}`;
   const table = packageTable(ctx.target.pkg.id, 'publish', 'trusted_publishing');
   return fail(
     'npm.trusted-publisher',
     `${found} (checked as npm user ${user}); an OIDC publish from ${want} would be refused`,
     [
       `add it: \`${add}\` (npm >= ${NPM_TRUST_MIN}, an owner's login with 2FA), or \`npx nx run ${ctx.target.project}:placeholder-publish --configureTrust\``,
-      ...(records.length > 0 ? [`revoke a stale one with \`npm trust revoke ${name} --id <id>\`, or, if a listed publisher is the right one, make ${table} match it`] : []),
+      ...(records.length > 0
+        ? [`revoke a stale one with \`npm trust revoke ${name} --id <id>\`, or, if a listed publisher is the right one, make ${table} match it`]
+        : []),
     ].join('; '),
   );
 }
@@ -187,7 +209,10 @@ function listPermissions(record: NpmTrustRecord): string {
 
 function describeRecord(record: NpmTrustRecord): string {
   const type = record.type ?? 'github';
-  const where = type === 'github' ? ` repository \`${record.repository ?? '?'}\`, workflow \`${record.file ?? '?'}\`${record.environment ? `, environment \`${record.environment}\`` : ''}` : '';
+  const where =
+    type === 'github'
+      ? ` repository \`${record.repository ?? '?'}\`, workflow \`${record.file ?? '?'}\`${record.environment ? `, environment \`${record.environment}\`` : ''}`
+      : '';
   return `${type}${where}${record.id ? ` (id ${record.id})` : ''}`;
 }
 
@@ -207,11 +232,15 @@ function tooOld(ctx: ReadinessContext, base: string, version: string | undefined
 
 function notVerifiedFix(ctx: ReadinessContext, base: string, expected: ExpectedContext | undefined, loggedIn = false): string {
   const login = isDefaultNpmRegistry(base) ? '`npm login`' : `\`npm login --registry ${base}\``;
-  const first = loggedIn ? `log in as an owner of ${ctx.target.name} with 2FA (${login}) and re-run readiness` : `run ${login} (as an owner of ${ctx.target.name}) and re-run readiness`;
+  const first = loggedIn
+    ? `log in as an owner of ${ctx.target.name} with 2FA (${login}) and re-run readiness`
+    : `run ${login} (as an owner of ${ctx.target.name}) and re-run readiness`;
   return `${first}, or ${accessPage(ctx, base, expected)}`;
 }
 
 function accessPage(ctx: ReadinessContext, base: string, expected: ExpectedContext | undefined): string {
-  const where = isDefaultNpmRegistry(base) ? `https://www.npmjs.com/package/${ctx.target.name}/access` : `the trusted publisher settings of ${ctx.target.name} on ${base}`;
+  const where = isDefaultNpmRegistry(base)
+    ? `https://www.npmjs.com/package/${ctx.target.name}/access`
+    : `the trusted publisher settings of ${ctx.target.name} on ${base}`;
   return `check ${where}${expected ? `: it must list GitHub Actions with ${describeContext(expected)}` : ''}`;
 }

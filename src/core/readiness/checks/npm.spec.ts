@@ -21,7 +21,12 @@ function setup(json: Record<string, unknown>, o: { manager?: NpmData['manager'];
     ecosystem: 'npm',
     name: String(json.name),
     version: String(json.version),
-    npm: { manager: o.manager ?? 'npm', json, repositoryUrl: typeof repo === 'string' ? repo : repo?.url, publishConfig: json.publishConfig as Record<string, unknown> | undefined },
+    npm: {
+      manager: o.manager ?? 'npm',
+      json,
+      repositoryUrl: typeof repo === 'string' ? repo : repo?.url,
+      publishConfig: json.publishConfig as Record<string, unknown> | undefined,
+    },
   });
   return makeContext({ root, pkg, manifest: m, adapter: npmRegistry, env: githubEnv(), runner: recordingRunner() });
 }
@@ -69,7 +74,14 @@ describe('npm checks', () => {
 
   it('npm.entry-points passes when main, exports, bin and types are in `npm pack --dry-run` (real npm)', async () => {
     const ctx = setup(
-      { ...base, files: ['dist'], main: 'dist/index', types: './dist/index.d.ts', bin: { web: 'dist/cli.js' }, exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './feature/*': './dist/feature/*.js' } },
+      {
+        ...base,
+        files: ['dist'],
+        main: 'dist/index',
+        types: './dist/index.d.ts',
+        bin: { web: 'dist/cli.js' },
+        exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './feature/*': './dist/feature/*.js' },
+      },
       { files: { 'packages/web/dist/index.js': '', 'packages/web/dist/index.d.ts': '', 'packages/web/dist/cli.js': '', 'packages/web/dist/feature/a.js': '' } },
     );
     expect(await check(ctx, 'npm.entry-points')).toMatchObject({ status: 'pass', message: expect.stringContaining('all 6 entry point(s)') });
@@ -77,7 +89,13 @@ describe('npm checks', () => {
 
   it('npm.entry-points fails for entry points that `files` leaves out (real npm)', async () => {
     const ctx = setup(
-      { ...base, files: ['dist'], main: './dist/index.js', types: './types/index.d.ts', exports: { '.': './dist/index.js', './cli': { import: './bin/cli.mjs' } } },
+      {
+        ...base,
+        files: ['dist'],
+        main: './dist/index.js',
+        types: './types/index.d.ts',
+        exports: { '.': './dist/index.js', './cli': { import: './bin/cli.mjs' } },
+      },
       { files: { 'packages/web/dist/index.js': '', 'packages/web/types/index.d.ts': '', 'packages/web/bin/cli.mjs': '' } },
     );
     const result = await check(ctx, 'npm.entry-points');
@@ -89,7 +107,16 @@ describe('npm checks', () => {
   });
 
   it('reads owner/repo from every repository URL form', () => {
-    for (const url of ['git+https://github.com/o/r.git', 'https://github.com/o/r', 'git@github.com:o/r.git', 'ssh://git@github.com/o/r.git', 'git://github.com/o/r.git', 'github:o/r', 'o/r', 'github.com/o/r']) {
+    for (const url of [
+      'git+https://github.com/o/r.git',
+      'https://github.com/o/r',
+      'git@github.com:o/r.git',
+      'ssh://git@github.com/o/r.git',
+      'git://github.com/o/r.git',
+      'github:o/r',
+      'o/r',
+      'github.com/o/r',
+    ]) {
       expect([url, repositorySlug(url)]).toEqual([url, 'o/r']);
     }
     expect(repositorySlug('https://gitlab.com/group/sub/project.git')).toBe('group/sub/project');

@@ -5,7 +5,7 @@ import { entryPoints, isPacked } from './npm-entry-points';
 import { listPackedFiles } from './npm-pack-list';
 import { npmTrustedPublisherChecks } from './npm-trusted-publisher';
 import { repositorySlug, sameRepository } from './repository-slug';
-import { fail, listOf, pass, registryOf, summary, trustedPublishing, warn, willPublish } from './support';
+import { fail, listOf, pass, registryOf, trustedPublishing, warn, willPublish } from './support';
 
 /**
  * What npm checks at publish time, and what users find broken after it: repository.url naming
@@ -34,16 +34,26 @@ function repositoryUrl(ctx: ReadinessContext): string | undefined {
 function repositoryCheck(ctx: ReadinessContext): Check {
   const { pkg } = ctx.target;
   const provenance = pkg.publish.attestations.requireRegistryProvenance;
-  if (!trustedPublishing(ctx) && !provenance) return pass('npm.repository-url', 'neither trusted publishing nor provenance is on: `repository.url` is not checked by npm');
+  if (!trustedPublishing(ctx) && !provenance)
+    return pass('npm.repository-url', 'neither trusted publishing nor provenance is on: `repository.url` is not checked by npm');
   const resolved = resolveExpectedContext(pkg, ctx.config, ctx.identity);
   if (!resolved.ok) return warn('npm.repository-url', `cannot tell which repository npm will expect: ${resolved.message}`, resolved.fix);
   const expected = resolved.context.repository;
   const url = repositoryUrl(ctx);
   const file = `${ctx.target.manifest.file}`;
   const fix = `set \`"repository": { "type": "git", "url": "git+https://github.com/${expected}.git" }\` in ${file}`;
-  if (!url) return fail('npm.repository-url', `package.json of ${ctx.target.name} has no \`repository.url\`; npm trusted publishing and provenance require it to name ${expected}`, fix);
+  if (!url)
+    return fail(
+      'npm.repository-url',
+      `package.json of ${ctx.target.name} has no \`repository.url\`; npm trusted publishing and provenance require it to name ${expected}`,
+      fix,
+    );
   if (sameRepository(url, expected)) return pass('npm.repository-url', `\`repository.url\` names ${expected}`);
-  return fail('npm.repository-url', `\`repository.url\` is \`${url}\` (${repositorySlug(url) ?? 'no owner/repo in it'}), but the package is published from ${expected}; npm rejects the provenance/trusted publish`, fix);
+  return fail(
+    'npm.repository-url',
+    `\`repository.url\` is \`${url}\` (${repositorySlug(url) ?? 'no owner/repo in it'}), but the package is published from ${expected}; npm rejects the provenance/trusted publish`,
+    fix,
+  );
 }
 
 function accessCheck(ctx: ReadinessContext): Check {
@@ -73,7 +83,8 @@ function workspaceProtocolCheck(ctx: ReadinessContext): Check {
   }
   if (found.length === 0) return pass('npm.workspace-protocol', 'no `workspace:` or `catalog:` ranges');
   const manager = ctx.target.manifest.npm?.manager ?? 'npm';
-  if (manager !== 'npm') return pass('npm.workspace-protocol', `${found.length} \`workspace:\`/\`catalog:\` range(s) will be rewritten to real versions by \`${manager} pack\``);
+  if (manager !== 'npm')
+    return pass('npm.workspace-protocol', `${found.length} \`workspace:\`/\`catalog:\` range(s) will be rewritten to real versions by \`${manager} pack\``);
   return fail(
     'npm.workspace-protocol',
     `${listOf(found.slice(0, 5))}${found.length > 5 ? ` and ${found.length - 5} more` : ''}: npm does not rewrite \`workspace:\`/\`catalog:\` ranges, so the published package.json would be uninstallable`,
@@ -86,7 +97,12 @@ async function entryPointsCheck(ctx: ReadinessContext): Promise<Check> {
   if (entries.length === 0) return pass('npm.entry-points', 'package.json declares no main, exports, bin or types');
   const dir = ctx.target.manifest.dir;
   const packed = ctx.packFiles ? await ctx.packFiles(dir) : (await listPackedFiles(ctx.runner, [dir], dir))[0];
-  if ('error' in packed) return warn('npm.entry-points', `could not list what npm would ship: ${packed.error}`, 'run `npm pack --dry-run` in the package directory and fix what it reports');
+  if ('error' in packed)
+    return warn(
+      'npm.entry-points',
+      `could not list what npm would ship: ${packed.error}`,
+      'run `npm pack --dry-run` in the package directory and fix what it reports',
+    );
   const missing = entries.filter((e) => !isPacked(e, packed.files));
   if (missing.length === 0) return pass('npm.entry-points', `all ${entries.length} entry point(s) are in the tarball (${packed.files.size} files)`);
   return fail(

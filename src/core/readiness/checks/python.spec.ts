@@ -11,7 +11,12 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 function setup(python: Partial<PythonData>, manifestVersion: string | null = '1.2.3') {
   const version = manifestVersion ?? undefined;
   const pkg = pkgConfig({ id: 'lib', type: 'python' });
-  const m = manifest(root, { ecosystem: 'python', name: 'my-lib', version, python: { style: 'pep621', dynamicVersion: false, readme: 'README.md', ...python } });
+  const m = manifest(root, {
+    ecosystem: 'python',
+    name: 'my-lib',
+    version,
+    python: { style: 'pep621', dynamicVersion: false, readme: 'README.md', ...python },
+  });
   return makeContext({ root, pkg, manifest: m, adapter: pypiRegistry, version: version ?? '1.2.3' });
 }
 
@@ -41,6 +46,9 @@ describe('python checks', () => {
 
   it('python.readme warns without a readme and fails for a missing file', async () => {
     expect((await byId(setup({ readme: undefined })))['python.readme'].status).toBe('warn');
-    expect((await byId(setup({ readme: { file: 'docs/INDEX.md', 'content-type': 'text/markdown' } })))['python.readme']).toMatchObject({ status: 'fail', message: expect.stringContaining('docs/INDEX.md') });
+    expect((await byId(setup({ readme: { file: 'docs/INDEX.md', 'content-type': 'text/markdown' } })))['python.readme']).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('docs/INDEX.md'),
+    });
   });
 });

@@ -39,10 +39,20 @@ function readmeCheck(ctx: ReadinessContext): Check {
   const m = ctx.target.manifest;
   const readme = m.python?.readme;
   const fix = `set \`readme = "README.md"\` in ${table(ctx)} (and add the file) so PyPI shows a project description`;
-  if (readme === undefined || readme === null || readme === '') return warn('python.readme', `${table(ctx)} has no \`readme\`: the PyPI page will have no description`, fix);
-  const file = typeof readme === 'string' ? readme : typeof (readme as Record<string, unknown>).file === 'string' ? ((readme as Record<string, unknown>).file as string) : undefined;
+  if (readme === undefined || readme === null || readme === '')
+    return warn('python.readme', `${table(ctx)} has no \`readme\`: the PyPI page will have no description`, fix);
+  const file =
+    typeof readme === 'string'
+      ? readme
+      : typeof (readme as Record<string, unknown>).file === 'string'
+        ? ((readme as Record<string, unknown>).file as string)
+        : undefined;
   if (file && !fs.existsSync(path.resolve(m.dir, file))) {
-    return fail('python.readme', `\`readme\` points at ${file}, which does not exist in ${m.dir}; the build fails`, `add ${file} or point \`readme\` at the existing file`);
+    return fail(
+      'python.readme',
+      `\`readme\` points at ${file}, which does not exist in ${m.dir}; the build fails`,
+      `add ${file} or point \`readme\` at the existing file`,
+    );
   }
   return pass('python.readme', file ? `readme ${file}` : 'readme text is set');
 }

@@ -37,7 +37,8 @@ describe('rate-limit checks', () => {
     const [check] = await rateLimitChecks(setup(23));
     expect(check).toMatchObject({
       status: 'warn',
-      message: '23 crates.io publishes in this run need 3 batches under the 10 per 60s window (batch 1: 10 now; batch 2: 10 after 60 s; batch 3: 3 after 120 s); crate22 is in batch 3',
+      message:
+        '23 crates.io publishes in this run need 3 batches under the 10 per 60s window (batch 1: 10 now; batch 2: 10 after 60 s; batch 3: 3 after 120 s); crate22 is in batch 3',
     });
   });
 
@@ -47,7 +48,12 @@ describe('rate-limit checks', () => {
   });
 
   it('does not count private crates or versions the readiness artifact records as published', async () => {
-    const artifact = { packages: [{ package: 'crate00', version: '1.0.0', status: 'already_published' }, { package: 'crate01', version: '0.9.0', status: 'already_published' }] };
+    const artifact = {
+      packages: [
+        { package: 'crate00', version: '1.0.0', status: 'already_published' },
+        { package: 'crate01', version: '0.9.0', status: 'already_published' },
+      ],
+    };
     const ctx = setup(12, { privateIds: ['crate02'], extraFiles: { '.monochange/readiness.json': JSON.stringify(artifact) } });
     const [check] = await rateLimitChecks(ctx);
     expect(check).toMatchObject({ status: 'pass', message: expect.stringMatching(/^10 crates\.io/) });
@@ -63,7 +69,12 @@ describe('rate-limit checks', () => {
 
   it('rate-limits.window passes for registries without a documented quota', async () => {
     const pkg = pkgConfig({ id: 'web', type: 'npm' });
-    const ctx = makeContext({ root: '/nonexistent', pkg, manifest: manifest('/nonexistent/web', { ecosystem: 'npm', name: 'web', version: '1.0.0' }), adapter: npmRegistry });
+    const ctx = makeContext({
+      root: '/nonexistent',
+      pkg,
+      manifest: manifest('/nonexistent/web', { ecosystem: 'npm', name: 'web', version: '1.0.0' }),
+      adapter: npmRegistry,
+    });
     expect(await rateLimitChecks(ctx)).toEqual([{ id: 'rate-limits.window', status: 'pass', message: 'npm documents no precise publish quota' }]);
   });
 });

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PackageConfig } from '../../config/types';
 import { DEFAULT_READINESS_PATH } from '../../publish/artifacts';
-import type { Check } from '../../types';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { declaredManifest, inPublishSet } from './declared-manifests';
 import { fail, pass, registryOf, warn, willPublish } from './support';
@@ -33,7 +32,8 @@ export const rateLimitChecks: ReadinessCheck = (ctx) => {
   const pending = pendingPackages(ctx, registry);
   const { limit, windowSeconds } = policy;
   const window = windowLabel(windowSeconds);
-  if (pending.length <= limit) return [pass('rate-limits.window', `${pending.length} ${label} publish(es) in this run fit the window of ${limit} per ${window}`)];
+  if (pending.length <= limit)
+    return [pass('rate-limits.window', `${pending.length} ${label} publish(es) in this run fit the window of ${limit} per ${window}`)];
   const batches = Math.ceil(pending.length / limit);
   const index = pending.findIndex((p) => p.id === ctx.target.pkg.id);
   const mine = index >= 0 ? Math.floor(index / limit) + 1 : undefined;
@@ -44,7 +44,11 @@ export const rateLimitChecks: ReadinessCheck = (ctx) => {
   const message = `${pending.length} ${label} publishes in this run need ${batches} batches under the ${limit} per ${window} window (${plan})${mine ? `; ${ctx.target.pkg.id} is in batch ${mine}` : ''}`;
   const fix = `publish in batches (\`nx run-many -t publish --projects=…\` per batch, waiting ${windowSeconds} s between them), or publish a filtered subset`;
   const enforced = pending.some((p) => p.publish.rateLimits.enforce);
-  return [enforced ? fail('rate-limits.window', `${message}; \`rate_limits.enforce = true\` blocks a run that does not fit`, fix) : warn('rate-limits.window', message, fix)];
+  return [
+    enforced
+      ? fail('rate-limits.window', `${message}; \`rate_limits.enforce = true\` blocks a run that does not fit`, fix)
+      : warn('rate-limits.window', message, fix),
+  ];
 };
 
 function pendingPackages(ctx: ReadinessContext, registry: string): PackageConfig[] {

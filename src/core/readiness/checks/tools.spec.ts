@@ -17,7 +17,12 @@ const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
 function ctxFor(adapter: RegistryAdapter, type: Ecosystem, runner: CommandRunner, o: { trusted?: boolean; manager?: 'npm' | 'pnpm'; root?: string } = {}) {
   const pkg = pkgConfig({ id: 'p', type, registry: adapter.id, trustedPublishing: { enabled: o.trusted ?? true } });
-  const m = manifest(path.join(root, 'p'), { ecosystem: type, name: 'p', version: '1.0.0', npm: type === 'npm' ? { manager: o.manager ?? 'npm', json: {} } : undefined });
+  const m = manifest(path.join(root, 'p'), {
+    ecosystem: type,
+    name: 'p',
+    version: '1.0.0',
+    npm: type === 'npm' ? { manager: o.manager ?? 'npm', json: {} } : undefined,
+  });
   return makeContext({ root: o.root ?? root, pkg, manifest: m, adapter, runner, env: githubEnv({ PATH: process.env.PATH }) });
 }
 
@@ -77,14 +82,18 @@ describe('tool checks', () => {
   });
 
   it('tools.dart passes for a Dart SDK and fails when it is missing', async () => {
-    const [found] = await toolChecks(ctxFor(fake('pub_dev', 'dart'), 'dart', recordingRunner({ 'dart --version': { stdout: 'Dart SDK version: 3.5.4 (stable) on "linux_x64"' } })));
+    const [found] = await toolChecks(
+      ctxFor(fake('pub_dev', 'dart'), 'dart', recordingRunner({ 'dart --version': { stdout: 'Dart SDK version: 3.5.4 (stable) on "linux_x64"' } })),
+    );
     expect(found).toMatchObject({ id: 'tools.dart', status: 'pass', message: 'dart 3.5.4 found' });
     clearToolVersionCache();
     expect(statuses(await toolChecks(ctxFor(fake('pub_dev', 'dart'), 'dart', recordingRunner({ 'dart --version': MISSING }))), 'tools.dart')).toEqual(['fail']);
   });
 
   it('tools.uv passes for uv and fails when it is missing', async () => {
-    expect(statuses(await toolChecks(ctxFor(fake('pypi', 'uv'), 'python', recordingRunner({ 'uv --version': { stdout: 'uv 0.5.1' } }))), 'tools.uv')).toEqual(['pass']);
+    expect(statuses(await toolChecks(ctxFor(fake('pypi', 'uv'), 'python', recordingRunner({ 'uv --version': { stdout: 'uv 0.5.1' } }))), 'tools.uv')).toEqual([
+      'pass',
+    ]);
     clearToolVersionCache();
     const [missing] = await toolChecks(ctxFor(fake('pypi', 'uv'), 'python', recordingRunner({ 'uv --version': MISSING })));
     expect(missing).toMatchObject({ id: 'tools.uv', status: 'fail', fix: expect.stringContaining('setup-uv') });

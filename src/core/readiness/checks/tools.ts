@@ -76,18 +76,30 @@ async function toolCheck(ctx: ReadinessContext, tool: string): Promise<Check> {
   const install = INSTALL[tool] ?? `install \`${tool}\` and put it on PATH`;
   const result = await toolVersionOutput(ctx.runner, command, ctx.config.root, ctx.env.PATH);
   if (result.spawnError || result.exitCode === 127) {
-    return fail(id, `\`${tool}\` is not installed or not on PATH${result.spawnError ? ` (${summary(result.spawnError, 1)})` : ''}; publishing ${ctx.target.name} runs it`, install);
+    return fail(
+      id,
+      `\`${tool}\` is not installed or not on PATH${result.spawnError ? ` (${summary(result.spawnError, 1)})` : ''}; publishing ${ctx.target.name} runs it`,
+      install,
+    );
   }
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.exitCode !== 0) {
-    return fail(id, `\`${command} --version\` failed with exit code ${result.exitCode}: ${summary(output) || 'no output'}`, `repair the ${tool} installation: ${install}`);
+    return fail(
+      id,
+      `\`${command} --version\` failed with exit code ${result.exitCode}: ${summary(output) || 'no output'}`,
+      `repair the ${tool} installation: ${install}`,
+    );
   }
   const version = parseToolVersion(output);
   const min = minimumVersion(ctx, tool);
   if (!min) return pass(id, `${tool} ${version ?? summary(output, 1)} found`);
   if (!version) return fail(id, `could not read the ${tool} version from \`${summary(output, 1)}\`; ${min.why} needs ${tool} >= ${min.version}`, install);
   if (semver.lt(version, min.version)) {
-    return fail(id, `${tool} ${version} found; ${min.why} needs ${tool} >= ${min.version}`, tool === 'npm' ? `run \`npm install -g npm@^${min.version.split('.')[0]}\` before publishing (in CI: a step after actions/setup-node)` : install);
+    return fail(
+      id,
+      `${tool} ${version} found; ${min.why} needs ${tool} >= ${min.version}`,
+      tool === 'npm' ? `run \`npm install -g npm@^${min.version.split('.')[0]}\` before publishing (in CI: a step after actions/setup-node)` : install,
+    );
   }
   return pass(id, `${tool} ${version} found (>= ${min.version} for ${min.why.split(' (')[0]})`);
 }

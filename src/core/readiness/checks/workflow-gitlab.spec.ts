@@ -18,7 +18,11 @@ function setup(files: Record<string, string>, o: { registry?: 'npm' | 'pypi'; en
   dirs.push(root);
   writeFiles(root, files);
   const registry = o.registry ?? 'npm';
-  const pkg = pkgConfig({ id: 'web', type: registry === 'npm' ? 'npm' : 'python', trustedPublishing: { enabled: true, workflow: o.workflow ?? '.gitlab-ci.yml', environment: o.environment ?? 'publisher' } });
+  const pkg = pkgConfig({
+    id: 'web',
+    type: registry === 'npm' ? 'npm' : 'python',
+    trustedPublishing: { enabled: true, workflow: o.workflow ?? '.gitlab-ci.yml', environment: o.environment ?? 'publisher' },
+  });
   const m = manifest(path.join(root, 'packages/web'), { ecosystem: registry === 'npm' ? 'npm' : 'python', name: 'web', version: '1.2.3' });
   return makeContext({ root, pkg, manifest: m, adapter: registry === 'npm' ? npmRegistry : fakeAdapter('pypi', 'PyPI'), env: o.env ?? {} });
 }
@@ -54,13 +58,19 @@ describe('workflow checks for a GitLab pipeline', () => {
 
   it('fails when the job environment differs from the configured one', async () => {
     const [env] = await byId(setup({ '.gitlab-ci.yml': INCLUDE, [GITLAB_PUBLISH_FILE]: generated(['npm'], 'staging') }), 'workflow.environment');
-    expect(env).toMatchObject({ status: 'fail', message: expect.stringContaining('uses environment `staging`, but the trusted publisher expects `publisher`') });
+    expect(env).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('uses environment `staging`, but the trusted publisher expects `publisher`'),
+    });
     expect(env.fix).toContain('environment: publisher');
   });
 
   it('checks the running job only (CI_JOB_NAME) in a GitLab job', async () => {
     const other = 'lint:\n  id_tokens:\n    X: { aud: other }\n  script: [echo]\n';
-    const ctx = setup({ '.gitlab-ci.yml': `${INCLUDE}${other}`, [GITLAB_PUBLISH_FILE]: generated() }, { env: gitlabEnv({ CI_JOB_NAME: 'monochange-publish' }) as Record<string, string> });
+    const ctx = setup(
+      { '.gitlab-ci.yml': `${INCLUDE}${other}`, [GITLAB_PUBLISH_FILE]: generated() },
+      { env: gitlabEnv({ CI_JOB_NAME: 'monochange-publish' }) as Record<string, string> },
+    );
     const checks = await byId(ctx, 'workflow.id-token');
     expect(checks).toEqual([expect.objectContaining({ status: 'pass', message: expect.stringContaining('job `monochange-publish`') })]);
   });
@@ -69,6 +79,9 @@ describe('workflow checks for a GitLab pipeline', () => {
     const [exists] = await byId(setup({}), 'workflow.exists');
     expect(exists).toMatchObject({ status: 'fail', message: '.gitlab-ci.yml does not exist' });
     const checks = await byId(setup({ '.gitlab-ci.yml': INCLUDE }), 'workflow.exists');
-    expect(checks.map((c) => [c.status, c.message])).toEqual([['pass', '.gitlab-ci.yml exists'], ['fail', `${GITLAB_PUBLISH_FILE} does not exist`]]);
+    expect(checks.map((c) => [c.status, c.message])).toEqual([
+      ['pass', '.gitlab-ci.yml exists'],
+      ['fail', `${GITLAB_PUBLISH_FILE} does not exist`],
+    ]);
   });
 });

@@ -39,14 +39,26 @@ function readJobs(root: string, file: string, seen = new Set<string>()): { jobs:
   seen.add(rel);
   const abs = path.join(root, rel);
   if (!fs.existsSync(abs)) {
-    problems.push(fail('workflow.exists', `${rel} does not exist`, `generate it with \`nx g @monochange/nx:trusted-publishing --ci=gitlab\`, or add the publish job to ${GITLAB_CI_FILE}`));
+    problems.push(
+      fail(
+        'workflow.exists',
+        `${rel} does not exist`,
+        `generate it with \`nx g @monochange/nx:trusted-publishing --ci=gitlab\`, or add the publish job to ${GITLAB_CI_FILE}`,
+      ),
+    );
     return { jobs, problems };
   }
   const lines = new LineCounter();
   const doc = parseDocument(fs.readFileSync(abs, 'utf8'), { lineCounter: lines });
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     const line = doc.errors[0]?.linePos?.[0]?.line ?? 1;
-    problems.push(fail('workflow.exists', `${rel}:${line} is not a valid pipeline file: ${doc.errors[0]?.message.split('\n')[0] ?? 'not a YAML mapping'}`, `fix the YAML in ${rel}`));
+    problems.push(
+      fail(
+        'workflow.exists',
+        `${rel}:${line} is not a valid pipeline file: ${doc.errors[0]?.message.split('\n')[0] ?? 'not a YAML mapping'}`,
+        `fix the YAML in ${rel}`,
+      ),
+    );
     return { jobs, problems };
   }
   const js = (doc.toJS() ?? {}) as Record<string, unknown>;
@@ -120,14 +132,20 @@ export function gitlabPipelineChecks(ctx: ReadinessContext): Check[] {
   for (const job of publishJobs) {
     const tokens = idTokensOf(job);
     const wanted = [
-      { name: MONOCHANGE_ID_TOKEN.name, ok: (a: string) => a === MONOCHANGE_ID_TOKEN.aud, aud: MONOCHANGE_ID_TOKEN.aud, why: 'the plugin verifies the job identity with it' },
+      {
+        name: MONOCHANGE_ID_TOKEN.name,
+        ok: (a: string) => a === MONOCHANGE_ID_TOKEN.aud,
+        aud: MONOCHANGE_ID_TOKEN.aud,
+        why: 'the plugin verifies the job identity with it',
+      },
       ...(needed ? [{ ...needed, why: `${registry === 'npm' ? 'npm' : 'PyPI'} exchanges it for a publish token` }] : []),
     ];
     const bad: string[] = [];
     for (const w of wanted) {
       const auds = audOf(tokens[w.name]);
       if (!(w.name in tokens)) bad.push(`\`${w.name}\` is not declared (${w.why})`);
-      else if (!auds.some(w.ok)) bad.push(`\`${w.name}\` has audience ${auds.length ? auds.map((a) => `\`${a}\``).join(', ') : '(none)'}, expected \`${w.aud}\``);
+      else if (!auds.some(w.ok))
+        bad.push(`\`${w.name}\` has audience ${auds.length ? auds.map((a) => `\`${a}\``).join(', ') : '(none)'}, expected \`${w.aud}\``);
     }
     checks.push(
       bad.length
@@ -137,9 +155,22 @@ export function gitlabPipelineChecks(ctx: ReadinessContext): Check[] {
 
     const expected = ctx.target.pkg.publish.trustedPublishing.environment?.trim();
     const actual = environmentOf(job);
-    if (!expected) checks.push(pass('workflow.environment', actual ? `${where(job)} uses environment \`${actual}\` (none configured to compare)` : `${where(job)}: no environment configured or used`));
+    if (!expected)
+      checks.push(
+        pass(
+          'workflow.environment',
+          actual ? `${where(job)} uses environment \`${actual}\` (none configured to compare)` : `${where(job)}: no environment configured or used`,
+        ),
+      );
     else if (actual === expected) checks.push(pass('workflow.environment', `${where(job)} uses environment \`${expected}\``));
-    else if (actual?.includes('$')) checks.push(warn('workflow.environment', `${where(job)} picks its environment at run time (\`${actual}\`); expected \`${expected}\``, `use the literal \`environment: ${expected}\` so the ID token always carries it`));
+    else if (actual?.includes('$'))
+      checks.push(
+        warn(
+          'workflow.environment',
+          `${where(job)} picks its environment at run time (\`${actual}\`); expected \`${expected}\``,
+          `use the literal \`environment: ${expected}\` so the ID token always carries it`,
+        ),
+      );
     else {
       checks.push(
         fail(

@@ -15,7 +15,9 @@ afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true }
 const CHECKOUT = 'actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1';
 
 /** A publish workflow the hardening audit has nothing to say about. */
-function cleanWorkflow(o: { on?: string; jobPermissions?: string; topPermissions?: string; environment?: string; checkout?: string; checkoutWith?: string; run?: string } = {}): string {
+function cleanWorkflow(
+  o: { on?: string; jobPermissions?: string; topPermissions?: string; environment?: string; checkout?: string; checkoutWith?: string; run?: string } = {},
+): string {
   return [
     'name: Publish',
     `on:${o.on ?? "\n  push:\n    tags: ['v*']"}`,
@@ -48,7 +50,11 @@ function setup(files: Record<string, string>, o: { workflow?: string; environmen
     type: registry === 'npm' ? 'npm' : 'dart',
     trustedPublishing: { enabled: o.trusted ?? true, workflow: o.workflow, environment: o.environment },
   });
-  const m = manifest(path.join(root, 'packages/web'), { ecosystem: registry === 'npm' ? 'npm' : 'dart', name: registry === 'npm' ? '@acme/web' : 'web', version: '1.2.3' });
+  const m = manifest(path.join(root, 'packages/web'), {
+    ecosystem: registry === 'npm' ? 'npm' : 'dart',
+    name: registry === 'npm' ? '@acme/web' : 'web',
+    version: '1.2.3',
+  });
   const adapter = registry === 'npm' ? npmRegistry : fakeAdapter('pub_dev', 'pub.dev');
   return makeContext({ root, pkg, manifest: m, adapter, env: o.env ?? githubEnv() });
 }
@@ -100,7 +106,10 @@ describe('workflow checks', () => {
   it('workflow.environment fails when the job uses another environment', async () => {
     const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ environment: 'staging' }) }, { environment: 'publisher' });
     const [check] = await find(ctx, 'workflow.environment');
-    expect(check).toMatchObject({ status: 'fail', message: expect.stringContaining('uses environment `staging`, but the trusted publisher expects `publisher`') });
+    expect(check).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('uses environment `staging`, but the trusted publisher expects `publisher`'),
+    });
   });
 
   it('workflow.trigger passes for a tag push', async () => {
@@ -145,7 +154,10 @@ describe('workflow checks', () => {
   });
 
   it('workflow.hardening fails for ${{ github.event.* }} in run:, and readiness is blocked', async () => {
-    const ctx = setup({ '.github/workflows/publish.yml': cleanWorkflow({ run: 'echo "${{ github.event.head_commit.message }}"' }) }, { environment: 'publisher' });
+    const ctx = setup(
+      { '.github/workflows/publish.yml': cleanWorkflow({ run: 'echo "${{ github.event.head_commit.message }}"' }) },
+      { environment: 'publisher' },
+    );
     expect(await find(ctx, 'workflow.hardening')).toEqual([
       {
         id: 'workflow.hardening',
@@ -166,7 +178,9 @@ describe('workflow checks', () => {
       expect(checks).toEqual([
         expect.objectContaining({
           status: 'fail',
-          message: expect.stringMatching(/^\.github\/workflows\/publish\.yml:20: actions\/checkout in job `publish` checks out the pull request head .*\(untrusted-checkout\)$/),
+          message: expect.stringMatching(
+            /^\.github\/workflows\/publish\.yml:20: actions\/checkout in job `publish` checks out the pull request head .*\(untrusted-checkout\)$/,
+          ),
           fix: 'remove `ref:` so the commit that triggered the run (the tag or release being published) is checked out',
         }),
       ]);

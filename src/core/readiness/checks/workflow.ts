@@ -29,7 +29,13 @@ export const workflowChecks: ReadinessCheck = (ctx) => {
   const { text, lines, doc } = workflow;
   if (doc.errors.length > 0 || !isMap(doc.contents)) {
     const line = doc.errors[0]?.linePos?.[0]?.line ?? 1;
-    return [fail('workflow.exists', `${rel}:${line} is not a valid workflow: ${doc.errors[0]?.message.split('\n')[0] ?? 'the file is not a YAML mapping'}`, `fix the YAML in ${rel}`)];
+    return [
+      fail(
+        'workflow.exists',
+        `${rel}:${line} is not a valid workflow: ${doc.errors[0]?.message.split('\n')[0] ?? 'the file is not a YAML mapping'}`,
+        `fix the YAML in ${rel}`,
+      ),
+    ];
   }
   let wf = workflow.views.get(rel);
   if (!wf) {
@@ -76,7 +82,8 @@ function locate(ctx: ReadinessContext): Located {
   const runtime = ctx.identity.provider === 'github_actions' ? (parseWorkflowRef(ctx.identity.workflowRef)?.workflowPath ?? ctx.identity.workflow) : undefined;
   const name = configured ? normalizeWorkflow(configured) : runtime;
   if (!name) {
-    if (ctx.identity.provider !== 'unknown') return { check: pass('workflow.exists', `no GitHub workflow is configured and this is a ${ctx.identity.label} run: nothing to check`) };
+    if (ctx.identity.provider !== 'unknown')
+      return { check: pass('workflow.exists', `no GitHub workflow is configured and this is a ${ctx.identity.label} run: nothing to check`) };
     return {
       check: warn(
         'workflow.exists',
@@ -86,7 +93,13 @@ function locate(ctx: ReadinessContext): Located {
     };
   }
   if (name.split('/').some((s) => s === '..' || s === '')) {
-    return { check: fail('workflow.exists', `workflow \`${name}\` is not a path under .github/workflows/`, 'set `trusted_publishing.workflow` to the file name, e.g. `publish.yml`') };
+    return {
+      check: fail(
+        'workflow.exists',
+        `workflow \`${name}\` is not a path under .github/workflows/`,
+        'set `trusted_publishing.workflow` to the file name, e.g. `publish.yml`',
+      ),
+    };
   }
   const rel = `.github/workflows/${name}`;
   const fromRuntime = !configured || (runtime !== undefined && runtime === name);
@@ -174,12 +187,17 @@ function grantsIdToken(permissions: unknown): boolean {
 function idTokenChecks(ctx: ReadinessContext, wf: Workflow, jobs: Job[]): Check[] {
   if (registryOf(ctx) === 'go_proxy') return [pass('workflow.id-token', 'Go publishing pushes a tag; no job needs `id-token: write` for it')];
   const fix = `grant it on the publish job only: \`permissions: { id-token: write, contents: read }\` under \`jobs.<id>\` in ${wf.rel}`;
-  if (jobs.length === 0) return [fail('workflow.id-token', `no job in ${wf.rel} grants \`id-token: write\`, so the publish step cannot get an OIDC token`, fix)];
+  if (jobs.length === 0)
+    return [fail('workflow.id-token', `no job in ${wf.rel} grants \`id-token: write\`, so the publish step cannot get an OIDC token`, fix)];
   return jobs.map((job) => {
     const where = `${wf.rel}:${job.line} job \`${job.id}\``;
     if (!job.idToken) return fail('workflow.id-token', `${where} does not grant \`id-token: write\``, fix);
     if (!job.jobLevel) {
-      return warn('workflow.id-token', `${where} gets \`id-token: write\` from the workflow-level permissions, so every job of the workflow can mint a publishing token`, `move it to the job: ${fix}; set \`permissions: {}\` at the top`);
+      return warn(
+        'workflow.id-token',
+        `${where} gets \`id-token: write\` from the workflow-level permissions, so every job of the workflow can mint a publishing token`,
+        `move it to the job: ${fix}; set \`permissions: {}\` at the top`,
+      );
     }
     return pass('workflow.id-token', `${where} grants \`id-token: write\``);
   });
@@ -197,9 +215,18 @@ function environmentChecks(ctx: ReadinessContext, wf: Workflow, jobs: Job[]): Ch
   return jobs.map((job) => {
     const actual = environmentOf(job);
     const where = `${wf.rel}:${job.line} job \`${job.id}\``;
-    if (!expected) return pass('workflow.environment', actual ? `${where} uses environment \`${actual}\` (none configured to compare)` : `${where}: no environment configured or used`);
+    if (!expected)
+      return pass(
+        'workflow.environment',
+        actual ? `${where} uses environment \`${actual}\` (none configured to compare)` : `${where}: no environment configured or used`,
+      );
     if (actual === expected) return pass('workflow.environment', `${where} uses environment \`${expected}\``);
-    if (actual?.includes('${{')) return warn('workflow.environment', `${where} picks its environment at run time (\`${actual}\`); expected \`${expected}\``, `use the literal \`environment: ${expected}\` so the OIDC token always carries it`);
+    if (actual?.includes('${{'))
+      return warn(
+        'workflow.environment',
+        `${where} picks its environment at run time (\`${actual}\`); expected \`${expected}\``,
+        `use the literal \`environment: ${expected}\` so the OIDC token always carries it`,
+      );
     return fail(
       'workflow.environment',
       `${where} ${actual ? `uses environment \`${actual}\`` : 'has no `environment:`'}, but the trusted publisher expects \`${expected}\``,
@@ -210,7 +237,12 @@ function environmentChecks(ctx: ReadinessContext, wf: Workflow, jobs: Job[]): Ch
 
 function triggerCheck(ctx: ReadinessContext, wf: Workflow): Check {
   const { names, tagPush } = wf.triggers();
-  if (names.length === 0) return fail('workflow.trigger', `${wf.rel} has no \`on:\` triggers`, 'trigger the publish workflow on a tag push, `release: published` or `workflow_dispatch`');
+  if (names.length === 0)
+    return fail(
+      'workflow.trigger',
+      `${wf.rel} has no \`on:\` triggers`,
+      'trigger the publish workflow on a tag push, `release: published` or `workflow_dispatch`',
+    );
   const untrusted = names.filter(isUntrustedTrigger);
   if (untrusted.length > 0) {
     const reasons = untrusted.map((n) => `\`${n}\` ${UNTRUSTED_TRIGGERS[n]}`).join('; ');
@@ -221,10 +253,18 @@ function triggerCheck(ctx: ReadinessContext, wf: Workflow): Check {
     );
   }
   if (registryOf(ctx) === 'pub_dev' && !tagPush) {
-    return fail('workflow.trigger', `${wf.rel} is not triggered by a tag push (triggers: ${listOf(names)}); pub.dev only accepts OIDC tokens from tag-push runs`, "add `on: { push: { tags: ['v[0-9]+.[0-9]+.[0-9]+*'] } }` (or `<name>-v…`) matching the pattern set on pub.dev");
+    return fail(
+      'workflow.trigger',
+      `${wf.rel} is not triggered by a tag push (triggers: ${listOf(names)}); pub.dev only accepts OIDC tokens from tag-push runs`,
+      "add `on: { push: { tags: ['v[0-9]+.[0-9]+.[0-9]+*'] } }` (or `<name>-v…`) matching the pattern set on pub.dev",
+    );
   }
   if (names.includes('pull_request')) {
-    return warn('workflow.trigger', `${wf.rel} also runs on \`pull_request\`: same-repository pull requests get an OIDC token too`, "guard the publish job with `if: github.event_name != 'pull_request'` or move publishing to its own workflow");
+    return warn(
+      'workflow.trigger',
+      `${wf.rel} also runs on \`pull_request\`: same-repository pull requests get an OIDC token too`,
+      "guard the publish job with `if: github.event_name != 'pull_request'` or move publishing to its own workflow",
+    );
   }
   return pass('workflow.trigger', `${wf.rel} runs on ${listOf(names)}`);
 }

@@ -14,7 +14,10 @@ export function sparseIndexPath(name: string): string {
  * A line that is not JSON makes the whole answer untrustworthy, so it throws.
  */
 export function indexListsVersion(text: string, version: string | null, url: string): boolean {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   for (const [i, line] of lines.entries()) {
     let entry: { vers?: unknown };
     try {

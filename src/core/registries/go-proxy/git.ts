@@ -58,7 +58,11 @@ export class GitSession {
   async remoteTagCommit(remote: string, tag: string): Promise<string | undefined> {
     const step = await this.run(['ls-remote', '--tags', '--', remote, `refs/tags/${tag}`, `refs/tags/${tag}^{}`]);
     if (step.exitCode !== 0) return undefined;
-    const lines = step.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(/\s+/));
+    const lines = step.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(/\s+/));
     const peeled = lines.find(([, ref]) => ref.endsWith('^{}'));
     return (peeled ?? lines[0])?.[0];
   }

@@ -15,7 +15,11 @@ export interface PlaceholderCommit {
  * and a throw-away index file (GIT_INDEX_FILE in `tempDir`): the user's working tree, index and
  * branches are never touched. Only new objects are added to the repository.
  */
-export async function buildPlaceholderCommit(session: GitSession, tempDir: string, files: { prefix: string; goMod: string; readme: string; message: string; identity: Env }): Promise<PlaceholderCommit> {
+export async function buildPlaceholderCommit(
+  session: GitSession,
+  tempDir: string,
+  files: { prefix: string; goMod: string; readme: string; message: string; identity: Env },
+): Promise<PlaceholderCommit> {
   const steps: StepResult[] = [];
   const step = async (args: string[], env: Env = {}) => {
     const result = await session.run(args, env);
@@ -24,7 +28,10 @@ export async function buildPlaceholderCommit(session: GitSession, tempDir: strin
   };
   const index = { GIT_INDEX_FILE: path.join(tempDir, 'placeholder.index') };
   const inTree = (name: string) => (files.prefix ? `${files.prefix}/${name}` : name);
-  for (const [name, content] of [['go.mod', files.goMod], ['README.md', files.readme]] as const) {
+  for (const [name, content] of [
+    ['go.mod', files.goMod],
+    ['README.md', files.readme],
+  ] as const) {
     const file = path.join(tempDir, name);
     await writeFile(file, content);
     const blob = await step(['hash-object', '-w', file]);

@@ -11,8 +11,14 @@ export async function warmUpProxy(env: Env, modulePath: string, version: string)
   try {
     const res = await new HttpClient({ retries: 2, timeoutMs: 60_000 }).get(url, { registry: 'Go proxy' });
     if (res.status >= 200 && res.status < 300) return { ok: true, note: `the Go proxy serves ${modulePath} ${version}` };
-    return { ok: false, note: `warning: the Go proxy did not confirm ${modulePath} ${version} yet (GET ${url} answered HTTP ${res.status}); it fetches tagged versions on request, so check again later` };
+    return {
+      ok: false,
+      note: `warning: the Go proxy did not confirm ${modulePath} ${version} yet (GET ${url} answered HTTP ${res.status}); it fetches tagged versions on request, so check again later`,
+    };
   } catch (error) {
-    return { ok: false, note: `warning: could not ask the Go proxy for ${modulePath} ${version} (${(error as Error).message.split('. Fix:')[0]}); it fetches tagged versions on request, so check again later` };
+    return {
+      ok: false,
+      note: `warning: could not ask the Go proxy for ${modulePath} ${version} (${(error as Error).message.split('. Fix:')[0]}); it fetches tagged versions on request, so check again later`,
+    };
   }
 }

@@ -51,19 +51,47 @@ describe('npm reads the credential spellings the finder reports (spawns npm)', (
 
     const listed = listedKeys(result.stdout);
     const findings = findNpmCredentials({ env, root: tmp, packageDir: tmp, registryUrl: REGISTRY, homeDir: tmp, execPath: path.join(tmp, 'node/bin/node') });
-    const ours = { env: findings.filter((f) => f.source === 'env').map((f) => f.key).sort(), user: findings.filter((f) => f.source === 'npmrc').map((f) => f.key).sort() };
+    const ours = {
+      env: findings
+        .filter((f) => f.source === 'env')
+        .map((f) => f.key)
+        .sort(),
+      user: findings
+        .filter((f) => f.source === 'npmrc')
+        .map((f) => f.key)
+        .sort(),
+    };
     const credential = /(^|:)(_auth|_authtoken|_password|username|certfile|keyfile)$/i;
-    const npms = { env: (listed.get('env') ?? []).filter((k) => credential.test(k)).sort(), user: (listed.get('user') ?? []).filter((k) => credential.test(k)).sort() };
+    const npms = {
+      env: (listed.get('env') ?? []).filter((k) => credential.test(k)).sort(),
+      user: (listed.get('user') ?? []).filter((k) => credential.test(k)).sort(),
+    };
     expect(ours).toEqual(npms);
     expect(ours.env).toContain('//127.0.0.1:9/:_password');
     expect(result.stdout).toContain('//127.0.0.1:9/:_password = (protected)');
   }, 60_000);
 
   it('a spelling scoped to another host is loaded by npm but not refused for this registry', async () => {
-    const env = { PATH: process.env.PATH, HOME: tmp, npm_config_userconfig: path.join(tmp, 'no-user-npmrc'), npm_config_globalconfig: path.join(tmp, 'no-global-npmrc'), 'npm_config_//127.0.0.1:10/:_authToken': 'x' };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: tmp,
+      npm_config_userconfig: path.join(tmp, 'no-user-npmrc'),
+      npm_config_globalconfig: path.join(tmp, 'no-global-npmrc'),
+      'npm_config_//127.0.0.1:10/:_authToken': 'x',
+    };
     const result = await execa('npm', ['config', 'list'], { cwd: tmp, env, extendEnv: false, reject: false, timeout: 60_000 });
-    expect({ exitCode: result.exitCode, env: listedKeys(result.stdout).get('env') }).toEqual({ exitCode: 0, env: expect.arrayContaining(['//127.0.0.1:10/:_authToken']) });
-    const classified = classifyNpmCredentials({ env, root: tmp, packageDir: tmp, registryUrl: REGISTRY, homeDir: tmp, execPath: path.join(tmp, 'node/bin/node') });
+    expect({ exitCode: result.exitCode, env: listedKeys(result.stdout).get('env') }).toEqual({
+      exitCode: 0,
+      env: expect.arrayContaining(['//127.0.0.1:10/:_authToken']),
+    });
+    const classified = classifyNpmCredentials({
+      env,
+      root: tmp,
+      packageDir: tmp,
+      registryUrl: REGISTRY,
+      homeDir: tmp,
+      execPath: path.join(tmp, 'node/bin/node'),
+    });
     expect([classified.applying, classified.otherRegistries.map((f) => f.variable)]).toEqual([[], ['npm_config_//127.0.0.1:10/:_authToken']]);
   }, 60_000);
 });

@@ -106,15 +106,30 @@ describe('findNpmCredentials: environment variables', () => {
   });
 
   it('ignores non-credential npm settings', () => {
-    const { input } = world({}, { npm_config_registry: LOCAL, npm_config_auth_type: 'web', NPM_CONFIG_USERCONFIG: '/nonexistent/npmrc', npm_config_cafile: '/ca.pem' });
+    const { input } = world(
+      {},
+      { npm_config_registry: LOCAL, npm_config_auth_type: 'web', NPM_CONFIG_USERCONFIG: '/nonexistent/npmrc', npm_config_cafile: '/ca.pem' },
+    );
     expect(find(input)).toEqual([]);
   });
 });
 
 describe('findNpmCredentials: npmrc files', () => {
   it.each<[string, Record<string, string>, Env, string, { file: string; line: number; key: string; via?: string }[]]>([
-    ['unscoped _auth in the workspace root .npmrc', { 'ws/.npmrc': `registry=${NPMJS}/\n_auth=${SECRET}\n` }, {}, NPMJS, [{ file: 'ws/.npmrc', line: 2, key: '_auth' }]],
-    ['unscoped _authToken in the package .npmrc', { 'ws/packages/web/.npmrc': `_authToken = "${SECRET}"\n` }, {}, NPMJS, [{ file: 'ws/packages/web/.npmrc', line: 1, key: '_authToken' }]],
+    [
+      'unscoped _auth in the workspace root .npmrc',
+      { 'ws/.npmrc': `registry=${NPMJS}/\n_auth=${SECRET}\n` },
+      {},
+      NPMJS,
+      [{ file: 'ws/.npmrc', line: 2, key: '_auth' }],
+    ],
+    [
+      'unscoped _authToken in the package .npmrc',
+      { 'ws/packages/web/.npmrc': `_authToken = "${SECRET}"\n` },
+      {},
+      NPMJS,
+      [{ file: 'ws/packages/web/.npmrc', line: 1, key: '_authToken' }],
+    ],
     [
       'username and _password in ~/.npmrc',
       { 'home/.npmrc': `# ci\nusername=ci\n_password=${SECRET}\n` },
@@ -135,7 +150,9 @@ describe('findNpmCredentials: npmrc files', () => {
     ],
     [
       'nested scoped keys: the registry path and its parents apply, a sibling path does not',
-      { 'home/.npmrc': `//127.0.0.1:4873/npm/:_authToken=${SECRET}\n//127.0.0.1:4873/:_auth=${SECRET}\n//127.0.0.1:4873/other/:_authToken=${SECRET}\n//127.0.0.1:4873/npm/@acme%2fweb:_authToken=${SECRET}\n` },
+      {
+        'home/.npmrc': `//127.0.0.1:4873/npm/:_authToken=${SECRET}\n//127.0.0.1:4873/:_auth=${SECRET}\n//127.0.0.1:4873/other/:_authToken=${SECRET}\n//127.0.0.1:4873/npm/@acme%2fweb:_authToken=${SECRET}\n`,
+      },
       {},
       `${LOCAL}/npm`,
       [
@@ -154,7 +171,13 @@ describe('findNpmCredentials: npmrc files', () => {
         { file: 'node/etc/npmrc', line: 2, key: '//registry.npmjs.org/:keyfile' },
       ],
     ],
-    ['unscoped certfile in the builtin npmrc next to npm', { 'node/lib/node_modules/npm/npmrc': 'prefix=/usr/local\ncertfile=/c.pem\n' }, {}, NPMJS, [{ file: 'node/lib/node_modules/npm/npmrc', line: 2, key: 'certfile' }]],
+    [
+      'unscoped certfile in the builtin npmrc next to npm',
+      { 'node/lib/node_modules/npm/npmrc': 'prefix=/usr/local\ncertfile=/c.pem\n' },
+      {},
+      NPMJS,
+      [{ file: 'node/lib/node_modules/npm/npmrc', line: 2, key: 'certfile' }],
+    ],
     [
       'user config named by NPM_CONFIG_USERCONFIG (upper case) replaces ~/.npmrc',
       { 'ci/npmrc': `keyfile=/c.key\n`, 'home/.npmrc': `_auth=${SECRET}\n` },
@@ -162,7 +185,13 @@ describe('findNpmCredentials: npmrc files', () => {
       NPMJS,
       [{ file: 'ci/npmrc', line: 1, key: 'keyfile' }],
     ],
-    ['user config as ~/path', { 'home/ci.npmrc': `_auth=${SECRET}\n` }, { npm_config_userconfig: '~/ci.npmrc' }, NPMJS, [{ file: 'home/ci.npmrc', line: 1, key: '_auth' }]],
+    [
+      'user config as ~/path',
+      { 'home/ci.npmrc': `_auth=${SECRET}\n` },
+      { npm_config_userconfig: '~/ci.npmrc' },
+      NPMJS,
+      [{ file: 'home/ci.npmrc', line: 1, key: '_auth' }],
+    ],
     [
       'global config named by Npm_Config_GlobalConfig',
       { 'etc/npmrc': `\n\n//registry.npmjs.org/:_password=${SECRET}\n//registry.npmjs.org/:username=ci\n` },
@@ -173,7 +202,13 @@ describe('findNpmCredentials: npmrc files', () => {
         { file: 'etc/npmrc', line: 4, key: '//registry.npmjs.org/:username' },
       ],
     ],
-    ['global config under npm_config_prefix', { 'prefix/etc/npmrc': `_authToken=${SECRET}\n` }, { npm_config_prefix: '<tmp>/prefix' }, NPMJS, [{ file: 'prefix/etc/npmrc', line: 1, key: '_authToken' }]],
+    [
+      'global config under npm_config_prefix',
+      { 'prefix/etc/npmrc': `_authToken=${SECRET}\n` },
+      { npm_config_prefix: '<tmp>/prefix' },
+      NPMJS,
+      [{ file: 'prefix/etc/npmrc', line: 1, key: '_authToken' }],
+    ],
     [
       '${VAR} that is set counts, naming the variable',
       { 'home/.npmrc': '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}\n' },
@@ -189,11 +224,25 @@ describe('findNpmCredentials: npmrc files', () => {
       [{ file: 'ws/.npmrc', line: 1, key: '//127.0.0.1:4873/:_authToken', via: 'LOCAL_TOKEN' }],
     ],
     ['${VAR} that is unset does not count', { 'home/.npmrc': '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}\n' }, {}, NPMJS, []],
-    ['${VAR} that is empty does not count', { 'home/.npmrc': '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}\n_auth=${A?}\n' }, { NODE_AUTH_TOKEN: '' }, NPMJS, []],
-    ['a key built from ${VAR} is matched as npm expands it', { 'home/.npmrc': `//\${REG_HOST}/:_authToken=${SECRET}\n` }, { REG_HOST: '127.0.0.1:4873' }, LOCAL, [{ file: 'home/.npmrc', line: 1, key: '//${REG_HOST}/:_authToken' }]],
+    [
+      '${VAR} that is empty does not count',
+      { 'home/.npmrc': '//registry.npmjs.org/:_authToken=${NODE_AUTH_TOKEN}\n_auth=${A?}\n' },
+      { NODE_AUTH_TOKEN: '' },
+      NPMJS,
+      [],
+    ],
+    [
+      'a key built from ${VAR} is matched as npm expands it',
+      { 'home/.npmrc': `//\${REG_HOST}/:_authToken=${SECRET}\n` },
+      { REG_HOST: '127.0.0.1:4873' },
+      LOCAL,
+      [{ file: 'home/.npmrc', line: 1, key: '//${REG_HOST}/:_authToken' }],
+    ],
     [
       'comments, empty values and other settings do not count',
-      { 'home/.npmrc': `# _authToken=${SECRET}\n; _auth=${SECRET}\n//registry.npmjs.org/:_authToken=\n_auth=;${SECRET}\nregistry=${NPMJS}/\nalways-auth=true\n//registry.npmjs.org/:_authTokenish=x\n` },
+      {
+        'home/.npmrc': `# _authToken=${SECRET}\n; _auth=${SECRET}\n//registry.npmjs.org/:_authToken=\n_auth=;${SECRET}\nregistry=${NPMJS}/\nalways-auth=true\n//registry.npmjs.org/:_authTokenish=x\n`,
+      },
       {},
       NPMJS,
       [],
@@ -231,7 +280,10 @@ describe('findNpmCredentials: npmrc files', () => {
 
 describe('describeNpmCredential', () => {
   it.each<[NpmCredentialFinding, string]>([
-    [{ source: 'env', variable: 'npm_config_//127.0.0.1:4873/:_password', key: '//127.0.0.1:4873/:_password' }, 'environment variable npm_config_//127.0.0.1:4873/:_password'],
+    [
+      { source: 'env', variable: 'npm_config_//127.0.0.1:4873/:_password', key: '//127.0.0.1:4873/:_password' },
+      'environment variable npm_config_//127.0.0.1:4873/:_password',
+    ],
     [{ source: 'npmrc', file: '/home/u/.npmrc', line: 3, key: '//registry.npmjs.org/:_authToken' }, '/home/u/.npmrc:3 (//registry.npmjs.org/:_authToken)'],
     [
       { source: 'npmrc', file: '/home/u/.npmrc', line: 1, key: '//registry.npmjs.org/:_authToken', via: 'NODE_AUTH_TOKEN' },

@@ -26,6 +26,6 @@ export function isNpmAuthFailureOutput(output: string): boolean {
 }
 
 export const NPM_AUTH_FIX =
-  'npm refused the credentials. For trusted publishing (OIDC): the package\'s trusted publisher on npmjs.com must name exactly this repository, workflow file and environment; ' +
+  "npm refused the credentials. For trusted publishing (OIDC): the package's trusted publisher on npmjs.com must name exactly this repository, workflow file and environment; " +
   'the job needs `permissions: id-token: write`; npm must be >= 11.5.1 (run `npm install -g npm@latest` in the workflow); ' +
   'and no `.npmrc` (project, user or the one written by actions/setup-node) may leave an `_authToken` that is used instead of OIDC';

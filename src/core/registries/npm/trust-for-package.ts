@@ -9,11 +9,7 @@ import { npmBaseUrl } from './registry-url';
 import { configureNpmTrust, renderNpmTrustCommand } from './trust';
 
 /** The `npm trust github …` command a maintainer runs for this package and expected context. */
-export function npmTrustCommandFor(
-  manifest: Pick<Manifest, 'name'>,
-  ctx: { repository: string; workflow: string; environment?: string },
-  env: Env,
-): string {
+export function npmTrustCommandFor(manifest: Pick<Manifest, 'name'>, ctx: { repository: string; workflow: string; environment?: string }, env: Env): string {
   return renderNpmTrustCommand({ name: manifest.name, ...ctx, base: npmBaseUrl(env) });
 }
 

@@ -31,20 +31,59 @@ function scriptedRunner(answers: Array<Partial<CommandResult>>) {
 }
 
 const record = (env?: string) =>
-  JSON.stringify({ id: 'abc', type: 'github', file: 'publish.yml', repository: 'acme/widgets', ...(env ? { environment: env } : {}), permissions: ['createPackage'] }, null, 2);
+  JSON.stringify(
+    { id: 'abc', type: 'github', file: 'publish.yml', repository: 'acme/widgets', ...(env ? { environment: env } : {}), permissions: ['createPackage'] },
+    null,
+    2,
+  );
 
 describe('npm trust commands', () => {
   it('builds the list argv with --json and the registry', () => {
-    expect(npmTrustListCommand('@acme/a', 'http://127.0.0.1:4873')).toEqual(['npm', 'trust', 'list', '@acme/a', '--json', '--registry', 'http://127.0.0.1:4873']);
+    expect(npmTrustListCommand('@acme/a', 'http://127.0.0.1:4873')).toEqual([
+      'npm',
+      'trust',
+      'list',
+      '@acme/a',
+      '--json',
+      '--registry',
+      'http://127.0.0.1:4873',
+    ]);
     expect(npmTrustListCommand('a')).toEqual(['npm', 'trust', 'list', 'a', '--json', '--registry', 'https://registry.npmjs.org']);
   });
 
   it('builds the github argv with --allow-publish --yes and optional --env', () => {
-    expect(npmTrustGithubCommand({ name: '@acme/a', workflow: 'publish.yml', repository: 'acme/widgets', environment: 'release', base: 'http://127.0.0.1:1' })).toEqual([
-      'npm', 'trust', 'github', '@acme/a', '--file', 'publish.yml', '--repo', 'acme/widgets', '--env', 'release', '--allow-publish', '--yes', '--registry', 'http://127.0.0.1:1',
+    expect(
+      npmTrustGithubCommand({ name: '@acme/a', workflow: 'publish.yml', repository: 'acme/widgets', environment: 'release', base: 'http://127.0.0.1:1' }),
+    ).toEqual([
+      'npm',
+      'trust',
+      'github',
+      '@acme/a',
+      '--file',
+      'publish.yml',
+      '--repo',
+      'acme/widgets',
+      '--env',
+      'release',
+      '--allow-publish',
+      '--yes',
+      '--registry',
+      'http://127.0.0.1:1',
     ]);
     expect(npmTrustGithubCommand({ name: 'a', workflow: 'release.yaml', repository: 'o/r', dryRun: true })).toEqual([
-      'npm', 'trust', 'github', 'a', '--file', 'release.yaml', '--repo', 'o/r', '--allow-publish', '--yes', '--registry', 'https://registry.npmjs.org', '--dry-run',
+      'npm',
+      'trust',
+      'github',
+      'a',
+      '--file',
+      'release.yaml',
+      '--repo',
+      'o/r',
+      '--allow-publish',
+      '--yes',
+      '--registry',
+      'https://registry.npmjs.org',
+      '--dry-run',
     ]);
   });
 
@@ -76,7 +115,9 @@ describe('npm trust commands', () => {
     ]);
     expect(parseNpmTrustJson(`[${record()}]`)).toHaveLength(1);
     expect(
-      parseNpmTrustJson(JSON.stringify([{ id: 'x', type: 'github', claims: { repository: 'o/r', workflow_ref: { file: 'p.yml' }, environment: 'e' }, permissions: [] }])),
+      parseNpmTrustJson(
+        JSON.stringify([{ id: 'x', type: 'github', claims: { repository: 'o/r', workflow_ref: { file: 'p.yml' }, environment: 'e' }, permissions: [] }]),
+      ),
     ).toEqual([{ id: 'x', type: 'github', file: 'p.yml', repository: 'o/r', environment: 'e', permissions: [] }]);
     expect(parseNpmTrustJson('{"package":"a","file":"p.yml","repository":"o/r \\"}\\"","permissions":["createPackage"]}')[0].repository).toBe('o/r "}"');
   });
@@ -116,11 +157,15 @@ describe('npm trust commands', () => {
 
     it('fails when the publisher is still missing after adding it', async () => {
       const { runner } = scriptedRunner([{ stdout: '' }, { stdout: '' }, { stdout: record() }]);
-      await expect(configureNpmTrust(runner, options)).rejects.toThrow(/does not show a GitHub publisher for acme\/widgets publish\.yml \(environment release\)/);
+      await expect(configureNpmTrust(runner, options)).rejects.toThrow(
+        /does not show a GitHub publisher for acme\/widgets publish\.yml \(environment release\)/,
+      );
     });
 
     it('turns a failing npm into a MonochangeError with the npm error line', async () => {
-      const { runner } = scriptedRunner([{ exitCode: 1, stderr: 'npm error code E401\nnpm error 401 Unauthorized - GET http://127.0.0.1:1/-/package/@acme%2fa/trust' }]);
+      const { runner } = scriptedRunner([
+        { exitCode: 1, stderr: 'npm error code E401\nnpm error 401 Unauthorized - GET http://127.0.0.1:1/-/package/@acme%2fa/trust' },
+      ]);
       const error = await listNpmTrust(runner, options).catch((e) => e);
       expect(error).toBeInstanceOf(MonochangeError);
       expect(error.message).toContain('`npm trust list @acme/a --json --registry http://127.0.0.1:1` failed: code E401 | 401 Unauthorized');
@@ -204,13 +249,25 @@ describe('npm trust commands', () => {
       expect(result.changed).toBe(true);
       expect(result.before).toEqual([]);
       expect(result.after).toEqual([
-        { package: '@acme/a', id: 'id-1', type: 'github', file: 'publish.yml', repository: 'acme/widgets', environment: 'release', permissions: ['createPackage'] },
+        {
+          package: '@acme/a',
+          id: 'id-1',
+          type: 'github',
+          file: 'publish.yml',
+          repository: 'acme/widgets',
+          environment: 'release',
+          permissions: ['createPackage'],
+        },
       ]);
       const posts = stub.requests.filter((r) => r.method === 'POST');
       expect(posts).toHaveLength(1);
       expect(posts[0].headers.authorization).toBe('Bearer fake-test-token');
       expect(JSON.parse(posts[0].body.toString())).toEqual([
-        { type: 'github', claims: { repository: 'acme/widgets', workflow_ref: { file: 'publish.yml' }, environment: 'release' }, permissions: ['createPackage'] },
+        {
+          type: 'github',
+          claims: { repository: 'acme/widgets', workflow_ref: { file: 'publish.yml' }, environment: 'release' },
+          permissions: ['createPackage'],
+        },
       ]);
       // A second run finds it and changes nothing.
       const again = await configureNpmTrust(runner, options);

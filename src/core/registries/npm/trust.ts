@@ -68,10 +68,7 @@ export function renderNpmTrustCommand(options: NpmTrustGithubOptions): string {
   return renderCommand({ command: shown[0], args: shown.slice(1) });
 }
 
-export async function listNpmTrust(
-  runner: CommandRunner,
-  options: { name: string; base?: string } & NpmTrustRunOptions,
-): Promise<NpmTrustRecord[]> {
+export async function listNpmTrust(runner: CommandRunner, options: { name: string; base?: string } & NpmTrustRunOptions): Promise<NpmTrustRecord[]> {
   const argv = npmTrustListCommand(options.name, options.base);
   const stdout = await runTrustCommand(runner, argv, options, options.name);
   return parseNpmTrustJson(stdout).map((record) => ({ package: options.name, ...record }));
@@ -85,10 +82,7 @@ export interface NpmTrustConfigureResult {
 }
 
 /** Checks the list, adds the GitHub publisher when missing, then lists again to verify it is there. */
-export async function configureNpmTrust(
-  runner: CommandRunner,
-  options: NpmTrustGithubOptions & NpmTrustRunOptions,
-): Promise<NpmTrustConfigureResult> {
+export async function configureNpmTrust(runner: CommandRunner, options: NpmTrustGithubOptions & NpmTrustRunOptions): Promise<NpmTrustConfigureResult> {
   validateGithubOptions(options);
   const before = await listNpmTrust(runner, options);
   if (before.some((record) => matchesNpmTrust(record, options))) return { before, after: before, changed: false };
@@ -112,9 +106,7 @@ export async function configureNpmTrust(
 export function matchesNpmTrust(record: NpmTrustRecord, expected: Pick<NpmTrustGithubOptions, 'workflow' | 'repository' | 'environment'>): boolean {
   if (record.type && record.type !== 'github') return false;
   return (
-    record.file === expected.workflow &&
-    record.repository === expected.repository &&
-    (record.environment || undefined) === (expected.environment || undefined)
+    record.file === expected.workflow && record.repository === expected.repository && (record.environment || undefined) === (expected.environment || undefined)
   );
 }
 
@@ -222,7 +214,11 @@ function safeName(name: string): string {
 
 function validateGithubOptions(options: NpmTrustGithubOptions): void {
   safeName(options.name);
-  for (const [key, value] of [['workflow', options.workflow], ['repository', options.repository], ['environment', options.environment]] as const) {
+  for (const [key, value] of [
+    ['workflow', options.workflow],
+    ['repository', options.repository],
+    ['environment', options.environment],
+  ] as const) {
     if (value !== undefined) assertSafeArg(value, { source: `publish.trusted_publishing.${key}`, tool: 'npm' });
   }
   if (!/^[^/\\]+\.ya?ml$/.test(options.workflow)) {

@@ -25,5 +25,8 @@ export async function writePythonPlaceholder(dir: string, req: PlaceholderReques
   await writeFile(path.join(dir, 'pyproject.toml'), `${stringify(pyproject)}\n`);
   await writeFile(path.join(dir, 'README.md'), req.readme);
   await mkdir(path.join(dir, 'src', module), { recursive: true });
-  await writeFile(path.join(dir, 'src', module, '__init__.py'), `"""Placeholder package for ${name}, published by monochange to bootstrap trusted publishing."""\n`);
+  await writeFile(
+    path.join(dir, 'src', module, '__init__.py'),
+    `"""Placeholder package for ${name}, published by monochange to bootstrap trusted publishing."""\n`,
+  );
 }

@@ -18,9 +18,6 @@ export const pypiTrustRules: RegistryTrustRules = {
     registryNativeProvenance: true,
     adapterCanRequireProvenance: false,
     docsUrl: 'https://docs.pypi.org/trusted-publishers/',
-    notes: [
-      'PyPI Trusted Publishers support multiple CI identity providers',
-      'PEP 740 digital attestations are separate from trusted-publisher authorization',
-    ],
+    notes: ['PyPI Trusted Publishers support multiple CI identity providers', 'PEP 740 digital attestations are separate from trusted-publisher authorization'],
   },
 };

@@ -25,7 +25,9 @@ const SECRET_FLAGS = new Set(['--token', '--password']);
 export function describeCommand(spec: Pick<CommandSpec, 'command' | 'args' | 'env'>, env: Env): string {
   const mask = 'MONOCHANGE_REDACTED_ARG';
   const args = spec.args.map((arg, i) => (i > 0 && SECRET_FLAGS.has(spec.args[i - 1]) ? mask : maskUserinfo(arg)));
-  return renderCommand({ command: spec.command, args }, { ...env, ...spec.env }).split(mask).join('***');
+  return renderCommand({ command: spec.command, args }, { ...env, ...spec.env })
+    .split(mask)
+    .join('***');
 }
 
 export async function runStep(runner: CommandRunner, spec: CommandSpec, env: Env): Promise<StepResult> {
@@ -57,7 +59,10 @@ export interface FailureRules {
 export function outputSummary(step: StepResult): string {
   const text = step.stderr || step.stdout;
   if (!text) return 'command failed';
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const errorLines = lines.filter((l) => /\b(error|fatal|denied|forbidden|unauthori[sz]ed|refused|rejected)\b/i.test(l));
   const picked = (errorLines.length ? errorLines : lines.slice(-3)).slice(0, 3).join(' | ');
   return picked.length > 500 ? `${picked.slice(0, 497)}...` : picked;
@@ -67,8 +72,14 @@ export function outputSummary(step: StepResult): string {
 export function outputFields(steps: StepResult[]): Pick<PublishAttempt, 'command' | 'stdout' | 'stderr'> {
   const out: Pick<PublishAttempt, 'command' | 'stdout' | 'stderr'> = {};
   const command = steps.map((s) => s.command).join(' && ');
-  const stdout = steps.map((s) => s.stdout).filter(Boolean).join('\n');
-  const stderr = steps.map((s) => s.stderr).filter(Boolean).join('\n');
+  const stdout = steps
+    .map((s) => s.stdout)
+    .filter(Boolean)
+    .join('\n');
+  const stderr = steps
+    .map((s) => s.stderr)
+    .filter(Boolean)
+    .join('\n');
   if (command) out.command = command;
   if (stdout) out.stdout = stdout;
   if (stderr) out.stderr = stderr;

@@ -24,8 +24,7 @@ export const SHAPES: Shape[] = [
   {
     name: 'Rust monorepo with fixtures/examples crates and a __fixtures__ crate shadowing a real name',
     files: {
-      'Cargo.toml':
-        '[workspace]\nmembers = ["crates/*", "examples/published-demo"]\nexclude = ["crates/legacy"]\n\n[workspace.package]\nversion = "2.0.0"\n',
+      'Cargo.toml': '[workspace]\nmembers = ["crates/*", "examples/published-demo"]\nexclude = ["crates/legacy"]\n\n[workspace.package]\nversion = "2.0.0"\n',
       'crates/core/Cargo.toml': crate('rmono-core'),
       'crates/derive/Cargo.toml': '[package]\nname = "rmono-derive"\nversion.workspace = true\n',
       'crates/derive/__fixtures__/Cargo.toml': '[workspace]\nmembers = ["shadow"]\n',

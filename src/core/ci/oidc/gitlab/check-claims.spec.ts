@@ -34,7 +34,12 @@ function claims(overrides: Record<string, string | undefined> = {}): Record<stri
   return out;
 }
 
-const expected = (overrides: Partial<ClaimExpectations> = {}): ClaimExpectations => ({ repository: 'acme/widgets', workflow: '', environment: 'release', ...overrides });
+const expected = (overrides: Partial<ClaimExpectations> = {}): ClaimExpectations => ({
+  repository: 'acme/widgets',
+  workflow: '',
+  environment: 'release',
+  ...overrides,
+});
 const goExpected = (overrides: Partial<ClaimExpectations> = {}) => expected({ tags: ['v1.2.3'], ...overrides });
 
 interface Case {
@@ -51,7 +56,14 @@ const pypi = pypiTrustRules.claims;
 const go = goTrustRules.claims;
 
 const CASES: Case[] = [
-  { name: 'another project', code: 'claims.repository-mismatch', rules: npm, claims: claims({ project_path: 'evil/widgets', namespace_path: 'evil' }), expected: expected(), mentions: ['"acme/widgets"', '"evil/widgets"'] },
+  {
+    name: 'another project',
+    code: 'claims.repository-mismatch',
+    rules: npm,
+    claims: claims({ project_path: 'evil/widgets', namespace_path: 'evil' }),
+    expected: expected(),
+    mentions: ['"acme/widgets"', '"evil/widgets"'],
+  },
   {
     name: 'project path differs in case (npm compares exactly)',
     code: 'claims.repository-mismatch',
@@ -116,19 +128,80 @@ const CASES: Case[] = [
     expected: expected(),
     mentions: ['refs/heads/feature', 'refs/tags/v1.2.3'],
   },
-  { name: 'merge request pipeline (possibly from a fork)', code: 'claims.event-pull-request', rules: npm, claims: claims({ pipeline_source: 'merge_request_event' }), expected: expected(), mentions: ['"merge_request_event"', 'fork'] },
-  { name: 'external pull request pipeline', code: 'claims.event-pull-request', rules: pypi, claims: claims({ pipeline_source: 'external_pull_request_event' }), expected: expected(), mentions: ['"external_pull_request_event"'] },
-  { name: 'trigger token pipeline', code: 'claims.event-not-allowed', rules: npm, claims: claims({ pipeline_source: 'trigger' }), expected: expected(), mentions: ['"trigger"', 'trigger token'] },
-  { name: 'multi-project pipeline', code: 'claims.event-not-allowed', rules: go, claims: claims({ pipeline_source: 'pipeline' }), expected: goExpected(), mentions: ['another project'] },
-  { name: 'child pipeline', code: 'claims.event-not-allowed', rules: npm, claims: claims({ pipeline_source: 'parent_pipeline' }), expected: expected(), mentions: ['child pipeline'] },
-  { name: 'ChatOps pipeline', code: 'claims.event-not-allowed', rules: npm, claims: claims({ pipeline_source: 'chat' }), expected: expected(), mentions: ['chat'] },
-  { name: 'a pipeline source GitLab adds later', code: 'claims.event-not-allowed', rules: npm, claims: claims({ pipeline_source: 'brand_new_source' }), expected: expected(), mentions: ['"brand_new_source"'] },
-  { name: 'unprotected tag for a Go release', code: 'claims.ref-unprotected', rules: go, claims: claims({ ref_protected: 'false' }), expected: goExpected(), mentions: ['protected', 'Protected tags'] },
+  {
+    name: 'merge request pipeline (possibly from a fork)',
+    code: 'claims.event-pull-request',
+    rules: npm,
+    claims: claims({ pipeline_source: 'merge_request_event' }),
+    expected: expected(),
+    mentions: ['"merge_request_event"', 'fork'],
+  },
+  {
+    name: 'external pull request pipeline',
+    code: 'claims.event-pull-request',
+    rules: pypi,
+    claims: claims({ pipeline_source: 'external_pull_request_event' }),
+    expected: expected(),
+    mentions: ['"external_pull_request_event"'],
+  },
+  {
+    name: 'trigger token pipeline',
+    code: 'claims.event-not-allowed',
+    rules: npm,
+    claims: claims({ pipeline_source: 'trigger' }),
+    expected: expected(),
+    mentions: ['"trigger"', 'trigger token'],
+  },
+  {
+    name: 'multi-project pipeline',
+    code: 'claims.event-not-allowed',
+    rules: go,
+    claims: claims({ pipeline_source: 'pipeline' }),
+    expected: goExpected(),
+    mentions: ['another project'],
+  },
+  {
+    name: 'child pipeline',
+    code: 'claims.event-not-allowed',
+    rules: npm,
+    claims: claims({ pipeline_source: 'parent_pipeline' }),
+    expected: expected(),
+    mentions: ['child pipeline'],
+  },
+  {
+    name: 'ChatOps pipeline',
+    code: 'claims.event-not-allowed',
+    rules: npm,
+    claims: claims({ pipeline_source: 'chat' }),
+    expected: expected(),
+    mentions: ['chat'],
+  },
+  {
+    name: 'a pipeline source GitLab adds later',
+    code: 'claims.event-not-allowed',
+    rules: npm,
+    claims: claims({ pipeline_source: 'brand_new_source' }),
+    expected: expected(),
+    mentions: ['"brand_new_source"'],
+  },
+  {
+    name: 'unprotected tag for a Go release',
+    code: 'claims.ref-unprotected',
+    rules: go,
+    claims: claims({ ref_protected: 'false' }),
+    expected: goExpected(),
+    mentions: ['protected', 'Protected tags'],
+  },
   {
     name: 'branch pipeline for a Go release',
     code: 'claims.ref-not-tag',
     rules: go,
-    claims: claims({ ref: 'main', ref_type: 'branch', ref_path: 'refs/heads/main', ci_config_ref_uri: 'gitlab.com/acme/widgets//.gitlab-ci.yml@refs/heads/main' }),
+    claims: claims({
+      ref: 'main',
+      ref_type: 'branch',
+      ref_path: 'refs/heads/main',
+      ci_config_ref_uri: 'gitlab.com/acme/widgets//.gitlab-ci.yml@refs/heads/main',
+    }),
     expected: goExpected(),
     mentions: ['ref "main"', '"v1.2.3"'],
   },
@@ -140,8 +213,22 @@ const CASES: Case[] = [
     expected: goExpected(),
     mentions: ['"api/v1.2.3"'],
   },
-  { name: 'environment missing', code: 'claims.environment-missing', rules: npm, claims: claims({ environment: undefined }), expected: expected(), mentions: ['environment: release'] },
-  { name: 'environment differs', code: 'claims.environment-mismatch', rules: npm, claims: claims({ environment: 'Release' }), expected: expected(), mentions: ['"Release"', 'case-sensitively'] },
+  {
+    name: 'environment missing',
+    code: 'claims.environment-missing',
+    rules: npm,
+    claims: claims({ environment: undefined }),
+    expected: expected(),
+    mentions: ['environment: release'],
+  },
+  {
+    name: 'environment differs',
+    code: 'claims.environment-mismatch',
+    rules: npm,
+    claims: claims({ environment: 'Release' }),
+    expected: expected(),
+    mentions: ['"Release"', 'case-sensitively'],
+  },
 ];
 
 describe('checkGitlabClaims: adversarial table', () => {
@@ -153,7 +240,11 @@ describe('checkGitlabClaims: adversarial table', () => {
   });
 
   it('keeps the machine-readable case list in ../__fixtures__/adversarial-cases.json in step', () => {
-    const listed = JSON.parse(readFileSync(join(__dirname, '..', '__fixtures__', 'adversarial-cases.json'), 'utf8')) as Array<{ suite: string; case: string; code: string }>;
+    const listed = JSON.parse(readFileSync(join(__dirname, '..', '__fixtures__', 'adversarial-cases.json'), 'utf8')) as Array<{
+      suite: string;
+      case: string;
+      code: string;
+    }>;
     expect(listed.filter((l) => l.suite === 'checkGitlabClaims').map((l) => [l.case, l.code])).toEqual(CASES.map((c) => [c.name, c.code]));
   });
 });
@@ -168,11 +259,18 @@ describe('checkGitlabClaims: allowed', () => {
   });
 
   it('PyPI compares the project path and environment case-insensitively', () => {
-    expect(checkGitlabClaims(claims({ project_path: 'Acme/Widgets', namespace_path: 'Acme', environment: 'RELEASE' }), pypi, expected())).toMatchObject({ ok: true });
+    expect(checkGitlabClaims(claims({ project_path: 'Acme/Widgets', namespace_path: 'Acme', environment: 'RELEASE' }), pypi, expected())).toMatchObject({
+      ok: true,
+    });
   });
 
   it('warns when npm publishes from an unprotected branch or an environment nobody pinned', () => {
-    const branch = claims({ ref: 'main', ref_type: 'branch', ref_protected: 'false', ci_config_ref_uri: 'gitlab.com/acme/widgets//.gitlab-ci.yml@refs/heads/main' });
+    const branch = claims({
+      ref: 'main',
+      ref_type: 'branch',
+      ref_protected: 'false',
+      ci_config_ref_uri: 'gitlab.com/acme/widgets//.gitlab-ci.yml@refs/heads/main',
+    });
     const result = checkGitlabClaims(branch, npm, expected({ environment: undefined }));
     expect(result.ok).toBe(true);
     expect(result.ok && result.warnings.join('\n')).toMatch(/GitLab environment "release"[\s\S]*"main" is not protected/);
@@ -181,11 +279,16 @@ describe('checkGitlabClaims: allowed', () => {
   it('accepts a GitLab served under a relative URL root', () => {
     const c = claims({ iss: 'https://example.com/gitlab', ci_config_ref_uri: 'example.com/gitlab/acme/widgets//.gitlab-ci.yml@refs/tags/v1.2.3' });
     expect(checkGitlabClaims(c, npm, expected())).toMatchObject({ ok: true });
-    expect(checkGitlabClaims({ ...c, ci_config_ref_uri: 'example.com/acme/widgets//.gitlab-ci.yml@refs/tags/v1.2.3' }, npm, expected())).toMatchObject({ ok: false, code: 'claims.job-workflow-foreign' });
+    expect(checkGitlabClaims({ ...c, ci_config_ref_uri: 'example.com/acme/widgets//.gitlab-ci.yml@refs/tags/v1.2.3' }, npm, expected())).toMatchObject({
+      ok: false,
+      code: 'claims.job-workflow-foreign',
+    });
   });
 
   it('accepts a configuration file read at the job commit', () => {
-    expect(checkGitlabClaims(claims({ ci_config_ref_uri: `gitlab.com/acme/widgets//.gitlab-ci.yml@${'b'.repeat(40)}` }), npm, expected())).toMatchObject({ ok: true });
+    expect(checkGitlabClaims(claims({ ci_config_ref_uri: `gitlab.com/acme/widgets//.gitlab-ci.yml@${'b'.repeat(40)}` }), npm, expected())).toMatchObject({
+      ok: true,
+    });
   });
 });
 
@@ -201,10 +304,16 @@ describe('checkClaimsForPackage dispatches by provider', () => {
 
   it('checks a verified GitLab identity with the GitLab rules', () => {
     expect(checkClaimsForPackage({ identity: identity(claims()), rules: go, expected: goExpected() })).toEqual({ ok: true, warnings: [] });
-    expect(checkClaimsForPackage({ identity: identity(claims({ ref_protected: 'false' })), rules: go, expected: goExpected() })).toMatchObject({ ok: false, code: 'claims.ref-unprotected' });
+    expect(checkClaimsForPackage({ identity: identity(claims({ ref_protected: 'false' })), rules: go, expected: goExpected() })).toMatchObject({
+      ok: false,
+      code: 'claims.ref-unprotected',
+    });
   });
 
   it('refuses an unverified GitLab identity', () => {
-    expect(checkClaimsForPackage({ identity: { ...identity(claims()), verified: false }, rules: npm, expected: expected() })).toMatchObject({ ok: false, code: 'claims.unverified' });
+    expect(checkClaimsForPackage({ identity: { ...identity(claims()), verified: false }, rules: npm, expected: expected() })).toMatchObject({
+      ok: false,
+      code: 'claims.unverified',
+    });
   });
 });

@@ -17,7 +17,8 @@ const REFUSED_SOURCES: Record<string, string> = {
   external: 'runs pipelines for code hosted outside GitLab',
   trigger: 'is started by anyone holding a pipeline trigger token, a long-lived shared secret',
   pipeline: 'is started by a pipeline of another project (multi-project pipeline)',
-  parent_pipeline: 'is a child pipeline, whose configuration the parent pipeline may have generated at run time, and which does not say what started the parent',
+  parent_pipeline:
+    'is a child pipeline, whose configuration the parent pipeline may have generated at run time, and which does not say what started the parent',
   chat: 'is started by a ChatOps command typed in a chat channel',
   webide: 'is started from the Web IDE on unreviewed changes',
   security_orchestration_policy: 'runs jobs injected by a security policy project',
@@ -41,7 +42,10 @@ export function checkGitlabClaims(claims: Record<string, string | undefined>, ru
   const c = (name: string) => claims[name] ?? '';
 
   if (!expected.repository) {
-    return fail('claims.expected-missing', `No GitLab project is configured for trusted publishing to ${reg}: set \`${CONFIG}.repository\` to the project path ("group/project"), or \`[source]\` owner and repo with provider = "gitlab".`);
+    return fail(
+      'claims.expected-missing',
+      `No GitLab project is configured for trusted publishing to ${reg}: set \`${CONFIG}.repository\` to the project path ("group/project"), or \`[source]\` owner and repo with provider = "gitlab".`,
+    );
   }
   const expectedFile = normalizeConfigFile(expected.workflow) || DEFAULT_CONFIG_FILE;
 
@@ -138,7 +142,10 @@ export function checkGitlabClaims(claims: Record<string, string | undefined>, ru
       );
     }
     if (!tags.length) {
-      return fail('claims.tag-unknown', `${reg} publishing must run from the release's tag, but no expected tag was worked out for this package, so "${c('ref')}" cannot be checked. Report this: it is a bug in the caller.`);
+      return fail(
+        'claims.tag-unknown',
+        `${reg} publishing must run from the release's tag, but no expected tag was worked out for this package, so "${c('ref')}" cannot be checked. Report this: it is a bug in the caller.`,
+      );
     }
     if (!tags.includes(c('ref'))) {
       return fail(

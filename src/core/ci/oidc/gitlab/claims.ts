@@ -104,7 +104,10 @@ export function readGitlabClaims(payload: Record<string, unknown>): ({ ok: true 
     return refuse('oidc.claims-invalid', `The OIDC token's project_path claim ${shown(claims.project_path)} is not "group/project".`);
   }
   if (!claims.project_path.startsWith(`${claims.namespace_path}/`)) {
-    return refuse('oidc.claims-invalid', `The OIDC token's project_path ${shown(claims.project_path)} is not in its namespace_path ${shown(claims.namespace_path)}.`);
+    return refuse(
+      'oidc.claims-invalid',
+      `The OIDC token's project_path ${shown(claims.project_path)} is not in its namespace_path ${shown(claims.namespace_path)}.`,
+    );
   }
   for (const name of ['project_id', 'namespace_id', 'pipeline_id', 'job_id'] as const) {
     if (!/^[0-9]+$/.test(claims[name])) return refuse('oidc.claims-invalid', `The OIDC token's ${name} claim ${shown(claims[name])} is not a numeric id.`);
@@ -117,11 +120,17 @@ export function readGitlabClaims(payload: Record<string, unknown>): ({ ok: true 
   }
   const refPath = `refs/${claims.ref_type === 'tag' ? 'tags' : 'heads'}/${claims.ref}`;
   if (claims.ref_path !== undefined && claims.ref_path !== refPath) {
-    return refuse('oidc.claims-invalid', `The OIDC token's ref_path ${shown(claims.ref_path)} does not name its ref ${shown(claims.ref)} (ref_type ${shown(claims.ref_type)}).`);
+    return refuse(
+      'oidc.claims-invalid',
+      `The OIDC token's ref_path ${shown(claims.ref_path)} does not name its ref ${shown(claims.ref)} (ref_type ${shown(claims.ref_type)}).`,
+    );
   }
   const config = parseConfigRefUri(claims.ci_config_ref_uri);
   if (!config) {
-    return refuse('oidc.claims-invalid', `The OIDC token's ci_config_ref_uri claim ${shown(claims.ci_config_ref_uri)} is not "<host>/<project>//<file>@<ref>".`);
+    return refuse(
+      'oidc.claims-invalid',
+      `The OIDC token's ci_config_ref_uri claim ${shown(claims.ci_config_ref_uri)} is not "<host>/<project>//<file>@<ref>".`,
+    );
   }
   return { ok: true, claims, config, refPath };
 }

@@ -35,12 +35,15 @@ export function crossCheckGitlabEnv(env: Env, parsed: ParsedGitlabClaims): { ok:
   const c = claims as unknown as Record<string, string | undefined>;
   const disagreements: string[] = [];
   const differ = (variable: string, claim: string, fromToken: string | undefined) => {
-    disagreements.push(`${variable}=${env[variable] === undefined ? '(unset)' : `"${env[variable]}"`} but the token says ${claim}=${fromToken === undefined ? '(absent)' : `"${fromToken}"`}`);
+    disagreements.push(
+      `${variable}=${env[variable] === undefined ? '(unset)' : `"${env[variable]}"`} but the token says ${claim}=${fromToken === undefined ? '(absent)' : `"${fromToken}"`}`,
+    );
   };
   for (const [variable, claim] of GITLAB_ENV_CLAIM_PAIRS) if (env[variable] !== c[claim]) differ(variable, claim, c[claim]);
 
   const tag = env.CI_COMMIT_TAG || undefined;
-  if (claims.ref_type === 'tag' ? tag !== claims.ref : tag !== undefined) differ('CI_COMMIT_TAG', claims.ref_type === 'tag' ? 'ref' : 'ref_type', claims.ref_type === 'tag' ? claims.ref : claims.ref_type);
+  if (claims.ref_type === 'tag' ? tag !== claims.ref : tag !== undefined)
+    differ('CI_COMMIT_TAG', claims.ref_type === 'tag' ? 'ref' : 'ref_type', claims.ref_type === 'tag' ? claims.ref : claims.ref_type);
   const environment = env.CI_ENVIRONMENT_NAME || undefined;
   if (environment !== claims.environment) differ('CI_ENVIRONMENT_NAME', 'environment', claims.environment);
   const configPath = env.CI_CONFIG_PATH || undefined;

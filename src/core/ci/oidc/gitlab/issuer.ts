@@ -38,10 +38,16 @@ function fromUrl(configured: string, where: string, loopbackHttpAllowed: boolean
   try {
     url = new URL(configured);
   } catch {
-    return refuse('oidc.issuer-invalid', `${where} is "${configured}", which is not a URL; set it to your GitLab instance (e.g. https://gitlab.example.com) or remove it to use ${GITLAB_OIDC_ISSUER}.`);
+    return refuse(
+      'oidc.issuer-invalid',
+      `${where} is "${configured}", which is not a URL; set it to your GitLab instance (e.g. https://gitlab.example.com) or remove it to use ${GITLAB_OIDC_ISSUER}.`,
+    );
   }
   if (url.username || url.password || url.search || url.hash || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    return refuse('oidc.issuer-invalid', `${where} is "${configured}"; a GitLab issuer is an https:// URL without credentials, query or fragment. Set it to your GitLab instance (e.g. https://gitlab.example.com) or remove it.`);
+    return refuse(
+      'oidc.issuer-invalid',
+      `${where} is "${configured}"; a GitLab issuer is an https:// URL without credentials, query or fragment. Set it to your GitLab instance (e.g. https://gitlab.example.com) or remove it.`,
+    );
   }
   if (url.protocol === 'http:' && !(loopbackHttpAllowed && LOOPBACK_HOSTS.has(url.hostname))) {
     return refuse(
@@ -71,17 +77,26 @@ export async function discoverJwksUrl(issuer: GitlabIssuerSettings, fetchImpl: t
   try {
     const res = await fetchImpl(where, { signal: AbortSignal.timeout(DISCOVERY_TIMEOUT_MS), redirect: 'error', headers: { accept: 'application/json' } });
     if (!res.ok) {
-      return refuse('oidc.discovery-unavailable', `Could not read the OpenID configuration of ${issuer.issuer} (${where} answered HTTP ${res.status}). Re-run the job; if it persists, check that the GitLab instance is reachable from the runner.`);
+      return refuse(
+        'oidc.discovery-unavailable',
+        `Could not read the OpenID configuration of ${issuer.issuer} (${where} answered HTTP ${res.status}). Re-run the job; if it persists, check that the GitLab instance is reachable from the runner.`,
+      );
     }
     const text = await res.text();
     if (text.length > DISCOVERY_MAX_BYTES) {
-      return refuse('oidc.discovery-invalid', `The OpenID configuration at ${where} is larger than ${DISCOVERY_MAX_BYTES} bytes, which no GitLab instance serves; check \`[source] host\` / \`[source.oidc] issuer\`.`);
+      return refuse(
+        'oidc.discovery-invalid',
+        `The OpenID configuration at ${where} is larger than ${DISCOVERY_MAX_BYTES} bytes, which no GitLab instance serves; check \`[source] host\` / \`[source.oidc] issuer\`.`,
+      );
     }
     doc = JSON.parse(text);
   } catch (error) {
     const e = error as { name?: string; message?: string; cause?: { code?: string } };
     const why = e?.cause?.code === 'ECONNREFUSED' ? 'connection refused' : e?.name === 'SyntaxError' ? 'the answer is not JSON' : (e?.message ?? String(error));
-    return refuse('oidc.discovery-unavailable', `Could not read the OpenID configuration of ${issuer.issuer} from ${where}: ${why}. Re-run the job; if it persists, check that the GitLab instance is reachable from the runner.`);
+    return refuse(
+      'oidc.discovery-unavailable',
+      `Could not read the OpenID configuration of ${issuer.issuer} from ${where}: ${why}. Re-run the job; if it persists, check that the GitLab instance is reachable from the runner.`,
+    );
   }
   const record = doc && typeof doc === 'object' ? (doc as Record<string, unknown>) : {};
   if (record.issuer !== issuer.issuer) {

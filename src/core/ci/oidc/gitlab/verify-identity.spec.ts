@@ -167,7 +167,8 @@ const CASES: Case[] = [
     status: 'refused',
     code: 'oidc.token-lifetime',
     mentions: ['valid for', 'timeout: 1 hour'],
-    arrange: () => job(iss.gitlabClaims({ iat: nowSec() - GITLAB_MAX_TOKEN_SECONDS - 120, nbf: nowSec() - GITLAB_MAX_TOKEN_SECONDS - 120, exp: nowSec() + 60 }))(),
+    arrange: () =>
+      job(iss.gitlabClaims({ iat: nowSec() - GITLAB_MAX_TOKEN_SECONDS - 120, nbf: nowSec() - GITLAB_MAX_TOKEN_SECONDS - 120, exp: nowSec() + 60 }))(),
   },
   {
     name: 'replayed: the token of an earlier job in this job',
@@ -203,7 +204,12 @@ const CASES: Case[] = [
     code: 'oidc.env-mismatch',
     mentions: ['CI_COMMIT_TAG="v1.2.3"', 'ref_type="branch"'],
     arrange: () => {
-      const claims = iss.gitlabClaims({ ref: 'main', ref_type: 'branch', ref_path: 'refs/heads/main', ci_config_ref_uri: `${new URL(iss.url).host}/acme/widgets//.gitlab-ci.yml@refs/heads/main` });
+      const claims = iss.gitlabClaims({
+        ref: 'main',
+        ref_type: 'branch',
+        ref_path: 'refs/heads/main',
+        ci_config_ref_uri: `${new URL(iss.url).host}/acme/widgets//.gitlab-ci.yml@refs/heads/main`,
+      });
       return job(claims, undefined, { CI_COMMIT_TAG: 'v1.2.3' })();
     },
   },
@@ -310,7 +316,11 @@ describe('verifyGitlabIdentity: adversarial table', () => {
   });
 
   it('keeps the machine-readable case list in ../__fixtures__/adversarial-cases.json in step', () => {
-    const listed = JSON.parse(readFileSync(join(__dirname, '..', '__fixtures__', 'adversarial-cases.json'), 'utf8')) as Array<{ suite: string; case: string; code: string }>;
+    const listed = JSON.parse(readFileSync(join(__dirname, '..', '__fixtures__', 'adversarial-cases.json'), 'utf8')) as Array<{
+      suite: string;
+      case: string;
+      code: string;
+    }>;
     expect(listed.filter((l) => l.suite === 'verifyGitlabIdentity').map((l) => [l.case, l.code])).toEqual(CASES.map((c) => [c.name, c.code]));
   });
 });
@@ -374,16 +384,32 @@ describe('verifyGitlabIdentity: a genuine job', () => {
 
 describe('resolveGitlabIssuer', () => {
   it('trusts gitlab.com by default, [source] host for a self-managed GitLab, and [source.oidc] issuer first', () => {
-    expect(resolveGitlabIssuer(undefined)).toMatchObject({ ok: true, issuer: 'https://gitlab.com', discoveryUrl: 'https://gitlab.com/.well-known/openid-configuration', warnings: [] });
-    expect(resolveGitlabIssuer({ source: { provider: 'gitlab', host: 'gitlab.example.com' } })).toMatchObject({ ok: true, issuer: 'https://gitlab.example.com', isDefault: false });
-    expect(resolveGitlabIssuer({ source: { provider: 'gitlab', host: 'https://gitlab.example.com/' } })).toMatchObject({ issuer: 'https://gitlab.example.com' });
+    expect(resolveGitlabIssuer(undefined)).toMatchObject({
+      ok: true,
+      issuer: 'https://gitlab.com',
+      discoveryUrl: 'https://gitlab.com/.well-known/openid-configuration',
+      warnings: [],
+    });
+    expect(resolveGitlabIssuer({ source: { provider: 'gitlab', host: 'gitlab.example.com' } })).toMatchObject({
+      ok: true,
+      issuer: 'https://gitlab.example.com',
+      isDefault: false,
+    });
+    expect(resolveGitlabIssuer({ source: { provider: 'gitlab', host: 'https://gitlab.example.com/' } })).toMatchObject({
+      issuer: 'https://gitlab.example.com',
+    });
     // A GitHub source's host is no GitLab instance.
     expect(resolveGitlabIssuer({ source: { provider: 'github', host: 'ghe.example.com' } })).toMatchObject({ issuer: 'https://gitlab.com' });
-    expect(resolveGitlabIssuer({ source: { provider: 'gitlab', host: 'gitlab.example.com', oidc: { issuer: 'http://127.0.0.1:9' } } })).toMatchObject({ issuer: 'http://127.0.0.1:9' });
+    expect(resolveGitlabIssuer({ source: { provider: 'gitlab', host: 'gitlab.example.com', oidc: { issuer: 'http://127.0.0.1:9' } } })).toMatchObject({
+      issuer: 'http://127.0.0.1:9',
+    });
   });
 
   it('refuses http for [source] host even on loopback, and any non-URL', () => {
-    expect(resolveGitlabIssuer({ file: 'm.toml', source: { provider: 'gitlab', host: 'http://127.0.0.1:9' } })).toMatchObject({ ok: false, code: 'oidc.issuer-insecure' });
+    expect(resolveGitlabIssuer({ file: 'm.toml', source: { provider: 'gitlab', host: 'http://127.0.0.1:9' } })).toMatchObject({
+      ok: false,
+      code: 'oidc.issuer-insecure',
+    });
     expect(resolveGitlabIssuer({ source: { oidc: { issuer: 'not a url' } } })).toMatchObject({ ok: false, code: 'oidc.issuer-invalid' });
     expect(resolveGitlabIssuer({ source: { oidc: { issuer: 'https://u:p@gitlab.example.com' } } })).toMatchObject({ ok: false, code: 'oidc.issuer-invalid' });
   });

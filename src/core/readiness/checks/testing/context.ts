@@ -44,7 +44,15 @@ export function pkgConfig(options: PackageOptions = {}): PackageConfig {
 }
 
 export function manifest(dir: string, fields: Partial<Manifest> & Pick<Manifest, 'ecosystem' | 'name'>): Manifest {
-  const file = { npm: 'package.json', cargo: 'Cargo.toml', deno: 'deno.json', dart: 'pubspec.yaml', flutter: 'pubspec.yaml', python: 'pyproject.toml', go: 'go.mod' }[fields.ecosystem];
+  const file = {
+    npm: 'package.json',
+    cargo: 'Cargo.toml',
+    deno: 'deno.json',
+    dart: 'pubspec.yaml',
+    flutter: 'pubspec.yaml',
+    python: 'pyproject.toml',
+    go: 'go.mod',
+  }[fields.ecosystem];
   return { file: path.join(dir, file), dir, private: false, dependencies: [], ...fields };
 }
 
@@ -98,7 +106,14 @@ export function makeContext(o: ContextOptions): ReadinessContext {
   } satisfies MonochangeConfig;
   return {
     config,
-    target: { pkg: o.pkg, project: o.pkg.id, manifest: o.manifest, adapter: o.adapter, name: o.manifest.name, version: o.version ?? o.manifest.version ?? '0.0.0' },
+    target: {
+      pkg: o.pkg,
+      project: o.pkg.id,
+      manifest: o.manifest,
+      adapter: o.adapter,
+      name: o.manifest.name,
+      version: o.version ?? o.manifest.version ?? '0.0.0',
+    },
     identity: detectCiIdentity(env, { root: o.root }),
     env,
     http: o.http ?? new HttpClient({ retries: 0, timeoutMs: 5000 }),
@@ -109,7 +124,10 @@ export function makeContext(o: ContextOptions): ReadinessContext {
 }
 
 /** A runner that answers some commands itself (`"npm --version"` → result) and runs the rest for real. */
-export function recordingRunner(answers: Record<string, Partial<CommandResult>> = {}, passthrough: CommandRunner = createExecaRunner({ ...process.env })): CommandRunner & { calls: CommandSpec[] } {
+export function recordingRunner(
+  answers: Record<string, Partial<CommandResult>> = {},
+  passthrough: CommandRunner = createExecaRunner({ ...process.env }),
+): CommandRunner & { calls: CommandSpec[] } {
   const calls: CommandSpec[] = [];
   return {
     calls,
