@@ -14,7 +14,14 @@ module.exports = {
   // (A global option: jest ignores it inside `projects` entries.)
   testTimeout: 60_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'] },
+    // unit: no network, no spawned CLIs or servers. integration: real CLIs, loopback servers, real Nx.
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/scripts/**/*.spec.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.integration\\.spec\\.ts$'],
+    },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/src/**/*.integration.spec.ts', '<rootDir>/scripts/**/*.integration.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.spec.ts'], slowTestThreshold: 60 },
   ],
 };

@@ -105,57 +105,57 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
     ],
   },
   'tools.npm': {
-    spec: 'tools.spec.ts',
+    spec: 'tools.integration.spec.ts',
     pass: ['tools.npm passes for npm 11.6.0 with trusted publishing'],
     fail: ['tools.npm fails for npm 10.9.0 with trusted publishing, naming the version found'],
   },
   'tools.pnpm': {
-    spec: 'tools.spec.ts',
+    spec: 'tools.integration.spec.ts',
     pass: ['tools.pnpm passes when the workspace manager is installed'],
     fail: ['tools.pnpm fails when the workspace manager is missing'],
   },
   'tools.cargo': {
-    spec: 'tools.spec.ts',
+    spec: 'tools.integration.spec.ts',
     pass: ['tools.cargo passes with the real cargo and fails when it is missing'],
     fail: ['tools.cargo passes with the real cargo and fails when it is missing'],
   },
   'tools.deno': {
-    spec: 'tools.spec.ts',
+    spec: 'tools.integration.spec.ts',
     pass: ["tools.deno passes with the workspace's node_modules/.bin/deno and fails when none is found"],
     fail: ["tools.deno passes with the workspace's node_modules/.bin/deno and fails when none is found"],
   },
   'tools.dart': {
-    spec: 'tools.spec.ts',
+    spec: 'tools.integration.spec.ts',
     pass: ['tools.dart passes for a Dart SDK and fails when it is missing'],
     fail: ['tools.dart passes for a Dart SDK and fails when it is missing'],
   },
   'tools.uv': {
-    spec: 'tools.spec.ts',
+    spec: 'tools.integration.spec.ts',
     pass: ['tools.uv passes for uv and fails when it is missing'],
     fail: ['tools.uv passes for uv and fails when it is missing'],
   },
   'tools.git': {
-    spec: 'tools.spec.ts',
+    spec: 'tools.integration.spec.ts',
     pass: ['tools.git passes with the real git and fails when it is missing'],
     fail: ['tools.git passes with the real git and fails when it is missing'],
   },
   'npm.repository-url': {
-    spec: 'npm.spec.ts',
+    spec: 'npm.integration.spec.ts',
     pass: ['npm.repository-url passes for the trusted repository in another URL form and case'],
     fail: ['npm.repository-url fails for another repository', 'npm.repository-url fails when package.json has none'],
   },
   'npm.access': {
-    spec: 'npm.spec.ts',
+    spec: 'npm.integration.spec.ts',
     pass: ['npm.access passes for a scoped package without restricted access'],
     fail: ['npm.access fails for publishConfig.access = restricted'],
   },
   'npm.workspace-protocol': {
-    spec: 'npm.spec.ts',
+    spec: 'npm.integration.spec.ts',
     pass: ['npm.workspace-protocol passes when pnpm will rewrite workspace: ranges'],
     fail: ['npm.workspace-protocol fails for workspace:/catalog: ranges in an npm workspace'],
   },
   'npm.entry-points': {
-    spec: 'npm.spec.ts',
+    spec: 'npm.integration.spec.ts',
     pass: ['npm.entry-points passes when main, exports, bin and types are in `npm pack --dry-run` (real npm)'],
     fail: ['npm.entry-points fails for entry points that `files` leaves out (real npm)'],
   },
@@ -172,27 +172,27 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
     ],
   },
   'cargo.metadata': {
-    spec: 'cargo.spec.ts',
+    spec: 'cargo.integration.spec.ts',
     pass: ['cargo.metadata passes with description and license'],
     fail: ['cargo.metadata fails per missing field, in the reference wording'],
   },
   'cargo.path-dependency': {
-    spec: 'cargo.spec.ts',
+    spec: 'cargo.integration.spec.ts',
     pass: ['cargo.path-dependency passes when path dependencies carry versions (path-only dev-dependencies are stripped by cargo)'],
     fail: ['cargo.path-dependency fails for a path dependency without a version'],
   },
   'cargo.dependency-unpublished': {
-    spec: 'cargo.spec.ts',
+    spec: 'cargo.integration.spec.ts',
     pass: ['cargo.dependency-unpublished passes for a crate of this publish set and a path crate already on crates.io'],
     fail: ['cargo.dependency-unpublished fails for a declared crate that is neither published at the version nor in the publish set'],
   },
   'jsr.metadata': {
-    spec: 'jsr.spec.ts',
+    spec: 'jsr.integration.spec.ts',
     pass: ['jsr.metadata passes for @scope/name, version and exports'],
     fail: ['jsr.metadata fails for an unscoped name, no version and no exports'],
   },
   'jsr.slow-types': {
-    spec: 'jsr.spec.ts',
+    spec: 'jsr.integration.spec.ts',
     pass: [
       'jsr.slow-types passes with `deno publish --dry-run` (real deno) for an explicitly typed API',
       'jsr.slow-types passes with the static check when deno is turned off by env',
@@ -203,7 +203,7 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
     ],
   },
   'jsr.dry-run': {
-    spec: 'jsr.spec.ts',
+    spec: 'jsr.integration.spec.ts',
     pass: ['jsr.slow-types passes with `deno publish --dry-run` (real deno) for an explicitly typed API'],
     fail: [
       'jsr.slow-types fails with `deno publish --dry-run` (real deno) per slow type; jsr.dry-run fails for the missing license',
@@ -226,12 +226,12 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
     fail: ['python.readme warns without a readme and fails for a missing file'],
   },
   'go.major-version': {
-    spec: 'go.spec.ts',
+    spec: 'go.integration.spec.ts',
     pass: ['go.major-version passes for v1 without a suffix and v2 with /v2'],
     fail: ['go.major-version fails for v2 without /v2 (and /v2 with a v1 version)'],
   },
   'go.tag-free': {
-    spec: 'go.spec.ts',
+    spec: 'go.integration.spec.ts',
     pass: ['go.tag-free passes when the tag is neither local nor on origin'],
     fail: [
       'go.tag-free fails for a tag on origin at another commit',
@@ -240,7 +240,7 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
     ],
   },
   'go.clean-tree': {
-    spec: 'go.spec.ts',
+    spec: 'go.integration.spec.ts',
     pass: ['go.clean-tree passes for a clean tree (our own .monochange/ artifacts do not count)'],
     fail: ['go.clean-tree fails for uncommitted changes, listing them'],
   },
