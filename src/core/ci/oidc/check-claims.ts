@@ -170,27 +170,16 @@ export function checkClaims(claims: Record<string, string | undefined>, rules: R
     );
   }
 
-  const environment = claims.environment;
-  if (expected.environment !== undefined) {
-    if (environment === undefined || environment === '') {
-      return fail(
-        'claims.environment-missing',
-        `Trusted publishing to ${reg} requires the GitHub environment "${expected.environment}", but the OIDC token has none: the publish job does not declare it. Add \`environment: ${expected.environment}\` to the publish job of "${expectedWorkflow}".`,
-      );
-    }
-    const same = rules.environmentCase === 'exact' ? environment === expected.environment : environment.toLowerCase() === expected.environment.toLowerCase();
-    if (!same) {
-      const caseOnly = environment.toLowerCase() === expected.environment.toLowerCase();
-      return fail(
-        'claims.environment-mismatch',
-        `Trusted publishing to ${reg} requires the GitHub environment "${expected.environment}", but the OIDC token says environment "${environment}"${caseOnly ? ` (${reg} compares environment names case-sensitively)` : ''}. Use \`environment: ${expected.environment}\` in the publish job, or fix \`${CONFIG}.environment\`.`,
-      );
-    }
-  } else if (environment) {
-    warnings.push(
-      `The OIDC token carries GitHub environment "${environment}", but trusted publishing to ${reg} does not require one: set \`${CONFIG}.environment = "${environment}"\` (and the same on ${reg}) so its protection rules cannot be bypassed by another job.`,
-    );
-  }
+  const environmentCheck = checkEnvironmentClaim({
+    environment: claims.environment,
+    expected: expected.environment,
+    rules,
+    provider: 'GitHub',
+    file: expectedWorkflow,
+    unpinnedRisk: 'so its protection rules cannot be bypassed by another job',
+  });
+  if (!environmentCheck.ok) return environmentCheck;
+  if (environmentCheck.warning) warnings.push(environmentCheck.warning);
 
   if (rules.tagOnly) {
     const ref = c('ref');
@@ -232,4 +221,46 @@ export function checkClaims(claims: Record<string, string | undefined>, rules: R
 
 function fail(code: string, reason: string): ClaimCheckResult {
   return { ok: false, code, reason };
+}
+
+/**
+ * The job's deployment environment against the expected one, compared by the registry's case rule
+ * (GitHub and GitLab alike); an environment nobody requires is a warning, not a refusal.
+ */
+export function checkEnvironmentClaim(input: {
+  environment: string | undefined;
+  expected: string | undefined;
+  rules: RegistryClaimRules;
+  provider: 'GitHub' | 'GitLab';
+  /** The workflow or pipeline file the publish job is in, for the fix. */
+  file: string;
+  /** What pinning the environment prevents, for the warning. */
+  unpinnedRisk: string;
+}): { ok: true; warning?: string } | { ok: false; code: string; reason: string } {
+  const { environment, expected, rules, provider, file } = input;
+  const reg = rules.label;
+  if (expected !== undefined) {
+    if (environment === undefined || environment === '') {
+      return {
+        ok: false,
+        code: 'claims.environment-missing',
+        reason: `Trusted publishing to ${reg} requires the ${provider} environment "${expected}", but the OIDC token has none: the publish job does not declare it. Add \`environment: ${expected}\` to the publish job of "${file}".`,
+      };
+    }
+    const same = rules.environmentCase === 'exact' ? environment === expected : environment.toLowerCase() === expected.toLowerCase();
+    if (!same) {
+      const caseOnly = environment.toLowerCase() === expected.toLowerCase();
+      return {
+        ok: false,
+        code: 'claims.environment-mismatch',
+        reason: `Trusted publishing to ${reg} requires the ${provider} environment "${expected}", but the OIDC token says environment "${environment}"${caseOnly ? ` (${reg} compares environment names case-sensitively)` : ''}. Use \`environment: ${expected}\` in the publish job, or fix \`${CONFIG}.environment\`.`,
+      };
+    }
+    return { ok: true };
+  }
+  if (!environment) return { ok: true };
+  return {
+    ok: true,
+    warning: `The OIDC token carries ${provider} environment "${environment}", but trusted publishing to ${reg} does not require one: set \`${CONFIG}.environment = "${environment}"\` (and the same on ${reg}) ${input.unpinnedRisk}.`,
+  };
 }

@@ -1,6 +1,7 @@
 import type { CiIdentity } from '../types';
 import { PROVIDER_LABELS } from '../types';
 import { parseWorkflowRef, type WorkflowRef } from '../workflow-ref';
+import { readClaimValues } from './claim-values';
 import { refuse, shown, type Refusal } from './refusal';
 
 /** The GitHub claims identity is derived from, all as strings (the token itself is never kept). */
@@ -54,22 +55,12 @@ export interface ParsedGithubClaims {
 
 /** Reads the claims from a verified payload; a missing or malformed one is a refusal. */
 export function readGithubClaims(payload: Record<string, unknown>): ({ ok: true } & ParsedGithubClaims) | Refusal {
-  const out: Record<string, string> = {};
-  const missing: string[] = [];
-  for (const name of REQUIRED_CLAIMS) {
-    const value = asString(payload[name]);
-    if (value === undefined || value === '') missing.push(name);
-    else out[name] = value;
-  }
+  const { values: out, missing } = readClaimValues(payload, REQUIRED_CLAIMS, OPTIONAL_CLAIMS, asString);
   if (missing.length) {
     return refuse(
       'oidc.claims-missing',
       `The verified OIDC token lacks the GitHub claim(s) ${missing.join(', ')}, which identify the repository and workflow. Publish from a GitHub Actions job (a customised OIDC claim template must keep these claims).`,
     );
-  }
-  for (const name of OPTIONAL_CLAIMS) {
-    const value = asString(payload[name]);
-    if (value) out[name] = value;
   }
   const claims = out as unknown as GithubClaims;
 

@@ -1,5 +1,5 @@
 import type { RegistryClaimRules } from '../../../registries/types';
-import type { ClaimCheckResult, ClaimExpectations } from '../check-claims';
+import { checkEnvironmentClaim, type ClaimCheckResult, type ClaimExpectations } from '../check-claims';
 import { parseConfigRefUri } from './claims';
 
 /**
@@ -110,27 +110,16 @@ export function checkGitlabClaims(claims: Record<string, string | undefined>, ru
     );
   }
 
-  const environment = claims.environment;
-  if (expected.environment !== undefined) {
-    if (!environment) {
-      return fail(
-        'claims.environment-missing',
-        `Trusted publishing to ${reg} requires the GitLab environment "${expected.environment}", but the OIDC token has none: the publish job does not declare it. Add \`environment: ${expected.environment}\` to the publish job of "${expectedFile}".`,
-      );
-    }
-    const same = rules.environmentCase === 'exact' ? environment === expected.environment : environment.toLowerCase() === expected.environment.toLowerCase();
-    if (!same) {
-      const caseOnly = environment.toLowerCase() === expected.environment.toLowerCase();
-      return fail(
-        'claims.environment-mismatch',
-        `Trusted publishing to ${reg} requires the GitLab environment "${expected.environment}", but the OIDC token says environment "${environment}"${caseOnly ? ` (${reg} compares environment names case-sensitively)` : ''}. Use \`environment: ${expected.environment}\` in the publish job, or fix \`${CONFIG}.environment\`.`,
-      );
-    }
-  } else if (environment) {
-    warnings.push(
-      `The OIDC token carries GitLab environment "${environment}", but trusted publishing to ${reg} does not require one: set \`${CONFIG}.environment = "${environment}"\` (and the same on ${reg}) so a job of another environment cannot publish.`,
-    );
-  }
+  const environmentCheck = checkEnvironmentClaim({
+    environment: claims.environment,
+    expected: expected.environment,
+    rules,
+    provider: 'GitLab',
+    file: expectedFile,
+    unpinnedRisk: 'so a job of another environment cannot publish',
+  });
+  if (!environmentCheck.ok) return environmentCheck;
+  if (environmentCheck.warning) warnings.push(environmentCheck.warning);
 
   if (rules.tagOnly) {
     const tags = expected.tags ?? [];

@@ -1,5 +1,6 @@
 import type { CiIdentity } from '../../types';
 import { PROVIDER_LABELS } from '../../types';
+import { readClaimValues } from '../claim-values';
 import { refuse, shown, type Refusal } from '../refusal';
 
 /** The GitLab claims identity is derived from, all as strings (the token itself is never kept). */
@@ -82,22 +83,12 @@ export interface ParsedGitlabClaims {
 
 /** Reads the claims from a verified payload; a missing or malformed one is a refusal. */
 export function readGitlabClaims(payload: Record<string, unknown>): ({ ok: true } & ParsedGitlabClaims) | Refusal {
-  const out: Record<string, string> = {};
-  const missing: string[] = [];
-  for (const name of GITLAB_REQUIRED_CLAIMS) {
-    const value = asString(payload[name]);
-    if (value === undefined || value === '') missing.push(name);
-    else out[name] = value;
-  }
+  const { values: out, missing } = readClaimValues(payload, GITLAB_REQUIRED_CLAIMS, GITLAB_OPTIONAL_CLAIMS, asString);
   if (missing.length) {
     return refuse(
       'oidc.claims-missing',
       `The verified OIDC token lacks the GitLab claim(s) ${missing.join(', ')}, which identify the project, pipeline and job. Publish from a GitLab CI/CD job of GitLab 16.2 or later (older instances do not set ci_config_ref_uri).`,
     );
-  }
-  for (const name of GITLAB_OPTIONAL_CLAIMS) {
-    const value = asString(payload[name]);
-    if (value) out[name] = value;
   }
   const claims = out as unknown as GitlabClaims;
   if (!/^[^/\s]+(\/[^/\s]+)+$/.test(claims.project_path)) {
