@@ -90,7 +90,7 @@ export const cargoPublishBench: Benchmark = {
           timingTable(samples, samples[1].name, 'relative'),
           [
             `Side by side, ${reps} repetitions, order rotated per repetition. Before each run (untimed) every crate gets a new version 1.0.k (dependency requirements too), Cargo.lock is regenerated and committed; after each run the registry must hold all ${count} crates at that version.`,
-            "@monochange/nx verifies each crate with `cargo publish --dry-run` (build scripts run without any token), then uploads with `cargo publish --no-verify` and the job's CARGO_REGISTRY_TOKEN in the environment; the raw loop runs `cargo publish` (verify + upload in one) per crate in dependency order.",
+            "@monochange/nx verifies all the crates of the run with one `cargo publish --dry-run -p <crate>…` (build scripts run without any token; each crate builds against the others' packaged sources), then uploads each with `cargo publish --no-verify` and the job's CARGO_REGISTRY_TOKEN in the environment; the raw loop runs `cargo publish` (verify + upload in one) per crate in dependency order.",
           ].join('\n'),
         ],
       };

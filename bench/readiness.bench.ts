@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { nxEnv } from '../e2e/support/nx-workspace';
@@ -13,6 +14,14 @@ import { formatMs, median, sideBySide, type Contender } from './support/measure'
 import { startNpmBenchWorld } from './support/npm-bench-world';
 import { npmViewLoop } from './support/npm-cli';
 import { markdownTable, timingTable } from './support/report';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+/** The core API for scripts (`checkReadiness`) exists in this install of the plugin (not in builds before it). */
+function hasCoreApi(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'node_modules', '@monochange', 'nx', 'dist', 'core', 'api'));
+}
 
 interface ReadinessArtifact {
   packages: Array<{ status: string; checks: Array<{ id: string; status: string }> }>;
@@ -79,6 +88,20 @@ export const readinessBench: Benchmark = {
           },
           after: expectStatuses,
         },
+        ...(hasCoreApi(toolchain.dir)
+          ? [
+              {
+                name: 'a script: node + @monochange/nx/core checkReadiness (CI job; no Nx)',
+                before: clearArtifact,
+                run: async () => {
+                  const script =
+                    "require('@monochange/nx/core').checkReadiness({ root: process.cwd(), log: () => {} }).then(() => process.exit(0), (e) => { console.error(e.message); process.exit(1); })";
+                  await execFileAsync(process.execPath, ['-e', script], { cwd: ws.root, env: ci });
+                },
+                after: expectStatuses,
+              },
+            ]
+          : []),
         {
           name: 'nx show projects (graph only, for scale)',
           run: async () => {
@@ -139,7 +162,7 @@ export const readinessBench: Benchmark = {
             `Side by side, ${reps} repetitions, order rotated per repetition (one untimed warm-up of the in-process core rows only: the slow rows take minutes each). Registry: Verdaccio behind the world's npm OIDC proxy on 127.0.0.1.`,
             `The Nx run and the in-process executor run are in the simulated GitHub Actions job (\`world.ciEnv()\`: verified OIDC identity, ${count - published} packages \`ready\`, ${published} \`already_published\`; each run checks readiness.json says so).`,
             `\`npm view\` runs with the job's npm config (same registry URL, the world's npm cache) one package after the other, as \`nx release publish\` asks per package.`,
-            'The readiness executor runs in Nx batch mode by default (`preferBatch`): one process checks every package of the run, sharing the config, the verified OIDC identity, the HTTP pool, tool versions and one `npm pack --dry-run` for all npm packages. `--batch=false` makes Nx fork a process per task (node start, loading the executor, OIDC token + verification, `npm --version`, `npm pack --dry-run`, config and artifact merge each time). The `nx show projects` row is the graph alone.',
+            'The readiness executor runs in Nx batch mode by default (`preferBatch`): one process checks every package of the run, sharing the config, the verified OIDC identity, the HTTP pool, tool versions (the npm version read from its install, not by starting npm) and one `npm pack --dry-run` for all npm packages; in CI `npm whoami` runs only when npm has a credential configured. `--batch=false` makes Nx fork a process per task (node start, loading the executor, OIDC token + verification, `npm --version`, `npm pack --dry-run`, config and artifact merge each time). The `nx show projects` row is the graph alone.',
             'The core rows time only the lookups: config and targets are resolved once, untimed; `registryStateCheck` asks twice for a version not yet published (the version, then any version).',
           ].join('\n'),
         ],

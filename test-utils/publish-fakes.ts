@@ -36,6 +36,8 @@ export function fakeRegistry(script: { lookups?: LookupAnswer[]; uploads?: Uploa
     uploads: [],
     baseUrl: () => 'http://127.0.0.1:9',
     trust: REGISTRIES[script.id ?? 'npm'].trust,
+    rateLimit: REGISTRIES[script.id ?? 'npm'].rateLimit,
+    versionPageUrl: REGISTRIES[script.id ?? 'npm'].versionPageUrl,
     registryName: (m) => m.name,
     async versionExists(_m, version) {
       registry.lookups.push(version);

@@ -1,6 +1,7 @@
 /**
  * The Nx-free publish core of @monochange/nx (`require('@monochange/nx/core')`): config, artifact
- * schemas and the task runners the executors wrap, for scripts and other tools.
+ * schemas, the task runners the executors wrap, and `checkReadiness` / `publishPackages` (declared
+ * packages by id, in dependency order) for scripts and other tools.
  */
 export * from './types';
 export { MonochangeError, formatError, isMonochangeError } from './errors';
@@ -25,4 +26,13 @@ export {
 } from './publish/artifacts';
 export { runPublishTask, runPlaceholderTask, type TaskOptions, type TaskResult } from './publish/run-task';
 export { runReadinessTask } from './readiness/run-task';
+export {
+  checkReadiness,
+  publishPackages,
+  type CheckReadinessOptions,
+  type CheckReadinessResult,
+  type PublishPackagesOptions,
+  type PublishPackagesResult,
+  type PackageOutcome,
+} from './api';
 export { auditWorkflow, auditWorkflowFile } from './workflow/audit';

@@ -7,7 +7,7 @@ export type Ecosystem = (typeof ECOSYSTEMS)[number];
 export const ECOSYSTEM_CONFIG_KEYS = ['npm', 'cargo', 'deno', 'dart', 'python', 'go'] as const;
 export type EcosystemConfigKey = (typeof ECOSYSTEM_CONFIG_KEYS)[number];
 
-/** Built-in registry ids, in the reference's canonical order. */
+/** Built-in registry ids, in the canonical order that rate-limit plans and generated workflows follow. */
 export const REGISTRY_IDS = ['crates_io', 'npm', 'jsr', 'pub_dev', 'pypi', 'go_proxy'] as const;
 export type RegistryId = (typeof REGISTRY_IDS)[number];
 
@@ -48,7 +48,7 @@ export interface Check {
   fix?: string;
 }
 
-/** `trustedPublishing` object of artifacts (reference §4.6). */
+/** `trustedPublishing` object of artifacts. */
 export interface TrustOutcome {
   status: 'disabled' | 'planned' | 'configured' | 'manual_action_required';
   repository: string | null;

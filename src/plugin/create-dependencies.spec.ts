@@ -9,7 +9,7 @@ import { findExistingProject } from '../core/publish/existing-project';
 import { FIXTURE_WORKSPACE, listFiles, tempWorkspace } from './testing/fixture-workspace';
 
 /** What Nx would hand createDependencies: projects by name (as merged from all plugins) and their files. */
-async function graphContext(root: string, drop: string[] = []): Promise<CreateDependenciesContext> {
+async function graphContext(root: string, drop: string[] = [], hash: (file: string) => string = () => 'h'): Promise<CreateDependenciesContext> {
   const [[, result]] = await createNodes[1](['monochange.toml'], {}, { nxJsonConfiguration: {}, workspaceRoot: root });
   const projects: Record<string, ProjectConfiguration> = {};
   for (const [projectRoot, config] of Object.entries(result.projects!)) {
@@ -24,7 +24,7 @@ async function graphContext(root: string, drop: string[] = []): Promise<CreateDe
   for (const file of listFiles(root)) {
     const owner = roots.find((r) => file.startsWith(`${r}/`));
     const name = owner && Object.keys(projects).find((n) => projects[n].root === owner);
-    (name ? projectFileMap[name] : nonProjectFiles).push({ file, hash: 'h' });
+    (name ? projectFileMap[name] : nonProjectFiles).push({ file, hash: hash(file) });
   }
   const fileMap = { projectFileMap, nonProjectFiles };
   return {
@@ -88,6 +88,50 @@ describe('createDependencies', () => {
     const text = asText(await createDependencies({}, context));
     expect(text.some((t) => t.startsWith('go-app'))).toBe(false);
     expect(text).toContain('py-cli -> py-core (static, python/cli/pyproject.toml)');
+  });
+
+  it('keeps an edge whose manifest Nx knows as a file of no project', async () => {
+    const context = await graphContext(FIXTURE_WORKSPACE);
+    context.fileMap.projectFileMap['go-app'] = context.fileMap.projectFileMap['go-app'].filter((f) => f.file !== 'go/app/go.mod');
+    context.fileMap.nonProjectFiles.push({ file: 'go/app/go.mod', hash: 'h' });
+    expect(asText(await createDependencies({}, context))).toContain('go-app -> go-lib (static, go/app/go.mod)');
+  });
+
+  it('reads no manifest again that Nx hashed as createNodes read it', async () => {
+    const { hashFile } = require('nx/src/native') as { hashFile: (file: string) => string };
+    const context = await graphContext(FIXTURE_WORKSPACE, [], (file) => hashFile(join(FIXTURE_WORKSPACE, file)));
+    const { result, read } = await withReads(FIXTURE_WORKSPACE, () => createDependencies({}, context));
+    expect(asText(result)).toEqual(asText(await createDependencies({}, await graphContext(FIXTURE_WORKSPACE))));
+    const manifests = (files: string[]) => files.filter((f) => /(^|\/)(Cargo\.toml|pyproject\.toml|go\.mod|pubspec\.yaml|package\.json)$/.test(f));
+    expect(manifests(read)).toEqual([]);
+    // Without Nx's hashes (or with other ones) they are read again.
+    const otherHashes = await graphContext(FIXTURE_WORKSPACE);
+    const unhashed = await withReads(FIXTURE_WORKSPACE, () => createDependencies({}, otherHashes));
+    expect(manifests(unhashed.read)).toContain('crates/cli/Cargo.toml');
+  });
+
+  it("does not load Nx's devkit into the plugin worker", async () => {
+    const context = await graphContext(FIXTURE_WORKSPACE);
+    const loaded: string[] = [];
+    const watched = ['@nx/devkit', 'nx/src/devkit-exports'];
+    let deps: Awaited<ReturnType<typeof createDependencies>> = [];
+    try {
+      for (const name of watched) {
+        jest.doMock(name, () => {
+          loaded.push(name);
+          return jest.requireActual(name);
+        });
+      }
+      let fresh: typeof import('./create-dependencies') | undefined;
+      jest.isolateModules(() => {
+        fresh = require('./create-dependencies') as typeof import('./create-dependencies');
+      });
+      deps = await fresh!.createDependencies({}, context);
+    } finally {
+      for (const name of watched) jest.dontMock(name);
+    }
+    expect(deps.length).toBeGreaterThan(0);
+    expect(loaded).toEqual([]);
   });
 
   it('adds nothing without a monochange.toml, and nothing (no second error) when it is broken', async () => {

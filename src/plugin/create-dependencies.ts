@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import type { CreateDependencies, CreateDependenciesContext, RawProjectGraphDependency } from '@nx/devkit';
+import { isAbsolute, join, relative, sep } from 'node:path';
+import type { CreateDependencies, CreateDependenciesContext, DependencyType, RawProjectGraphDependency } from '@nx/devkit';
 import { CONFIG_FILE_NAME, type PackageConfig } from '../core/config/types';
-import { nxApi, type NxApi } from './nx-api';
+import { nxTextHash } from './nx-api';
 import type { MonochangePluginOptions } from './options';
 import { projectRootOf } from './create-nodes';
-import { ordersPublishing } from '../core/publish/publish-order';
+import { ordersPublishing } from '../core/publish/package-edges';
 import { readDeclaredWorkspace, type DeclaredWorkspace } from './read-declared';
 
 /**
@@ -17,7 +17,7 @@ export const createDependencies: CreateDependencies<MonochangePluginOptions> = (
   if (!existsSync(join(root, CONFIG_FILE_NAME))) return [];
   let workspace: DeclaredWorkspace;
   try {
-    workspace = readDeclaredWorkspace(root, { select: edgeSources });
+    workspace = readDeclaredWorkspace(root, { select: edgeSources, sameAsNx: sameAsNxFileMap(context) });
   } catch {
     return []; // createNodes already reports a bad monochange.toml under its file.
   }
@@ -35,12 +35,15 @@ export function edgeSources(packages: readonly PackageConfig[]): readonly Packag
   return packages.some((p) => p.type === 'deno') ? packages : packages.filter((p) => p.type !== 'npm');
 }
 
+/** `DependencyType.static`, without loading Nx's devkit into the plugin worker for one constant. */
+const STATIC = 'static' as DependencyType.static;
+
 export function dependenciesFrom({ config, edges }: DeclaredWorkspace, context: CreateDependenciesContext): RawProjectGraphDependency[] {
   const projectAt = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
   const packages = new Map(config.packages.map((p) => [p.id, p]));
+  const known = knownFiles(context);
   const out: RawProjectGraphDependency[] = [];
   const seen = new Set<string>();
-  let nx: NxApi | undefined; // loaded with the first edge to validate
   for (const edge of edges) {
     if (!ordersPublishing(edge.kind) || edge.uncertain) continue;
     const from = packages.get(edge.from)!;
@@ -49,20 +52,48 @@ export function dependenciesFrom({ config, edges }: DeclaredWorkspace, context: 
     const source = projectAt.get(projectRootOf(from.path));
     const target = projectAt.get(projectRootOf(to.path));
     if (!source || !target || source === target || seen.has(`${source}\0${target}`)) continue;
-    nx ??= nxApi();
-    const dependency: RawProjectGraphDependency = {
-      source,
-      target,
-      type: nx.DependencyType.static,
-      sourceFile: edge.sourceFile,
-    };
-    try {
-      nx.validateDependency(dependency, context);
-    } catch {
-      continue; // e.g. the manifest is git-ignored, so Nx does not know the file
-    }
+    if (!known(source, edge.sourceFile)) continue; // e.g. the manifest is git-ignored, so Nx does not know the file
     seen.add(`${source}\0${target}`);
-    out.push(dependency);
+    out.push({ source, target, type: STATIC, sourceFile: edge.sourceFile });
   }
   return out;
+}
+
+/**
+ * Whether Nx knows `file` as a file of project `source` or as a file of no project: what Nx's
+ * `validateDependency` checks of a static edge between two projects of the graph (it throws
+ * otherwise), asked here without loading Nx's devkit into the plugin worker.
+ */
+function knownFiles(context: CreateDependenciesContext): (source: string, file: string) => boolean {
+  const byProject = new Map<string, Set<string>>();
+  let outside: Set<string> | undefined;
+  return (source, file) => {
+    let files = byProject.get(source);
+    if (!files) byProject.set(source, (files = new Set((context.fileMap.projectFileMap[source] ?? []).map((f) => f.file))));
+    if (files.has(file)) return true;
+    outside ??= new Set(context.fileMap.nonProjectFiles.map((f) => f.file));
+    return outside.has(file);
+  };
+}
+
+/**
+ * Whether a file's text is the one Nx hashed for this graph computation (its file map), so the
+ * manifests createNodes just read are reused without reading them again. A file Nx does not list
+ * (git-ignored, outside the workspace), or an Nx without the hash function, leaves the answer open.
+ */
+function sameAsNxFileMap(context: CreateDependenciesContext): ((file: string, text: string) => boolean | undefined) | undefined {
+  const hash = nxTextHash();
+  if (!hash) return undefined;
+  let hashes: Map<string, string> | undefined;
+  return (file, text) => {
+    if (!hashes) {
+      hashes = new Map();
+      for (const files of Object.values(context.fileMap.projectFileMap)) for (const f of files) hashes.set(f.file, f.hash);
+      for (const f of context.fileMap.nonProjectFiles) hashes.set(f.file, f.hash);
+    }
+    const rel = relative(context.workspaceRoot, file);
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+    const known = hashes.get(sep === '/' ? rel : rel.split(sep).join('/'));
+    return known === undefined ? undefined : known === hash(text);
+  };
 }

@@ -22,7 +22,7 @@ import { findExistingProject } from '../core/publish/existing-project';
 import { nodesForBrokenConfig } from './broken-config';
 import { nxApi } from './nx-api';
 import { resolveManifestErrors, resolveTargetNames, type MonochangePluginOptions } from './options';
-import { findPublishCycles, formatCycle, publishPrerequisites } from '../core/publish/publish-order';
+import { findPublishCycles, formatCycle, publishPrerequisites } from '../core/publish/package-edges';
 import { buildTargets, type PluginTarget } from './project-targets';
 import type { PackageConfig } from '../core/config/types';
 import { readDeclaredWorkspace } from './read-declared';
@@ -100,19 +100,21 @@ export function nodesFromConfig(
     const twins = twinsAt.get(projectRoot) ?? [];
     const known = existing.get(first.id);
     const targets: Record<string, PluginTarget> = {};
-    for (const pkg of [first, ...twins]) {
+    for (const pkg of twins.length > 0 ? [first, ...twins] : [first]) {
       const after = prerequisites.get(pkg.id) ?? [];
+      const afterTwins = twinIds.size > 0 ? after.filter((d) => twinIds.has(d)) : [];
       const own = buildTargets(pkg === first ? names : { ...names, releasePublish: null }, {
         pkg,
         displayName: manifests.get(pkg.id)?.name ?? pkg.id,
-        publishAfter: after.filter((id) => !twinIds.has(id)).map(projectName),
+        publishAfter: (afterTwins.length > 0 ? after.filter((id) => !twinIds.has(id)) : after).map(projectName),
         cycle: cycleOf.get(pkg.id),
         manifestError: manifestErrorOf.get(pkg.id),
       });
-      for (const [name, target] of Object.entries(own)) {
+      for (const name in own) {
+        const target = own[name];
         // In a shared directory each target names its package, and waits for a twin's own target.
         if (twins.length > 0 && !('command' in target.options)) target.options = { package: pkg.id } as unknown as PluginTarget['options'];
-        for (const id of after.filter((d) => twinIds.has(d))) {
+        for (const id of afterTwins) {
           if (!target.dependsOn && name !== names.publish && name !== names.releasePublish) continue;
           const dependency = byId.get(id)!;
           (target.dependsOn ??= []).push({
@@ -124,12 +126,10 @@ export function nodesFromConfig(
         targets[targetName(name, pkg.id)] = target;
       }
     }
-    projects[projectRoot] = {
-      // A project Nx already infers (project.json, package.json) keeps its name; others are named by id.
-      ...(known ? {} : { name: first.id, projectType: 'library' as const }),
-      tags: ['monochange', ...[first, ...twins].map((p) => `monochange:${p.type}`)],
-      targets,
-    };
+    const tags = ['monochange', `monochange:${first.type}`];
+    for (const twin of twins) tags.push(`monochange:${twin.type}`);
+    // A project Nx already infers (project.json, package.json) keeps its name; others are named by id.
+    projects[projectRoot] = known ? { tags, targets } : { name: first.id, projectType: 'library', tags, targets };
   }
   const result: CreateNodesResult = { projects };
   if (errors.length > 0 && manifestErrors === 'error') throw new PartialNodes(result, errors);

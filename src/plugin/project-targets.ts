@@ -30,17 +30,19 @@ export function buildTargets(names: TargetNames, input: TargetInputs): Record<st
   // `nx release publish` (always) and NX_IGNORE_CYCLES runs break task cycles and carry on, so a
   // package on a run/build cycle gets publish tasks that refuse on their own.
   const refuse = cycle ? failFast(cycleError(pkg.id, cycle)) : undefined;
-  const target = (executor: string, description: string, orderedBy?: string): PluginTarget => ({
-    ...(orderedBy && refuse ? refuse : { executor: `@monochange/nx:${executor}`, options: {} }),
-    cache: false,
-    ...(orderedBy && publishAfter.length > 0 ? { dependsOn: [{ target: orderedBy, projects: [...publishAfter], params: 'forward' as const }] } : {}),
-    metadata: {
-      technologies: [pkg.type],
-      description,
-      ...(orderedBy && cycle ? { publishCycle: cycle } : {}),
-      ...(manifestError ? { manifestError } : {}),
-    },
-  });
+  // Built key by key (no spreads): thousands of these are made in a fresh plugin worker.
+  const target = (executor: string, description: string, orderedBy?: string): PluginTarget => {
+    const refused = orderedBy && refuse;
+    const metadata: PluginTarget['metadata'] = { technologies: [pkg.type], description };
+    if (orderedBy && cycle) metadata.publishCycle = cycle;
+    if (manifestError) metadata.manifestError = manifestError;
+    const run = refused ? refused.executor : `@monochange/nx:${executor}`;
+    const options = refused ? refused.options : {};
+    if (orderedBy && publishAfter.length > 0) {
+      return { executor: run, options, cache: false, dependsOn: [{ target: orderedBy, projects: publishAfter.slice(), params: 'forward' }], metadata };
+    }
+    return { executor: run, options, cache: false, metadata };
+  };
   const targets: Record<string, PluginTarget> = {
     [names.publish]: target('publish', `Publish ${displayName} to ${registry} with trusted publishing (OIDC), after the packages it needs`, names.publish),
     [names.placeholderPublish]: target(

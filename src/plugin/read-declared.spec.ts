@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { clearDeclaredCache, readDeclaredWorkspace } from './read-declared';
 import { tempWorkspace } from './testing/fixture-workspace';
 
@@ -45,5 +45,29 @@ describe('readDeclaredWorkspace across graph computations', () => {
     rmSync(join(ws.root, 'go/lib'), { recursive: true });
     symlinkSync('/tmp', join(ws.root, 'go/lib'));
     expect(() => readDeclaredWorkspace(ws.root)).toThrow(/go\/lib/);
+  });
+
+  it('reuses a remembered manifest whose files Nx vouches for without reading them, and reads again what Nx has otherwise', () => {
+    const first = readDeclaredWorkspace(ws.root);
+    const fs = require('node:fs') as typeof import('node:fs'); // the module itself, which a spy reaches
+    const real = fs.readFileSync;
+    const read: string[] = [];
+    const spy = jest.spyOn(fs, 'readFileSync').mockImplementation(((file: unknown, ...rest: unknown[]) => {
+      if (typeof file === 'string' && file.startsWith(ws.root)) read.push(relative(ws.root, file));
+      return (real as (...args: unknown[]) => unknown)(file, ...rest);
+    }) as typeof fs.readFileSync);
+    try {
+      const vouched = readDeclaredWorkspace(ws.root, { sameAsNx: (file) => (file.endsWith('Cargo.toml') ? true : undefined) });
+      expect(vouched.manifests.get('acme-cli')).toBe(first.manifests.get('acme-cli'));
+      expect(read.filter((f) => f.endsWith('Cargo.toml'))).toEqual([]);
+      expect(read).toContain('python/core/pyproject.toml'); // not vouched for: read and compared
+      expect(vouched.manifests.get('py-core')).toBe(first.manifests.get('py-core'));
+
+      const other = readDeclaredWorkspace(ws.root, { sameAsNx: (file) => (file.endsWith('crates/cli/Cargo.toml') ? false : undefined) });
+      expect(other.manifests.get('acme-cli')).not.toBe(first.manifests.get('acme-cli'));
+      expect(other.manifests.get('acme-cli')).toEqual(first.manifests.get('acme-cli')); // read again: the file itself is unchanged
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,5 +1,6 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { pathProbe } from '../core/config/relative-path';
 import { CONFIG_FILE_NAME, type MonochangeConfig, type PackageConfig } from '../core/config/types';
 import { memoFileReader, type FileReader } from '../core/manifests/file-reader';
 import { MANIFEST_FILES, type Manifest } from '../core/manifests/types';
@@ -19,7 +20,7 @@ export interface DeclaredWorkspace {
  * computed, not when Nx loads the plugin: a process that only runs the task hooks never needs them.
  */
 const configModule = () => require('../core/config') as typeof import('../core/config');
-const manifestsModule = () => require('../core/manifests') as typeof import('../core/manifests');
+const manifestsModule = () => require('../core/manifests/read-manifest') as typeof import('../core/manifests/read-manifest');
 
 function toPosix(path: string): string {
   return sep === '/' ? path : path.split(sep).join('/');
@@ -36,11 +37,13 @@ function manifestFileFor(root: string, pkg: PackageConfig, error: unknown): stri
  * Nx calls createNodes and then createDependencies in the same plugin worker (and again on every
  * change under the daemon), each reading the same config and manifests. What was parsed is kept for
  * the life of the process and reused only while every input is unchanged: the config text and the
- * kind of each package path (the parse checks that paths exist and do not leave the workspace), and
- * for a manifest the exact text of every file its reader read (and the answer of every existence
- * check). Comparing texts, not timestamps, so an edit within a timestamp's resolution is never missed.
+ * paths its parse checked (package directories and placeholder README files exist, and do not lead
+ * out of the workspace), and for a manifest the exact text of every file its reader read (and the
+ * answer of every existence check). Comparing texts, not timestamps, so an edit within a
+ * timestamp's resolution is never missed; createDependencies compares them with the hashes of Nx's
+ * file map instead of reading the files again (see `sameAsNx`).
  */
-const configCache = new Map<string, { text: string; paths: string; config: MonochangeConfig }>();
+const configCache = new Map<string, { text: string; config: MonochangeConfig }>();
 const manifestCache = new Map<string, { inputs: Input[]; manifest: Manifest }>();
 
 type Input = { file: string; text: string | undefined } | { file: string; exists: boolean };
@@ -51,17 +54,17 @@ export function clearDeclaredCache(): void {
   manifestCache.clear();
 }
 
-function pathKinds(root: string, config: MonochangeConfig): string {
-  return config.packages
-    .map((p) => {
-      try {
-        const stat = lstatSync(join(root, p.path));
-        return stat.isSymbolicLink() ? 'l' : stat.isDirectory() ? 'd' : 'f';
-      } catch {
-        return '-';
-      }
-    })
-    .join('');
+/**
+ * Whether the paths a parse of the same text checked would still pass: every package path is a
+ * directory that does not lead out of the workspace, every placeholder `readme_file` a file.
+ */
+function pathsStillValid(root: string, config: MonochangeConfig): boolean {
+  const paths = pathProbe(root);
+  const readmes = [...Object.values(config.ecosystems), ...config.packages.map((p) => p.publish)].flatMap((s) => s.placeholder.readmeFile ?? []);
+  return (
+    config.packages.every((p) => paths.kind(p.path) === 'directory' && paths.outside(p.path) === undefined) &&
+    readmes.every((file) => paths.kind(file) === 'file')
+  );
 }
 
 /** The root monochange.toml; errors name it workspace-relative, as Nx does for its own files. */
@@ -73,10 +76,10 @@ function readConfig(workspaceRoot: string): MonochangeConfig {
     return configModule().loadConfig(workspaceRoot); // absent or unreadable: the core's error says which
   }
   const cached = configCache.get(workspaceRoot);
-  if (cached && cached.text === text && cached.paths === pathKinds(workspaceRoot, cached.config)) return cached.config;
+  if (cached && cached.text === text && pathsStillValid(workspaceRoot, cached.config)) return cached.config;
   configCache.delete(workspaceRoot);
   const config = configModule().parseConfig(text, { file: CONFIG_FILE_NAME, root: workspaceRoot });
-  configCache.set(workspaceRoot, { text, paths: pathKinds(workspaceRoot, config), config });
+  configCache.set(workspaceRoot, { text, config });
   return config;
 }
 
@@ -120,9 +123,12 @@ function recording(base: FileReader, inputs: Input[]): FileReader {
   };
 }
 
-function unchanged(inputs: readonly Input[], reader: FileReader): boolean {
+/** Whether every input still reads the same; what Nx vouches for (`sameAsNx`) is not read again. */
+function unchanged(inputs: readonly Input[], reader: FileReader, sameAsNx: ReadDeclaredOptions['sameAsNx']): boolean {
   return inputs.every((input) => {
     if ('exists' in input) return reader.exists(input.file) === input.exists;
+    const vouched = input.text === undefined ? undefined : sameAsNx?.(input.file, input.text);
+    if (vouched !== undefined) return vouched;
     let text: string | undefined;
     try {
       text = reader.readText(input.file);
@@ -133,10 +139,10 @@ function unchanged(inputs: readonly Input[], reader: FileReader): boolean {
   });
 }
 
-function readManifestCached(root: string, pkg: PackageConfig, reader: FileReader): Manifest {
+function readManifestCached(root: string, pkg: PackageConfig, reader: FileReader, sameAsNx: ReadDeclaredOptions['sameAsNx']): Manifest {
   const key = `${root}\0${pkg.id}\0${pkg.type}\0${pkg.path}`;
   const cached = manifestCache.get(key);
-  if (cached && unchanged(cached.inputs, reader)) return cached.manifest;
+  if (cached && unchanged(cached.inputs, reader, sameAsNx)) return cached.manifest;
   manifestCache.delete(key);
   const inputs: Input[] = [];
   const manifest = manifestsModule().readManifest(root, pkg, recording(reader, inputs));
@@ -152,6 +158,13 @@ export interface ReadDeclaredOptions {
    * them alone, and `manifests`/`errors` cover only them; `config` always has every package.
    */
   select?: (packages: readonly PackageConfig[]) => readonly PackageConfig[];
+  /**
+   * Whether Nx, in this graph computation, has the same text for a file (absolute path) as a
+   * remembered manifest was read from: `true` the same, `false` another, `undefined` unknown (then
+   * the file is read again). createDependencies answers from Nx's file map, so remembered manifests
+   * are checked without reading their files a second time.
+   */
+  sameAsNx?: (file: string, text: string) => boolean | undefined;
 }
 
 /** Loads `monochange.toml` (throws on a bad config) and every manifest (collects errors per package). */
@@ -163,7 +176,7 @@ export function readDeclaredWorkspace(workspaceRoot: string, options: ReadDeclar
   const errors: DeclaredWorkspace['errors'] = [];
   for (const pkg of packages) {
     try {
-      manifests.set(pkg.id, readManifestCached(workspaceRoot, pkg, reader));
+      manifests.set(pkg.id, readManifestCached(workspaceRoot, pkg, reader, options.sameAsNx));
     } catch (error) {
       errors.push({ id: pkg.id, file: manifestFileFor(workspaceRoot, pkg, error), error });
     }

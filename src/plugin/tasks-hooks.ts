@@ -12,21 +12,24 @@ import { forNx } from './user-error';
 export async function preTasksExecution(options: MonochangePluginOptions | undefined, context: PreTasksExecutionContext): Promise<void> {
   const names = resolveTargetNames(options);
   const publishTargets = [names.publish, names.releasePublish].filter((n): n is string => typeof n === 'string');
-  const { preflightPublishRun, requireDeclaredPackages } = await import('../core/publish/preflight');
-  const { handOffOidcToken } = await import('../core/publish/oidc-handoff');
+  const ours = [...publishTargets, names.placeholderPublish, names.readiness].filter((n): n is string => typeof n === 'string');
   const { parseNxArgv } = await import('../core/publish/run-argv');
+  const run = parseNxArgv(context.argv, process.env);
   // Batch executors run every task of the run in one process and pace their uploads by this
   // (Nx hands them no --parallel); Nx copies what this hook sets in process.env to the tasks.
-  const parallel = parseNxArgv(context.argv, process.env).parallel;
-  if (parallel) process.env.MONOCHANGE_NX_PARALLEL = String(parallel);
+  if (run.parallel) process.env.MONOCHANGE_NX_PARALLEL = String(run.parallel);
   else delete process.env.MONOCHANGE_NX_PARALLEL;
+  // `nx build` and every other run of the workspace load nothing more; readiness needs no preflight.
+  if (!run.targets.some((t) => ours.includes(t))) return;
   try {
-    const ours = [...publishTargets, names.placeholderPublish, names.readiness].filter((n): n is string => typeof n === 'string');
+    const { requireDeclaredPackages } = await import('../core/publish/declared-packages');
     requireDeclaredPackages({ root: context.workspaceRoot, argv: context.argv, env: process.env, targets: ours });
+    const { handOffOidcToken } = await import('../core/publish/oidc-handoff');
     await handOffOidcToken({ root: context.workspaceRoot, argv: context.argv, env: process.env, targets: ours });
-    const run = parseNxArgv(context.argv, process.env);
     const publishTarget = run.targets.find((t) => publishTargets.includes(t));
-    const projects = publishTarget ? await affectedProjects(context.workspaceRoot, context.argv, publishTarget) : undefined;
+    if (!publishTarget) return;
+    const projects = await affectedProjects(context.workspaceRoot, context.argv, publishTarget);
+    const { preflightPublishRun } = await import('../core/publish/preflight');
     await preflightPublishRun({
       root: context.workspaceRoot,
       argv: context.argv,

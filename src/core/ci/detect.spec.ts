@@ -101,7 +101,7 @@ describe('detectCiIdentity: GitHub Actions', () => {
     });
   });
 
-  it('never falls back to the GITHUB_WORKFLOW display name (gap 27)', () => {
+  it('never falls back to the GITHUB_WORKFLOW display name', () => {
     const identity = detectCiIdentity(githubEnv({ GITHUB_WORKFLOW_REF: undefined }), { root });
     expect(identity.workflow).toBeUndefined();
     expect(identity.verifiable).toBe(false);

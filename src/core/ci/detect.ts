@@ -11,9 +11,9 @@ export interface DetectOptions {
 }
 
 /**
- * Who is running this publish, read from environment variables only (reference §2.1–2.3).
+ * Who is running this publish, read from environment variables only.
  * First match wins: GitHub Actions, GitLab CI/CD, CircleCI, Google Cloud Build, else unknown.
- * Empty values count as absent, except where the reference says presence alone matters.
+ * Empty values count as absent, except `GITHUB_WORKFLOW_REF`: set at all, it means GitHub Actions.
  */
 export function detectCiIdentity(env: Env, opts: DetectOptions): CiIdentity {
   if (env.GITHUB_ACTIONS === 'true' || env.GITHUB_WORKFLOW_REF !== undefined) return detectGithub(env, opts);
@@ -34,7 +34,7 @@ export function detectCiIdentity(env: Env, opts: DetectOptions): CiIdentity {
 function detectGithub(env: Env, opts: DetectOptions): CiIdentity {
   const repository = value(env, 'GITHUB_REPOSITORY');
   const workflowRef = value(env, 'GITHUB_WORKFLOW_REF');
-  // Never fall back to GITHUB_WORKFLOW: it is the display name, not the file (reference gap 27).
+  // Never fall back to GITHUB_WORKFLOW: it is the display name, not the file.
   const workflow = parseWorkflowRef(workflowRef)?.workflowPath;
   const ref = value(env, 'GITHUB_REF');
   const job = value(env, 'GITHUB_JOB');

@@ -1,4 +1,4 @@
-/** CI identity as detected from the environment (reference §2), later verified from OIDC claims. */
+/** CI identity as detected from the environment, later verified from OIDC claims. */
 
 export const PROVIDERS = ['github_actions', 'gitlab_ci', 'circleci', 'google_cloud_build', 'unknown'] as const;
 export type ProviderId = (typeof PROVIDERS)[number];
@@ -36,7 +36,7 @@ export interface CiIdentity {
   runId?: string;
   /** GitHub: `ACTIONS_ID_TOKEN_REQUEST_URL` and `_TOKEN` are both present (id-token: write). */
   oidcAvailable: boolean;
-  /** Enough identifying variables are present (reference §2.2). Never true for `unknown`. */
+  /** Enough identifying variables are present. Never true for `unknown`. */
   verifiable: boolean;
   /** `github-hosted` | `self-hosted` when known. */
   runnerEnvironment?: string;

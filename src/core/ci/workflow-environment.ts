@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 
 /**
- * The deployment environment a GitHub Actions job declares (reference §4.2):
+ * The deployment environment a GitHub Actions job declares:
  * `jobs.<job>.environment` in `<root>/.github/workflows/<workflowPath>`, a string or `{ name }`.
  * Missing file, invalid YAML, missing job or key → undefined, never an error. Expressions
  * (`${{ … }}`) are only known at run time, so they count as undefined too.

@@ -1,5 +1,5 @@
 import { ECOSYSTEMS, ECOSYSTEM_CONFIG_KEYS } from '../types';
-import { PUBLISH_MODES, SOURCE_PROVIDERS } from './schema';
+import { PUBLISH_MODES, SOURCE_PROVIDERS } from './value-rules';
 
 /** What a key expects and an example line, by abstract key path; feeds the `Fix:` of messages. */
 export interface KeyDoc {

@@ -55,20 +55,23 @@ const WILDCARD_NAMES: Record<string, string> = { package: '<id>', group: '<id>',
  */
 export function monochangeOnlyKeys(table: Record<string, unknown>): string[] {
   const found = new Set<string>();
-  walk(table, USED, [], found);
+  walk(table, USED, '', '', found);
   return [...found].sort();
 }
 
-function walk(value: unknown, used: Used, path: string[], found: Set<string>): void {
+/** `path`: the dotted path so far (`''` at the top), `last`: its last key as written (picks the wildcard's name). */
+function walk(value: unknown, used: Used, path: string, last: string, found: Set<string>): void {
   if (used === true || value === null || typeof value !== 'object' || Array.isArray(value)) return;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const wildcard = used['*'];
-    const next = used[key] ?? wildcard;
-    const name = used[key] === undefined && wildcard !== undefined ? (WILDCARD_NAMES[path[path.length - 1]] ?? '<key>') : key;
+  const wildcard = used['*'];
+  for (const key of Object.keys(value)) {
+    const own = Object.prototype.hasOwnProperty.call(used, key) ? used[key] : undefined;
+    const next = own ?? wildcard;
+    const name = own === undefined && wildcard !== undefined ? (WILDCARD_NAMES[last] ?? '<key>') : key;
+    const at = path === '' ? name : `${path}.${name}`;
     if (next === undefined) {
-      found.add([...path, name].join('.'));
+      found.add(at);
       continue;
     }
-    walk(child, next, [...path, name], found);
+    if (next !== true) walk((value as Record<string, unknown>)[key], next, at, name, found);
   }
 }

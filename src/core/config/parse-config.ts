@@ -4,9 +4,9 @@ import { firstProblem, problemToError, type ConfigProblem } from './config-probl
 import { monochangeOnlyKeys } from './monochange-only-keys';
 import { packageIdProblems, resolvePackages } from './resolve-packages';
 import { applyPublish, defaultPublishSettings, publishTable, publishTableProblems, registryOverrideProblem } from './resolve-publish';
+import { commonShape } from './common-shape';
 import { resolveSource, sourceProblems } from './resolve-source';
-import { configSchema, type RawConfig } from './schema';
-import { schemaProblems } from './schema-problems';
+import type { RawConfig } from './schema';
 import { TomlKeyLocator } from './toml-locator';
 import { parseToml } from './toml-syntax';
 import type { MonochangeConfig, PublishSettings } from './types';
@@ -37,11 +37,9 @@ export function parseConfig(text: string, options: ParseOptions): MonochangeConf
   const parsed = parseToml(text, locator);
   if (!parsed.ok) return fail([parsed.problem]);
 
-  const validated = configSchema.safeParse(parsed.table);
-  const shapeProblems = [...packageIdProblems(parsed.table), ...(validated.success ? [] : schemaProblems(validated.error.issues, parsed.table))];
-  if (shapeProblems.length > 0 || !validated.success) return fail(shapeProblems);
-
-  const raw = validated.data;
+  const idProblems = packageIdProblems(parsed.table);
+  const common = idProblems.length === 0 ? commonShape(parsed.table) : undefined;
+  const raw = common ?? validateWithSchema(parsed.table, idProblems, fail);
   const problems: ConfigProblem[] = [];
   if (raw.source) problems.push(...sourceProblems(raw.source));
   const { ecosystems, invalidEcosystems } = resolveEcosystems(raw, root, checkPaths, problems);
@@ -73,6 +71,21 @@ export function parseConfig(text: string, options: ParseOptions): MonochangeConf
   const publishOrder = resolvePublishOrder(raw);
   if (publishOrder) config.publishOrder = publishOrder;
   return config;
+}
+
+/**
+ * The zod schema: for every config outside the common shape (common-shape.ts), and for finding and
+ * wording what is wrong. Loaded on first use: building it costs more than the rest of a parse.
+ */
+function validateWithSchema(table: Record<string, unknown>, idProblems: ConfigProblem[], fail: (problems: ConfigProblem[]) => never): RawConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- zod and the schema load only when a config needs them
+  const { configSchema } = require('./schema') as typeof import('./schema');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- error path only
+  const { schemaProblems } = require('./schema-problems') as typeof import('./schema-problems');
+  const validated = configSchema.safeParse(table);
+  const shapeProblems = [...idProblems, ...(validated.success ? [] : schemaProblems(validated.error.issues, table))];
+  if (shapeProblems.length > 0 || !validated.success) return fail(shapeProblems);
+  return validated.data;
 }
 
 function resolveEcosystems(

@@ -1,4 +1,4 @@
-import * as fs from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 export type RelativePath = { ok: true; value: string } | { ok: false; reason: 'absolute' | 'escapes'; suggestion?: string };
@@ -28,7 +28,7 @@ export type PathKind = 'directory' | 'file' | 'missing';
 
 export function pathKind(root: string, relative: string): PathKind {
   try {
-    const stat = fs.statSync(path.join(root, relative));
+    const stat = statSync(path.join(root, relative));
     return stat.isDirectory() ? 'directory' : 'file';
   } catch {
     return 'missing';
@@ -45,7 +45,7 @@ export function realPathOutside(root: string, relative: string): string | undefi
   try {
     realRoot = realRootOf(root);
     // The native call resolves in one syscall; the JS one lstats every path component.
-    realDir = fs.realpathSync.native(path.join(root, relative));
+    realDir = realpathSync.native(path.join(root, relative));
   } catch {
     return undefined;
   }
@@ -59,8 +59,61 @@ const realRoots = new Map<string, string>();
 function realRootOf(root: string): string {
   let real = realRoots.get(root);
   if (real === undefined) {
-    real = fs.realpathSync.native(root);
+    real = realpathSync.native(root);
     realRoots.set(root, real);
   }
   return real;
+}
+
+/** pathKind and realPathOutside for the many package paths of one workspace. */
+export interface PathProbe {
+  kind(relative: string): PathKind;
+  outside(relative: string): string | undefined;
+}
+
+type Listing = Map<string, 'directory' | 'file' | 'other'> | null;
+
+/**
+ * Answers `pathKind` and `realPathOutside` for many paths of one workspace with few system calls:
+ * each directory on the way is listed once (with entry types), so a path whose every component is
+ * listed as a plain directory (and whose last is a plain directory or file) needs no stat of its own
+ * and no realpath: it is what it is listed as, and it stays inside the root. Anything else (a
+ * symlink on the way, a name its directory does not list as written, e.g. on a case-insensitive
+ * disk, a directory that cannot be listed) is answered by `pathKind` and `realPathOutside`. Made
+ * per parse: listings are not kept.
+ */
+export function pathProbe(root: string): PathProbe {
+  const listings = new Map<string, Listing>();
+  const listing = (dir: string): Listing => {
+    let entries = listings.get(dir);
+    if (entries === undefined) {
+      try {
+        entries = new Map();
+        for (const entry of readdirSync(dir === '' ? root : path.join(root, dir), { withFileTypes: true })) {
+          entries.set(entry.name, entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other');
+        }
+      } catch {
+        entries = null;
+      }
+      listings.set(dir, entries);
+    }
+    return entries;
+  };
+  /** What the listings say `relative` is, when they settle it. */
+  const listed = (relative: string): 'directory' | 'file' | undefined => {
+    if (relative === '.' || relative === '') return undefined;
+    const parts = relative.split('/');
+    let dir = '';
+    for (let i = 0; i < parts.length; i++) {
+      const type = listing(dir)?.get(parts[i]);
+      if (type === undefined || type === 'other' || (type === 'file' && i < parts.length - 1)) return undefined;
+      if (i === parts.length - 1) return type;
+      dir = dir === '' ? parts[i] : `${dir}/${parts[i]}`;
+    }
+    return undefined;
+  };
+  return {
+    kind: (relative) => listed(relative) ?? pathKind(root, relative),
+    outside: (relative) => (listed(relative) !== undefined ? undefined : realPathOutside(root, relative)),
+  };
 }

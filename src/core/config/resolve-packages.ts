@@ -4,9 +4,10 @@ import type { ConfigProblem } from './config-problem';
 import { describeFound } from './describe-value';
 import { formatKeyPath, formatSegment } from './key-path';
 import { guessPackageType } from './manifest-hint';
-import { normalizeRelativePath, pathKind, realPathOutside } from './relative-path';
+import { normalizeRelativePath, pathProbe, type PathProbe } from './relative-path';
 import { applyPublish, publishTable, publishTableProblems, registryOverrideProblem } from './resolve-publish';
-import { PACKAGE_ID_PATTERN, type RawConfig, type RawPackage } from './schema';
+import type { RawConfig, RawPackage } from './schema';
+import { PACKAGE_ID_PATTERN } from './value-rules';
 import type { PackageConfig, PublishSettings } from './types';
 
 export interface PackageContext {
@@ -16,6 +17,8 @@ export interface PackageContext {
   ecosystems: Record<EcosystemConfigKey, PublishSettings>;
   /** Ecosystems whose own settings are already reported as invalid. */
   invalidEcosystems: ReadonlySet<EcosystemConfigKey>;
+  /** Answers which package paths exist and where they lead (default: a probe of `root` for this call). */
+  paths?: PathProbe;
 }
 
 /** Package ids are checked on the raw table, before the schema, so they are reported with the rest. */
@@ -41,8 +44,9 @@ export function resolvePackages(raw: RawConfig['package'], context: PackageConte
   const packages: PackageConfig[] = [];
   const byManifest = new Map<string, string>();
   const ids = Object.keys(raw ?? {}).sort();
+  const withPaths = { ...context, paths: context.paths ?? pathProbe(context.root) };
   for (const id of ids) {
-    const resolved = resolvePackage(id, raw![id], context, problems);
+    const resolved = resolvePackage(id, raw![id], withPaths, problems);
     if (!resolved) continue;
     const manifestKey = `${ecosystemConfigKey(resolved.type)}\u0000${resolved.path}`;
     const other = byManifest.get(manifestKey);
@@ -56,7 +60,7 @@ export function resolvePackages(raw: RawConfig['package'], context: PackageConte
   return { packages, problems };
 }
 
-function resolvePackage(id: string, raw: RawPackage, context: PackageContext, problems: ConfigProblem[]): PackageConfig | undefined {
+function resolvePackage(id: string, raw: RawPackage, context: PackageContext & { paths: PathProbe }, problems: ConfigProblem[]): PackageConfig | undefined {
   const tablePath = ['package', id];
   const owner = { tablePath, label: `package \`${id}\`` };
   const before = problems.length;
@@ -80,12 +84,12 @@ function resolvePackage(id: string, raw: RawPackage, context: PackageContext, pr
   return pkg;
 }
 
-function checkedPath(id: string, value: string, context: PackageContext, problems: ConfigProblem[]): string | undefined {
+function checkedPath(id: string, value: string, context: PackageContext & { paths: PathProbe }, problems: ConfigProblem[]): string | undefined {
   const keyPath = ['package', id, 'path'];
   const normalized = normalizeRelativePath(value, context.root);
-  const kind = normalized.ok && context.checkPaths ? pathKind(context.root, normalized.value) : undefined;
+  const kind = normalized.ok && context.checkPaths ? context.paths.kind(normalized.value) : undefined;
   if (normalized.ok && kind === 'directory') {
-    const outside = symlinkOutsideProblem(id, value, normalized.value, context.root);
+    const outside = symlinkOutsideProblem(id, value, normalized.value, context.root, context.paths);
     if (!outside) return normalized.value;
     problems.push(outside);
     return undefined;
@@ -132,8 +136,8 @@ function checkedPath(id: string, value: string, context: PackageContext, problem
 }
 
 /** A package directory that exists in the workspace but is (or lies under) a symlink to a directory outside it. */
-function symlinkOutsideProblem(id: string, value: string, relative: string, root: string): ConfigProblem | undefined {
-  const target = realPathOutside(root, relative);
+function symlinkOutsideProblem(id: string, value: string, relative: string, root: string, paths: PathProbe): ConfigProblem | undefined {
+  const target = paths.outside(relative);
   if (target === undefined) return undefined;
   return {
     code: 'config.invalid-path',

@@ -1,6 +1,7 @@
 import type { ConfigProblem } from './config-problem';
 import { describeFound } from './describe-value';
-import { sourceHostOf, type RawConfig } from './schema';
+import type { RawConfig } from './schema';
+import { sourceHostOf } from './value-rules';
 import type { SourceConfig } from './types';
 
 type RawSource = NonNullable<RawConfig['source']>;

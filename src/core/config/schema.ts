@@ -1,30 +1,33 @@
 import { z } from 'zod';
 import { ECOSYSTEMS } from '../types';
+import {
+  DIGITS_PATTERN,
+  isSourceHost,
+  NO_WHITESPACE,
+  PUBLISH_MODES,
+  REPO_NAME_PATTERN,
+  REPOSITORY_PATTERN,
+  SOURCE_PROVIDERS,
+  TRUSTED_PUBLISHING_MODES,
+  WORKFLOW_PATTERN,
+} from './value-rules';
 
 /**
  * Shape of `monochange.toml` as written (snake_case, everything optional that has a default).
  * Every key monochange defines (its current and older releases) is accepted with its type, so a
  * monochange user's file works unchanged; only the publishing keys are acted on. Every table is
  * still strict: an unknown key is a typo here (monochange drops unknown nested keys silently).
- * Semantic rules that span keys live in resolve-*.ts, not here.
+ * Semantic rules that span keys live in resolve-*.ts, not here. A config of the common shape is
+ * checked without this schema (common-shape.ts); this schema judges everything else and words every
+ * message.
  */
 
-export const SOURCE_PROVIDERS = ['github', 'gitlab', 'gitea', 'bitbucket', 'forgejo', 'other'] as const;
-export const PUBLISH_MODES = ['builtin', 'external'] as const;
-
-/** `owner/repo`, as GitHub spells repositories. */
-export const REPOSITORY_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-/** A bare workflow file name, as it appears in `.github/workflows/`. */
-export const WORKFLOW_PATTERN = /^[A-Za-z0-9_.-]+\.ya?ml$/;
-/** Package ids as real files write them (`@scope/name`, `rust:crate`); quoted in TOML when needed. */
-export const PACKAGE_ID_PATTERN = /^[A-Za-z0-9_.@/:-]+$/;
-const HOST_PATTERN = /^[A-Za-z0-9.-]+(:\d+)?$/;
-const NO_WHITESPACE = /^\S+$/;
+export { isSourceHost, PACKAGE_ID_PATTERN, PUBLISH_MODES, REPOSITORY_PATTERN, SOURCE_PROVIDERS, sourceHostOf, WORKFLOW_PATTERN } from './value-rules';
 
 const nonEmpty = () => z.string().min(1);
 
 /** Numeric ids from OIDC claims: digit strings, or TOML integers (stored as strings). */
-const numericId = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform((value) => String(value));
+const numericId = z.union([z.string().regex(DIGITS_PATTERN), z.number().int().nonnegative()]).transform((value) => String(value));
 
 export const trustedPublishingTableSchema = z.strictObject({
   enabled: z.boolean().optional(),
@@ -34,7 +37,7 @@ export const trustedPublishingTableSchema = z.strictObject({
   repository_id: numericId.optional(),
   repository_owner_id: numericId.optional(),
   /** Newer monochange: `preferred` falls back to local credentials. Read, never acted on (OIDC only). */
-  mode: z.enum(['required', 'preferred']).optional(),
+  mode: z.enum(TRUSTED_PUBLISHING_MODES).optional(),
 });
 
 export const attestationsSchema = z.strictObject({ require_registry_provenance: z.boolean().optional() });
@@ -239,7 +242,7 @@ export const oidcSchema = z.strictObject({ issuer: nonEmpty() });
 export const sourceSchema = z.strictObject({
   provider: z.enum(SOURCE_PROVIDERS).optional(),
   owner: z.string().regex(NO_WHITESPACE),
-  repo: z.string().regex(/^[^\s/]+$/),
+  repo: z.string().regex(REPO_NAME_PATTERN),
   /** A bare host (`gitlab.example.com[:port]`) or, as monochange writes it, an https:// URL. */
   host: z.string().refine(isSourceHost).optional(),
   api_url: z.url({ protocol: /^https$/ }).optional(),
@@ -425,25 +428,6 @@ export const configSchema = z.strictObject({
   /** Older monochange's `[release_notes]` (now `[changelog]`). */
   release_notes: z.strictObject({ change_templates: strings().optional() }).optional(),
 });
-
-/** `gitlab.example.com`, `host:8443`, or an https:// URL without credentials, query or fragment. */
-export function isSourceHost(value: string): boolean {
-  if (HOST_PATTERN.test(value)) return true;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return false;
-  }
-  return url.protocol === 'https:' && !url.username && !url.password && !url.search && !url.hash && !value.includes('?') && !value.includes('#');
-}
-
-/** The host (and path, for forges served under one) of a valid `source.host`, without scheme or trailing slash. */
-export function sourceHostOf(value: string): string {
-  if (HOST_PATTERN.test(value)) return value;
-  const url = new URL(value);
-  return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
-}
 
 export type RawConfig = z.output<typeof configSchema>;
 export type RawPublish = z.output<typeof publishSchema>;

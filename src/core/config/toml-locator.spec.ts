@@ -1,5 +1,5 @@
 import { parseConfig } from './parse-config';
-import { TomlKeyLocator } from './toml-locator';
+import { scanToml, TomlKeyLocator } from './toml-locator';
 
 const text = [
   '# comment', // 1
@@ -58,6 +58,24 @@ describe('TomlKeyLocator', () => {
     expect(locator.pathAtLine(1)).toEqual([]);
   });
 
+  it('reads multi-line strings with escaped quotes and inside arrays, and inline tables over several lines', () => {
+    const l = new TomlKeyLocator(
+      ['t = """a\\"""', '[not.a.table]', '"""', 'k = [', "  '''x", "]''', 1,", ']', 'inline = {', '  a = 1,', '  b = { c = 2 },', '}', 'after = 1'].join('\n'),
+    );
+    expect(l.has(['not', 'a', 'table'])).toBe(false);
+    expect(l.pathAtLine(2)).toEqual(['t']);
+    expect(l.pathAtLine(6)).toEqual(['k']);
+    expect(l.locate(['inline', 'b', 'c'])).toEqual({ line: 10, column: 9 });
+    expect(l.pathAtLine(11)).toEqual(['inline']);
+    expect(l.locate(['after'])).toEqual({ line: 12, column: 1 });
+  });
+
+  it('does not take keys of inline tables inside arrays for keys of the table', () => {
+    const l = new TomlKeyLocator('[a]\nlist = [{ name = "x" }]\n');
+    expect(l.has(['a', 'list', 'name'])).toBe(false);
+    expect(l.locate(['a', 'list'])).toEqual({ line: 2, column: 1 });
+  });
+
   it('prefers an explicit header over a table implied by an earlier longer header', () => {
     const l = new TomlKeyLocator('[package.web.publish]\nenabled = true\n[package.web]\npath = "x"\n');
     expect(l.locate(['package', 'web'])).toEqual({ line: 3, column: 2 });
@@ -65,9 +83,34 @@ describe('TomlKeyLocator', () => {
   });
 });
 
+describe('scanToml', () => {
+  it('gives offsets of headers, keys and values, for text edits', () => {
+    const text = '# c\n[a]\n  b = "x" # note\nc.d = [\n 1,\n]\n';
+    const statements = scanToml(text);
+    expect(statements.map((s) => [s.kind, s.path, s.table, s.line, s.column, s.lastLine])).toEqual([
+      ['table', ['a'], ['a'], 2, 2, 2],
+      ['keyval', ['b'], ['a'], 3, 3, 3],
+      ['keyval', ['c', 'd'], ['a'], 4, 1, 6],
+    ]);
+    const b = statements[1];
+    expect([text.slice(b.start, b.end), text.slice(b.valueStart, b.valueEnd), b.indent]).toEqual(['  b = "x" # note\n', '"x"', '  ']);
+    expect(text.slice(statements[2].valueStart, statements[2].valueEnd)).toBe('[\n 1,\n]');
+  });
+
+  it('reads past lines that are neither a header nor a key (text that does not parse)', () => {
+    expect(scanToml('= 1\n[a]\nb "x"\nc = "open\nd = 1\n').map((s) => [s.kind, s.path, s.line])).toEqual([
+      ['unknown', [], 1],
+      ['table', ['a'], 2],
+      ['keyval', ['b'], 3],
+      ['keyval', ['c'], 4],
+      ['keyval', ['d'], 5],
+    ]);
+  });
+});
+
 describe('TomlKeyLocator in parseConfig', () => {
   // `scan` is private; spying on it is the only way to see whether positions were computed.
-  const scan = () => jest.spyOn(TomlKeyLocator.prototype as unknown as { scan(lines: string[]): void }, 'scan');
+  const scan = () => jest.spyOn(TomlKeyLocator.prototype as unknown as { scan(text: string): void }, 'scan');
   const options = { file: 'monochange.toml', root: '/work', checkPaths: false };
 
   it('does not scan a valid config for key positions (every graph computation parses one)', () => {
@@ -89,5 +132,11 @@ describe('TomlKeyLocator in parseConfig', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  it('names the key whose inline table is left open, not the next key, in a syntax error', () => {
+    expect(() => parseConfig('[package.a]\npath = "a"\npublish = { enabled = false\n\n[package.b]\npath = "b"\n', options)).toThrow(
+      /^monochange\.toml:5:1: invalid TOML at `package\.a\.publish`: /,
+    );
   });
 });

@@ -1,5 +1,281 @@
 import type { KeyPath } from './key-path';
 
+/**
+ * The one TOML scanner: where each table header and each `key = value` of a TOML text sits, as
+ * character offsets and as 1-based line/column. It does not validate anything (smol-toml parses):
+ * `editTomlTables` uses the offsets to rewrite exactly the bytes it must, `TomlKeyLocator` the
+ * lines and columns to point errors at a key. On text that does not parse (a syntax error is being
+ * reported) it reads what it can, line by line, and knows less.
+ */
+export interface TomlStatement {
+  /** `unknown`: a line that is neither a header nor a key (only in text that does not parse). */
+  kind: 'table' | 'array-table' | 'keyval' | 'unknown';
+  /** Header path, or the key path of a key/value as written (dotted keys give several parts). */
+  path: string[];
+  /** Table the statement belongs to (for headers: their own path). */
+  table: string[];
+  /** Offset of the start of the statement's first line. */
+  start: number;
+  /** Offset just past the newline ending the statement (or the end of the text). */
+  end: number;
+  /** Key/value with a `=` only: offsets of the value text (without trailing spaces or comment). */
+  valueStart?: number;
+  valueEnd?: number;
+  /** Leading whitespace of the line. */
+  indent: string;
+  /** 1-based line of the statement and column of its key's first segment. */
+  line: number;
+  column: number;
+  /** Last line the statement covers (a multi-line string or array continues past `line`). */
+  lastLine: number;
+  /** Keys written inside inline-table values (`k = { a = 1, b = { c = 2 } }`). */
+  inlineKeys: InlineKey[];
+}
+
+export interface InlineKey {
+  /** Key path from the statement's table: the statement's key, then each inline key on the way. */
+  path: string[];
+  /** How many leading parts of `path` name the inline table the key is written in. */
+  parent: number;
+  line: number;
+  column: number;
+}
+
+export function scanToml(text: string): TomlStatement[] {
+  return new Scanner(text).scan();
+}
+
+/** Where a statement's key was read: its segments and where the first one starts. */
+interface Key {
+  parts: string[];
+  offset: number;
+}
+
+class Scanner {
+  private pos: number;
+  private table: string[] = [];
+  private readonly out: TomlStatement[] = [];
+  /** Offset where each line starts (index 0 = line 1). */
+  private readonly lineStarts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    this.pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  }
+
+  scan(): TomlStatement[] {
+    const t = this.text;
+    while (this.pos < t.length) {
+      const start = this.pos;
+      this.skipSpaces();
+      const indent = t.slice(start, this.pos);
+      const ch = t[this.pos];
+      if (ch === undefined) break;
+      if (ch === '\n' || ch === '\r' || ch === '#') {
+        this.skipToNextLine();
+        continue;
+      }
+      const line = this.lineOf(start);
+      if (ch === '[') {
+        const array = t[this.pos + 1] === '[';
+        this.pos += array ? 2 : 1;
+        const key = this.readKey();
+        if (!key) {
+          this.unknown(start, indent, line);
+          continue;
+        }
+        this.table = key.parts;
+        this.skipToNextLine();
+        const kind = array ? 'array-table' : 'table';
+        this.out.push({ kind, path: key.parts, table: key.parts, start, end: this.pos, indent, ...this.at(key.offset), lastLine: line, inlineKeys: [] });
+        continue;
+      }
+      const key = this.readKey();
+      if (!key) {
+        this.unknown(start, indent, line);
+        continue;
+      }
+      const statement: TomlStatement = {
+        kind: 'keyval',
+        path: key.parts,
+        table: this.table,
+        start,
+        end: 0,
+        indent,
+        ...this.at(key.offset),
+        lastLine: line,
+        inlineKeys: [],
+      };
+      this.skipSpaces();
+      if (t[this.pos] === '=') {
+        this.pos++;
+        this.skipSpaces();
+        statement.valueStart = this.pos;
+        statement.valueEnd = this.readValue(key.parts, statement.inlineKeys);
+        statement.lastLine = this.lineOf(Math.max(statement.valueStart, statement.valueEnd - 1));
+      }
+      this.skipToNextLine();
+      statement.end = this.pos;
+      this.out.push(statement);
+    }
+    return this.out;
+  }
+
+  private unknown(start: number, indent: string, line: number): void {
+    this.skipToNextLine();
+    this.out.push({ kind: 'unknown', path: [], table: this.table, start, end: this.pos, indent, line, column: 1, lastLine: line, inlineKeys: [] });
+  }
+
+  /** 1-based line of an offset. */
+  private lineOf(offset: number): number {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
+  private at(offset: number): { line: number; column: number } {
+    const line = this.lineOf(offset);
+    return { line, column: offset - this.lineStarts[line - 1] + 1 };
+  }
+
+  private skipSpaces(): void {
+    while (this.text[this.pos] === ' ' || this.text[this.pos] === '\t') this.pos++;
+  }
+
+  private skipToNextLine(): void {
+    const nl = this.text.indexOf('\n', this.pos);
+    this.pos = nl === -1 ? this.text.length : nl + 1;
+  }
+
+  /** Reads a (possibly dotted, possibly quoted) key; undefined when not even one segment is there. */
+  private readKey(): Key | undefined {
+    const t = this.text;
+    this.skipSpaces();
+    const offset = this.pos;
+    const parts: string[] = [];
+    for (;;) {
+      this.skipSpaces();
+      const ch = t[this.pos];
+      if (ch === '"' || ch === "'") {
+        const close = this.stringEnd(this.pos);
+        const raw = t.slice(this.pos, close);
+        parts.push(ch === "'" ? raw.slice(1, -1) : decodeBasic(raw));
+        this.pos = close;
+      } else {
+        const start = this.pos;
+        while (this.pos < t.length && /[A-Za-z0-9_-]/.test(t[this.pos])) this.pos++;
+        if (this.pos === start) return parts.length ? { parts, offset } : undefined;
+        parts.push(t.slice(start, this.pos));
+      }
+      this.skipSpaces();
+      if (t[this.pos] !== '.') return { parts, offset };
+      this.pos++;
+    }
+  }
+
+  /** Offset just past a single-line string starting at `from` (its quote), or its line's end when unterminated. */
+  private stringEnd(from: number): number {
+    const t = this.text;
+    const quote = t[from];
+    let i = from + 1;
+    while (i < t.length && t[i] !== quote && t[i] !== '\n') i += quote === '"' && t[i] === '\\' ? 2 : 1;
+    if (i >= t.length || t[i] === '\n') return Math.min(i, t.length);
+    return i + 1;
+  }
+
+  /**
+   * Skips a value (strings, multi-line strings, arrays, inline tables, across lines while a bracket
+   * is open); returns its end offset. Keys of inline tables that are not inside an array are added
+   * to `inlineKeys`.
+   */
+  private readValue(path: string[], inlineKeys: InlineKey[]): number {
+    const t = this.text;
+    /** Open brackets; an inline table knows its own key path, whether a key comes next, and the last key read. */
+    const open: Array<{ kind: '[' } | { kind: '{'; path: string[]; expectKey: boolean; lastKey?: string[] }> = [];
+    let end = this.pos;
+    while (this.pos < t.length) {
+      const ch = t[this.pos];
+      const top = open[open.length - 1];
+      if (top?.kind === '{' && top.expectKey && !' \t,}\r\n#'.includes(ch)) {
+        top.expectKey = false;
+        const key = this.readKey();
+        if (key) {
+          top.lastKey = [...top.path, ...key.parts];
+          if (open.every((o) => o.kind === '{')) inlineKeys.push({ path: top.lastKey, parent: top.path.length, ...this.at(key.offset) });
+          end = this.pos;
+          continue;
+        }
+      }
+      if (t.startsWith('"""', this.pos) || t.startsWith("'''", this.pos)) {
+        const quote = t.slice(this.pos, this.pos + 3);
+        let i = this.pos + 3;
+        for (;;) {
+          const found = t.indexOf(quote, i);
+          if (found === -1) {
+            i = t.length;
+            break;
+          }
+          if (quote === '"""' && isEscaped(t, found)) {
+            i = found + 1;
+            continue;
+          }
+          i = found + 3;
+          while (t[i] === quote[0]) i++; // up to two quotes may end the body
+          break;
+        }
+        this.pos = i;
+        end = i;
+      } else if (ch === '"' || ch === "'") {
+        this.pos = this.stringEnd(this.pos);
+        end = this.pos;
+      } else if (ch === '[' || ch === '{') {
+        // A nested inline table is the value of the last key read in the one around it.
+        const owner = top === undefined ? path : top.kind === '{' ? (top.lastKey ?? top.path) : [];
+        open.push(ch === '[' ? { kind: '[' } : { kind: '{', path: owner, expectKey: true });
+        this.pos++;
+        end = this.pos;
+      } else if (ch === ']' || ch === '}') {
+        open.pop();
+        this.pos++;
+        end = this.pos;
+      } else if (ch === '#') {
+        if (open.length === 0) return end;
+        this.skipToNextLine();
+      } else if (ch === '\n' || ch === '\r') {
+        if (open.length === 0) return end;
+        this.pos++;
+      } else if (ch === ' ' || ch === '\t') {
+        this.pos++;
+      } else {
+        if (ch === ',' && top?.kind === '{') top.expectKey = true;
+        this.pos++;
+        end = this.pos;
+      }
+    }
+    return end;
+  }
+}
+
+/** A basic-string key's value; as written between the quotes when it does not decode. */
+function decodeBasic(raw: string): string {
+  try {
+    return JSON.parse(raw.replace(/\\U([0-9A-Fa-f]{8})/g, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))) as string;
+  } catch {
+    return raw.slice(1, -1);
+  }
+}
+
+function isEscaped(text: string, index: number): boolean {
+  let backslashes = 0;
+  for (let i = index - 1; i >= 0 && text[i] === '\\'; i--) backslashes++;
+  return backslashes % 2 === 1;
+}
+
 /** 1-based position of a key in the source text. */
 export interface KeyLocation {
   line: number;
@@ -12,9 +288,8 @@ interface Entry extends KeyLocation {
 }
 
 /**
- * A light scanner of TOML table headers and keys, so that errors found after parsing (schema and
- * semantic checks) can still point at a line. It does not validate anything: smol-toml has already
- * parsed the text (or reported the syntax error), so on odd input it just knows less.
+ * Key positions of a TOML text (from `scanToml`), so that errors found after parsing (schema and
+ * semantic checks), and syntax errors, can point at a line and name the key there.
  *
  * The text is scanned on the first question, not on construction: a valid config (every project
  * graph computation) never asks, so it never pays for the scan.
@@ -34,7 +309,7 @@ export class TomlKeyLocator {
     const text = this.text;
     this.text = undefined;
     try {
-      this.scan(text.replace(/^\uFEFF/, '').split(/\r?\n/));
+      this.scan(text.replace(/^\uFEFF/, ''));
     } catch {
       // Best effort only: a confused scan just locates fewer keys.
     }
@@ -74,198 +349,36 @@ export class TomlKeyLocator {
     this.register(path, location, true);
   }
 
-  private scan(lines: string[]): void {
+  private scan(text: string): void {
+    const lines = text.split('\n').length;
     let table: string[] = [];
-    let openMultiline: '"""' | "'''" | undefined;
-    let arrayDepth = 0;
-    let continuing: string[] = [];
-
-    lines.forEach((text, index) => {
-      const line = index + 1;
-      if (openMultiline) {
-        this.lineKeys[line] = continuing;
-        const close = text.indexOf(openMultiline);
-        if (close < 0) return;
-        openMultiline = undefined;
-        return;
+    let next = 1;
+    const fill = (upTo: number) => {
+      for (; next < upTo; next++) this.lineKeys[next] = table;
+    };
+    for (const s of scanToml(text)) {
+      fill(s.line);
+      const location = { line: s.line, column: s.column };
+      if (s.kind === 'table' || s.kind === 'array-table') {
+        table = s.path;
+        this.registerWithPrefixes(table, location, 1);
+        this.lineKeys[s.line] = table;
+      } else if (s.kind === 'keyval') {
+        const path = [...s.table, ...s.path];
+        this.registerWithPrefixes(path, location, s.table.length + 1);
+        for (let line = s.line; line <= s.lastLine; line++) this.lineKeys[line] = path;
+        for (const key of s.inlineKeys) {
+          this.registerWithPrefixes([...s.table, ...key.path], { line: key.line, column: key.column }, s.table.length + key.parent + 1);
+        }
+      } else {
+        this.lineKeys[s.line] = undefined;
       }
-      if (arrayDepth > 0) {
-        this.lineKeys[line] = continuing;
-        arrayDepth = scanArrayTail(text, 0, arrayDepth).depth;
-        return;
-      }
-      const cursor = new Cursor(text);
-      cursor.skipSpace();
-      if (cursor.done() || cursor.peek() === '#') {
-        this.lineKeys[line] = table;
-        return;
-      }
-      if (cursor.peek() === '[') {
-        const isArray = cursor.peekAt(1) === '[';
-        cursor.advance(isArray ? 2 : 1);
-        const key = readKey(cursor);
-        if (!key) return;
-        table = key.segments;
-        this.registerWithPrefixes(table, { line, column: key.column }, 1);
-        this.lineKeys[line] = table;
-        return;
-      }
-      const key = readKey(cursor);
-      if (!key) return;
-      const path = [...table, ...key.segments];
-      this.registerWithPrefixes(path, { line, column: key.column }, table.length + 1);
-      this.lineKeys[line] = path;
-      cursor.skipSpace();
-      if (cursor.peek() !== '=') return;
-      cursor.advance(1);
-      cursor.skipSpace();
-      const state = this.scanValue(cursor, path, line);
-      openMultiline = state.openMultiline;
-      arrayDepth = state.arrayDepth;
-      continuing = path;
-    });
-  }
-
-  /** Scans one value; registers keys of inline tables; reports values continuing on later lines. */
-  private scanValue(cursor: Cursor, path: string[], line: number): { openMultiline?: '"""' | "'''"; arrayDepth: number } {
-    const rest = cursor.rest();
-    for (const quote of ['"""', "'''"] as const) {
-      if (rest.startsWith(quote)) {
-        const close = rest.indexOf(quote, 3);
-        if (close < 0) return { openMultiline: quote, arrayDepth: 0 };
-        cursor.advance(close + 3);
-        return { arrayDepth: 0 };
-      }
+      next = s.lastLine + 1;
     }
-    const c = cursor.peek();
-    if (c === '"' || c === "'") {
-      skipString(cursor);
-      return { arrayDepth: 0 };
-    }
-    if (c === '{') {
-      cursor.advance(1);
-      this.scanInlineTable(cursor, path, line);
-      return { arrayDepth: 0 };
-    }
-    if (c === '[') {
-      const tail = scanArrayTail(cursor.text, cursor.pos + 1, 1);
-      cursor.pos = tail.end;
-      return { arrayDepth: tail.depth };
-    }
-    while (!cursor.done() && !',}]#'.includes(cursor.peek())) cursor.advance(1);
-    return { arrayDepth: 0 };
-  }
-
-  private scanInlineTable(cursor: Cursor, path: string[], line: number): void {
-    for (;;) {
-      cursor.skipSpace();
-      if (cursor.done() || cursor.peek() === '}') {
-        cursor.advance(1);
-        return;
-      }
-      if (cursor.peek() === ',') {
-        cursor.advance(1);
-        continue;
-      }
-      const key = readKey(cursor);
-      if (!key) return;
-      const inner = [...path, ...key.segments];
-      this.registerWithPrefixes(inner, { line, column: key.column }, path.length + 1);
-      cursor.skipSpace();
-      if (cursor.peek() !== '=') return;
-      cursor.advance(1);
-      cursor.skipSpace();
-      this.scanValue(cursor, inner, line);
-    }
+    fill(lines + 1);
   }
 }
 
 function pathId(parts: string[]): string {
   return JSON.stringify(parts);
-}
-
-class Cursor {
-  pos = 0;
-  constructor(readonly text: string) {}
-  done(): boolean {
-    return this.pos >= this.text.length;
-  }
-  peek(): string {
-    return this.text[this.pos] ?? '';
-  }
-  peekAt(offset: number): string {
-    return this.text[this.pos + offset] ?? '';
-  }
-  advance(n: number): void {
-    this.pos += n;
-  }
-  rest(): string {
-    return this.text.slice(this.pos);
-  }
-  skipSpace(): void {
-    while (this.peek() === ' ' || this.peek() === '\t') this.pos++;
-  }
-}
-
-/** Reads a (possibly dotted, possibly quoted) key; column is 1-based, of its first segment. */
-function readKey(cursor: Cursor): { segments: string[]; column: number } | undefined {
-  cursor.skipSpace();
-  const column = cursor.pos + 1;
-  const segments: string[] = [];
-  for (;;) {
-    cursor.skipSpace();
-    const c = cursor.peek();
-    let segment: string | undefined;
-    if (c === '"' || c === "'") {
-      const start = cursor.pos;
-      skipString(cursor);
-      const raw = cursor.text.slice(start, cursor.pos);
-      segment = c === "'" ? raw.slice(1, -1) : decodeBasic(raw);
-    } else {
-      const match = /^[A-Za-z0-9_-]+/.exec(cursor.rest());
-      if (!match) return segments.length ? { segments, column } : undefined;
-      segment = match[0];
-      cursor.advance(segment.length);
-    }
-    segments.push(segment);
-    cursor.skipSpace();
-    if (cursor.peek() !== '.') return { segments, column };
-    cursor.advance(1);
-  }
-}
-
-function decodeBasic(raw: string): string {
-  try {
-    return JSON.parse(raw) as string;
-  } catch {
-    return raw.slice(1, -1);
-  }
-}
-
-/** Moves past a single-line basic or literal string starting at the cursor. */
-function skipString(cursor: Cursor): void {
-  const quote = cursor.peek();
-  cursor.advance(1);
-  while (!cursor.done() && cursor.peek() !== quote) {
-    cursor.advance(quote === '"' && cursor.peek() === '\\' ? 2 : 1);
-  }
-  cursor.advance(1);
-}
-
-/** Scans array text from `start` with `depth` open brackets; returns where it closed (or the depth left). */
-function scanArrayTail(text: string, start: number, depth: number): { end: number; depth: number } {
-  const cursor = new Cursor(text);
-  cursor.pos = start;
-  while (!cursor.done() && depth > 0) {
-    const c = cursor.peek();
-    if (c === '#') return { end: text.length, depth };
-    if (c === '"' || c === "'") {
-      skipString(cursor);
-      continue;
-    }
-    if (c === '[') depth++;
-    if (c === ']') depth--;
-    cursor.advance(1);
-  }
-  return { end: cursor.pos, depth };
 }

@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { parse } from 'smol-toml';
 import { MonochangeError } from '../errors';
 import type { Ecosystem } from '../types';
-import { dependencyNamesForPublishOrder, manifestPathFor, readManifest, type Manifest } from './index';
+import type { PackageConfig } from '../config/types';
+import { collectPackageEdges, ordersPublishing } from '../publish/package-edges';
+import { manifestPathFor, readManifest, type Manifest } from './index';
 
 const FIXTURE = path.join(__dirname, '__fixtures__', 'workspace');
 
@@ -43,17 +45,12 @@ describe('readManifest over the fixture workspace', () => {
   });
 
   it('wires the workspace packages to each other through publish-ordering dependencies', () => {
-    // Names bind within an ecosystem family (flutter apps depend on dart packages).
-    const family = (m: Manifest) => (m.ecosystem === 'flutter' ? 'dart' : m.ecosystem);
-    const ids = new Map<string, string>();
-    for (const [id, m] of manifests) ids.set(`${family(m)}:${m.python?.normalizedName ?? m.name}`, id);
-    const edges = [...manifests.entries()].flatMap(([id, m]) =>
-      dependencyNamesForPublishOrder(m)
-        .filter((n) => ids.has(`${family(m)}:${n}`))
-        .map((n) => `${id} -> ${ids.get(`${family(m)}:${n}`)}`),
-    );
-    expect(edges.sort()).toEqual([
+    const edges = collectPackageEdges(FIXTURE, packages as PackageConfig[], manifests)
+      .filter((e) => ordersPublishing(e.kind) && !e.uncertain)
+      .map((e) => `${e.from} -> ${e.to}`);
+    expect([...new Set(edges)].sort()).toEqual([
       'deno-cli -> std-ext',
+      'deno-cli -> ui', // an `npm:` import in deno.json reaches the npm package
       'fixture-cli -> build-helper',
       'fixture-cli -> fixture-core',
       'fixture_app -> fixture_models',
@@ -71,25 +68,6 @@ describe('manifestPathFor', () => {
     expect(manifestPathFor(FIXTURE, { path: 'missing', type: 'deno' })).toBe(path.join(FIXTURE, 'missing/deno.json'));
     expect(manifestPathFor(FIXTURE, { path: 'dart/fixture_app', type: 'flutter' })).toBe(path.join(FIXTURE, 'dart/fixture_app/pubspec.yaml'));
     expect(manifestPathFor(FIXTURE, { path: '', type: 'go' })).toBe(path.join(FIXTURE, 'go.mod'));
-  });
-});
-
-describe('dependencyNamesForPublishOrder', () => {
-  const base = { ecosystem: 'npm', file: '/x/package.json', dir: '/x', name: 'x', private: false } as const;
-  it('keeps normal, build and optional dependencies once each; never dev or peer', () => {
-    const manifest: Manifest = {
-      ...base,
-      dependencies: [
-        { name: 'a', kind: 'normal', field: 'dependencies' },
-        { name: 'b', kind: 'build', field: 'build-dependencies' },
-        { name: 'c', kind: 'optional', field: 'optionalDependencies' },
-        { name: 'd', kind: 'dev', field: 'devDependencies' },
-        { name: 'e', kind: 'peer', field: 'peerDependencies' },
-        { name: 'a', kind: 'dev', field: 'devDependencies' },
-        { name: 'b', kind: 'normal', field: 'dependencies' },
-      ],
-    };
-    expect(dependencyNamesForPublishOrder(manifest)).toEqual(['a', 'b', 'c']);
   });
 });
 

@@ -1,8 +1,6 @@
-// The one function needed: `semver/functions/valid` loads a few files instead of all of semver.
-import validSemver from 'semver/functions/valid';
 import type { FileReader } from './file-reader';
 import { normalizePythonName, parsePep508 } from './pep508';
-import { fieldError, isRecord, makeSource, missingFieldError, optionalString, readManifestText, type ManifestSource } from './source';
+import { fieldError, isRecord, isValidSemver, makeSource, missingFieldError, optionalString, readManifestText, type ManifestSource } from './source';
 import { parseToml } from './toml-text';
 import type { DependencyKind, Manifest, ManifestDependency, PythonData } from './types';
 
@@ -69,7 +67,7 @@ function readName(src: ManifestSource, value: unknown, prefix: string): string {
 function readVersion(src: ManifestSource, value: unknown, key: string): string | undefined {
   const text = optionalString(src, value, key)?.trim();
   if (text === undefined) return undefined;
-  if (validSemver(text) !== null && !/^[v=]/.test(text)) return text;
+  if (isValidSemver(text) && !/^[v=]/.test(text)) return text;
   if (/^\d+\.\d+$/.test(text)) return `${text}.0`;
   if (PEP440.test(text)) return text;
   throw fieldError(src, key, `\`${key}\` is not a valid version`, {

@@ -1,7 +1,5 @@
 import { packageTable } from '../config/key-path';
 import * as path from 'node:path';
-// The one function needed: `semver/functions/valid` loads a few files instead of all of semver.
-import validSemver from 'semver/functions/valid';
 import { MonochangeError } from '../errors';
 import type { Ecosystem } from '../types';
 import { diskReader, type FileReader } from './file-reader';
@@ -144,12 +142,24 @@ export function requiredString(src: ManifestSource, value: unknown, key: string,
   return value.trim();
 }
 
+/** `1.2.3` with parts of at most 15 digits (safe integers): valid semver without asking semver. */
+const PLAIN_VERSION = /^(?:0|[1-9]\d{0,14})\.(?:0|[1-9]\d{0,14})\.(?:0|[1-9]\d{0,14})$/;
+
+/** semver's `valid`; semver is loaded only for a version that is not plain `1.2.3`. */
+export function isValidSemver(text: string): boolean {
+  if (PLAIN_VERSION.test(text)) return true;
+  // The one function needed: `semver/functions/valid` loads a few files instead of all of semver.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on the first version that needs it
+  const validSemver = require('semver/functions/valid') as typeof import('semver/functions/valid');
+  return validSemver(text) !== null;
+}
+
 /** Optional semver version; absent → undefined, present but invalid → error naming the field. */
 export function optionalSemver(src: ManifestSource, value: unknown, key: string, file?: string): string | undefined {
   const text = optionalString(src, value, key, file);
   if (text === undefined) return undefined;
   const trimmed = text.trim();
-  if (validSemver(trimmed) === null || trimmed.startsWith('v') || trimmed.startsWith('=')) {
+  if (!isValidSemver(trimmed) || trimmed.startsWith('v') || trimmed.startsWith('=')) {
     throw fieldError(src, key, `\`${key}\` is not a valid semantic version`, {
       found: text,
       fix: `set \`${key}\` to a version like "1.2.3" (MAJOR.MINOR.PATCH, optional -prerelease)`,

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { registryAdapter } from '../registries';
 import type { Env } from '../types';
 import type { PublishEntry, PublishResult, Readiness, ReadinessEntry } from './artifacts';
 import { reasonTitle, SHARED_REASONS } from './refusals';
@@ -51,23 +52,7 @@ const READINESS_EMOJI: Record<string, string> = { ready: '✅', already_publishe
 /** Registry page of a published version; nothing when a registry URL override points elsewhere (loopback). */
 export function registryPageUrl(registry: string, name: string, version: string, env: Env = {}): string | undefined {
   if (Object.entries(env).some(([key, value]) => /^MONOCHANGE_[A-Z0-9_]*_URL$/.test(key) && value)) return undefined;
-  const v = encodeURIComponent(version);
-  switch (registry) {
-    case 'npm':
-      return `https://www.npmjs.com/package/${name}/v/${v}`;
-    case 'crates_io':
-      return `https://crates.io/crates/${encodeURIComponent(name)}/${v}`;
-    case 'jsr':
-      return `https://jsr.io/${name}@${v}`;
-    case 'pub_dev':
-      return `https://pub.dev/packages/${encodeURIComponent(name)}/versions/${v}`;
-    case 'pypi':
-      return `https://pypi.org/project/${encodeURIComponent(name)}/${v}/`;
-    case 'go_proxy':
-      return `https://pkg.go.dev/${name}@v${version.replace(/^v/, '')}`;
-    default:
-      return undefined;
-  }
+  return registryAdapter(registry)?.versionPageUrl(name, version);
 }
 
 export function reportRows(artifact: CiArtifact, env: Env = {}, options: ReportOptions = {}): ReportRow[] {

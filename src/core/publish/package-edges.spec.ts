@@ -2,7 +2,19 @@ import { join } from 'node:path';
 import type { PackageConfig } from '../config/types';
 import type { Manifest, ManifestDependency } from '../manifests/types';
 import type { Ecosystem } from '../types';
-import { collectPackageEdges, parseDenoSpecifier } from './package-edges';
+import {
+  collectPackageEdges,
+  failedPrerequisites,
+  findPublishCycle,
+  findPublishCycles,
+  formatCycle,
+  ordersPublishing,
+  parseDenoSpecifier,
+  publishPrerequisites,
+  publishSequence,
+  readPackageEdges,
+  type OrderEdge,
+} from './package-edges';
 
 const ROOT = '/ws';
 
@@ -132,5 +144,120 @@ describe('parseDenoSpecifier', () => {
     ['./local.ts', undefined],
   ])('%s', (spec, expected) => {
     expect(parseDenoSpecifier(spec)).toEqual(expected);
+  });
+});
+
+const e = (from: string, to: string, kind: OrderEdge['kind'] = 'normal'): OrderEdge => ({ from, to, kind });
+
+describe('publishPrerequisites', () => {
+  it('lists the run/build dependencies of each package, sorted, without dev ones or self-edges', () => {
+    const ids = ['app', 'core', 'macros', 'testkit'];
+    const edges = [
+      e('app', 'macros', 'build'),
+      e('app', 'core'),
+      e('app', 'testkit', 'dev'),
+      e('core', 'core'),
+      e('testkit', 'app', 'peer'),
+      e('app', 'core', 'optional'),
+      e('app', 'not-declared'),
+    ];
+    expect(Object.fromEntries(publishPrerequisites(ids, edges))).toEqual({
+      app: ['core', 'macros'],
+      core: [],
+      macros: [],
+      testkit: ['app'],
+    });
+  });
+
+  it('treats only dev dependencies as not ordering publishing', () => {
+    expect(['normal', 'build', 'optional', 'peer'].every((k) => ordersPublishing(k as OrderEdge['kind']))).toBe(true);
+    expect(ordersPublishing('dev')).toBe(false);
+  });
+});
+
+describe('findPublishCycle', () => {
+  it('finds nothing in a DAG', () => {
+    const ids = ['a', 'b', 'c', 'd'];
+    expect(findPublishCycle(ids, [e('a', 'b'), e('a', 'c'), e('b', 'd'), e('c', 'd', 'build')])).toBeNull();
+  });
+
+  it('ignores a cycle that goes through a dev-only dependency', () => {
+    expect(findPublishCycle(['a', 'b'], [e('a', 'b'), e('b', 'a', 'dev')])).toBeNull();
+  });
+
+  it('finds a run-time cycle with its path', () => {
+    const cycle = findPublishCycle(['a', 'b', 'c'], [e('a', 'b'), e('b', 'a'), e('c', 'a')]);
+    expect(cycle).toEqual(['a', 'b', 'a']);
+    expect(formatCycle(cycle!)).toBe('a -> b -> a');
+  });
+
+  it('reports a longer build cycle from its smallest id, following the edges', () => {
+    const edges = [e('zeta', 'alpha', 'build'), e('alpha', 'mid'), e('mid', 'zeta'), e('mid', 'leaf')];
+    expect(findPublishCycle(['alpha', 'leaf', 'mid', 'zeta'], edges)).toEqual(['alpha', 'mid', 'zeta', 'alpha']);
+  });
+
+  it('reports one shortest cycle per group of mutually dependent packages', () => {
+    const edges = [e('a', 'b'), e('b', 'c'), e('c', 'a'), e('b', 'a'), e('x', 'y', 'peer'), e('y', 'x', 'optional')];
+    expect(findPublishCycles(['a', 'b', 'c', 'x', 'y'], edges)).toEqual([
+      ['a', 'b', 'a'],
+      ['x', 'y', 'x'],
+    ]);
+  });
+
+  it('handles long dependency chains without recursion limits', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) => `p${String(i).padStart(5, '0')}`);
+    const chain = ids.slice(1).map((id, i) => e(id, ids[i]));
+    expect(findPublishCycle(ids, chain)).toBeNull();
+    expect(findPublishCycle(ids, [...chain, e(ids[0], ids[ids.length - 1])])).toHaveLength(ids.length + 1);
+  });
+});
+
+describe('publishSequence', () => {
+  it('puts dependencies first, ties by id, and the packages of a cycle last, by id', () => {
+    const edges = [e('p0', 'p3'), e('p3', 'p4'), e('p1', 'p2'), e('p2', 'p1'), e('p4', 'p0', 'dev')];
+    expect(publishSequence(['p4', 'p3', 'p2', 'p1', 'p0'], edges)).toEqual(['p4', 'p3', 'p0', 'p1', 'p2']);
+  });
+
+  it('orders after peer dependencies, never after dev ones', () => {
+    expect(publishSequence(['a', 'b'], [e('a', 'b', 'peer')])).toEqual(['b', 'a']);
+    expect(publishSequence(['a', 'b'], [e('a', 'b', 'dev')])).toEqual(['a', 'b']);
+  });
+});
+
+describe('failedPrerequisites (blocked-by)', () => {
+  const ids = ['app', 'cli', 'core', 'lib', 'tool', 'web'];
+  // app → web → core, web → lib; cli → core (dev only); tool → app
+  const edges = [e('app', 'web'), e('web', 'core'), e('web', 'lib', 'build'), e('cli', 'core', 'dev'), e('tool', 'app')];
+
+  it('names the failed packages a package had to publish after, through packages that did not fail', () => {
+    const blockedBy = failedPrerequisites(ids, edges, ['core', 'lib']);
+    expect(blockedBy('app')).toEqual(['core', 'lib']);
+    expect(blockedBy('web')).toEqual(['core', 'lib']);
+  });
+
+  it('stops at a failed package: its own failed dependencies did not block the dependent', () => {
+    expect(failedPrerequisites(ids, edges, ['web', 'core'])('tool')).toEqual(['web']);
+  });
+
+  it('ignores dev-only dependencies (they never made Nx wait) and unrelated failures', () => {
+    const blockedBy = failedPrerequisites(ids, edges, ['core']);
+    expect(blockedBy('cli')).toEqual([]);
+    expect(blockedBy('lib')).toEqual([]);
+  });
+});
+
+describe('readPackageEdges', () => {
+  it('reads every declared manifest; one that cannot be read gives uncertain edges, as in the plugin graph', () => {
+    const core = pkg('core', 'cargo', 'crates/core');
+    const cli = pkg('cli', 'cargo', 'crates/cli');
+    const ghost = pkg('ghost', 'cargo', 'crates/ghost');
+    const read = (_root: string, p: PackageConfig): Manifest => {
+      if (p.id === 'ghost') throw new Error('no Cargo.toml');
+      return manifest(p, `acme-${p.id}`, 'Cargo.toml', p.id === 'cli' ? [dep('acme-core'), dep('serde')] : []);
+    };
+    expect(readPackageEdges({ root: ROOT, packages: [core, cli, ghost] }, read)).toEqual([
+      { from: 'cli', to: 'core', kind: 'normal', field: 'dependencies', sourceFile: 'crates/cli/Cargo.toml' },
+      { from: 'cli', to: 'ghost', kind: 'normal', field: 'dependencies', sourceFile: 'crates/cli/Cargo.toml', uncertain: true },
+    ]);
   });
 });

@@ -1,8 +1,17 @@
 import { relative, resolve, sep } from 'node:path';
-import type { PackageConfig } from '../config/types';
+import type { MonochangeConfig, PackageConfig } from '../config/types';
 import { denoWorkspaceMemberDirs, packageSourceImports } from '../manifests/deno-imports';
+import { normalizePythonName } from '../manifests/pep508';
 import type { DependencyKind, Manifest, ManifestDependency } from '../manifests/types';
 import type { Ecosystem } from '../types';
+
+/**
+ * The one package graph: dependencies between declared packages read from their manifests
+ * (`collectPackageEdges`), and what follows from them: the packages each one publishes after
+ * (`publishPrerequisites`, which the plugin turns into `dependsOn`), the publish sequence, the
+ * cycles that stop a run, and which failed packages blocked a package that never ran. Pure: no Nx,
+ * and no file system beyond the Deno sources `collectPackageEdges` scans.
+ */
 
 /** A dependency of one declared package on another, read from the dependent's manifest. */
 export interface PackageEdge {
@@ -36,14 +45,9 @@ const NAMESPACE: Record<Ecosystem, Namespace> = {
   go: 'go',
 };
 
-/** PEP 503 normalisation; also drops extras/markers/specifiers should a raw requirement slip through. */
-function normalizePythonName(name: string): string {
-  const bare = /^[A-Za-z0-9._-]+/.exec(name.trim())?.[0] ?? name;
-  return bare.toLowerCase().replace(/[-_.]+/g, '-');
-}
-
+/** Python: PEP 503 normalisation, dropping extras/markers/specifiers should a raw requirement slip through. */
 function normalizeName(ns: Namespace, name: string): string {
-  return ns === 'pypi' ? normalizePythonName(name) : name;
+  return ns === 'pypi' ? normalizePythonName(/^[A-Za-z0-9._-]+/.exec(name.trim())?.[0] ?? name) : name;
 }
 
 /** `jsr:@scope/name@^1/sub` → jsr `@scope/name`; `npm:left-pad@1` → npm `left-pad`. */
@@ -153,6 +157,23 @@ export function collectPackageEdges(workspaceRoot: string, packages: readonly Pa
   return [...certain, ...uncertain];
 }
 
+/**
+ * `collectPackageEdges` over every declared package of `config`, each manifest read with `read`; a
+ * package whose manifest cannot be read takes part as `PackageEdge.uncertain` says (its own task
+ * reports the problem), as it does in the plugin's graph.
+ */
+export function readPackageEdges(config: Pick<MonochangeConfig, 'root' | 'packages'>, read: (root: string, pkg: PackageConfig) => Manifest): PackageEdge[] {
+  const manifests = new Map<string, Manifest>();
+  for (const pkg of config.packages) {
+    try {
+      manifests.set(pkg.id, read(config.root, pkg));
+    } catch {
+      // no name to match: see PackageEdge.uncertain
+    }
+  }
+  return collectPackageEdges(config.root, config.packages, manifests);
+}
+
 /** `@scope/name/sub/path` → `@scope/name`; `jsr:@scope/name@^1/sub` → `@scope/name`; anything else → undefined. */
 function jsrNameOfImport(specifier: string): string | undefined {
   if (specifier.startsWith('jsr:')) {
@@ -196,4 +217,178 @@ function denoWorkspaceEdges(
     }
   }
   return edges;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Publish order, cycles and blocked-by, from the edges above (or any `OrderEdge`s).
+
+export interface OrderEdge {
+  /** The dependent (publishes later). */
+  from: string;
+  /** The dependency (publishes first). */
+  to: string;
+  kind: DependencyKind;
+}
+
+/**
+ * Which dependencies order publishing (the rule, decided here once): every kind but `dev`, that is
+ * normal, build, optional and peer dependencies. A peer dependency counts: the dependent's peer range
+ * names versions of the other package that its users install next to it, so they must be on the
+ * registry first. Dev-only dependencies (tests, benches) never order publishing, never make a cycle.
+ */
+export function ordersPublishing(kind: DependencyKind): boolean {
+  return kind !== 'dev';
+}
+
+/** For each package, the sorted packages it must publish after (self-edges dropped). */
+export function publishPrerequisites(ids: readonly string[], edges: readonly OrderEdge[]): Map<string, string[]> {
+  const sets = new Map<string, Set<string>>(ids.map((id) => [id, new Set<string>()]));
+  for (const e of edges) {
+    if (!ordersPublishing(e.kind) || e.from === e.to) continue;
+    if (!sets.has(e.from) || !sets.has(e.to)) continue;
+    sets.get(e.from)!.add(e.to);
+  }
+  return new Map([...sets].map(([id, set]) => [id, [...set].sort()]));
+}
+
+/**
+ * One cycle per group of packages that depend on each other at run or build time, each as a path
+ * that starts and ends on its smallest id (`['a', 'b', 'a']`). Empty when publishing can be ordered.
+ */
+export function findPublishCycles(ids: readonly string[], edges: readonly OrderEdge[]): string[][] {
+  const next = publishPrerequisites(ids, edges);
+  const cycles: string[][] = [];
+  for (const component of stronglyConnected([...next.keys()].sort(), next)) {
+    if (component.length < 2) continue;
+    const members = new Set(component);
+    const start = [...component].sort()[0];
+    cycles.push(pathBack(start, next, members));
+  }
+  return cycles.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+/** The first cycle (by smallest id), or null. */
+export function findPublishCycle(ids: readonly string[], edges: readonly OrderEdge[]): string[] | null {
+  return findPublishCycles(ids, edges)[0] ?? null;
+}
+
+export function formatCycle(path: readonly string[]): string {
+  return path.join(' -> ');
+}
+
+/**
+ * Every package once, each after the packages it must publish after, ties by id (smallest first).
+ * When only packages on a cycle, or waiting on one, are left, they follow by id.
+ */
+export function publishSequence(ids: readonly string[], edges: readonly OrderEdge[]): string[] {
+  const prerequisites = publishPrerequisites(ids, edges);
+  const remaining = new Map([...ids].sort().map((id) => [id, new Set(prerequisites.get(id) ?? [])]));
+  const sequence: string[] = [];
+  while (remaining.size) {
+    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([id]) => id);
+    const take = ready.length ? ready : [...remaining.keys()]; // a cycle: the rest by id
+    for (const id of take.sort()) {
+      sequence.push(id);
+      remaining.delete(id);
+    }
+    for (const deps of remaining.values()) for (const id of take) deps.delete(id);
+  }
+  return sequence;
+}
+
+/**
+ * Blocked-by: for a package that never ran, the failed packages among those it (transitively) had
+ * to publish after, sorted. The search stops at a failed package (its own dependencies are not what
+ * blocked this one). Empty when the graph shows no failed prerequisite.
+ */
+export function failedPrerequisites(ids: readonly string[], edges: readonly OrderEdge[], failedIds: readonly string[]): (packageId: string) => string[] {
+  const prerequisites = publishPrerequisites(ids, edges);
+  const failed = new Set(failedIds);
+  return (packageId) => {
+    const found: string[] = [];
+    const seen = new Set([packageId]);
+    const queue = [packageId];
+    for (let i = 0; i < queue.length; i++) {
+      for (const dep of prerequisites.get(queue[i]) ?? []) {
+        if (seen.has(dep)) continue;
+        seen.add(dep);
+        if (failed.has(dep)) found.push(dep);
+        else queue.push(dep);
+      }
+    }
+    return found.sort();
+  };
+}
+
+/** Shortest path start → … → start inside one strongly connected component (BFS, sorted neighbours). */
+function pathBack(start: string, next: Map<string, string[]>, members: Set<string>): string[] {
+  const parent = new Map<string, string>();
+  const queue = [start];
+  for (let i = 0; i < queue.length; i++) {
+    const node = queue[i];
+    for (const to of next.get(node) ?? []) {
+      if (!members.has(to)) continue;
+      if (to === start) {
+        const back: string[] = [];
+        for (let n: string | undefined = node; n !== undefined && n !== start; n = parent.get(n)) back.push(n);
+        return [start, ...back.reverse(), start];
+      }
+      if (!parent.has(to)) {
+        parent.set(to, node);
+        queue.push(to);
+      }
+    }
+  }
+  return [start, start]; // unreachable for a component of size ≥ 2
+}
+
+/** Tarjan's algorithm, iterative so deep chains cannot overflow the stack. */
+function stronglyConnected(ids: string[], next: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const out: string[][] = [];
+  let counter = 0;
+  for (const root of ids) {
+    if (index.has(root)) continue;
+    const work: { node: string; i: number }[] = [{ node: root, i: 0 }];
+    index.set(root, counter);
+    low.set(root, counter++);
+    stack.push(root);
+    onStack.add(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1];
+      const neighbours = next.get(frame.node) ?? [];
+      if (frame.i < neighbours.length) {
+        const to = neighbours[frame.i++];
+        if (!index.has(to)) {
+          index.set(to, counter);
+          low.set(to, counter++);
+          stack.push(to);
+          onStack.add(to);
+          work.push({ node: to, i: 0 });
+        } else if (onStack.has(to)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(to)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1].node;
+        low.set(parent, Math.min(low.get(parent)!, low.get(frame.node)!));
+      }
+      if (low.get(frame.node) === index.get(frame.node)) {
+        const component: string[] = [];
+        let n: string;
+        do {
+          n = stack.pop()!;
+          onStack.delete(n);
+          component.push(n);
+        } while (n !== frame.node);
+        out.push(component);
+      }
+    }
+  }
+  return out;
 }

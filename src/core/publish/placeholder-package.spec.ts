@@ -94,4 +94,19 @@ describe('publishPlaceholder', () => {
     expect(bad).toMatchObject({ status: 'failed', reason: 'trust_setup', trustedPublishing: { status: 'manual_action_required' } });
     expect(bad.message).toContain('npm trust github failed');
   });
+
+  it('blocks (reason rate_limit) without uploading or configuring trust when the window is full; a published placeholder has no publishedAt', async () => {
+    const configureTrust = jest.fn(async () => ({ ok: true, message: 'trust configured' }));
+    const full = async () => {
+      throw new Error('crates.io window full');
+    };
+    const registry = fakeRegistry();
+    const blocked = await publishPlaceholder(fakeTarget(registry), { dryRun: false, configureTrust }, fakeDeps(fakeGate(), { beforeUpload: full }));
+    expect(blocked).toMatchObject({ status: 'blocked', reason: 'rate_limit', attempts: 0 });
+    expect(registry.uploads).toHaveLength(0);
+    expect(configureTrust).not.toHaveBeenCalled();
+    const published = await publishPlaceholder(fakeTarget(fakeRegistry()), { dryRun: false }, fakeDeps(fakeGate()));
+    expect(published.status).toBe('published');
+    expect(published).not.toHaveProperty('publishedAt');
+  });
 });

@@ -3,7 +3,7 @@ import type { PublishEntry } from './artifacts';
 import { entryBuilder } from './entry';
 import { placeholderReadme } from './placeholder-readme';
 import { packageLabel, progress, shownName } from './progress';
-import { pick, withAuthFix, type PublishDeps } from './publish-package';
+import { entryForOutcome, type PublishDeps } from './publish-package';
 import type { PackageTarget } from './target';
 import { runUploadLoop } from './upload-attempts';
 
@@ -14,7 +14,7 @@ export interface PlaceholderOptions {
 }
 
 /**
- * Placeholder publish (reference §6, improved): publish `0.0.0` for a package absent from its
+ * Placeholder publish: publish `0.0.0` for a package absent from its
  * registry (any version present → skipped_existing). Dry runs list what would be published and
  * mutate nothing. Never trust-enforced: a placeholder is how a package gets to exist at all.
  */
@@ -71,32 +71,20 @@ export async function publishPlaceholder(target: PackageTarget, options: Placeho
           `↻ ${packageLabel(eco, shown)} is not on ${adapter.label} after a failed placeholder upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`,
         ),
     });
-    const extra: Partial<PublishEntry> = outcome.attempt ? pick(outcome.attempt) : {};
-    if (outcome.kind === 'planned') {
-      progress.planned(deps.log, eco, shown, outcome.attempt.message);
-      return entry('planned', outcome.attempt.message, 'planned', extra);
-    }
-    if (outcome.kind === 'failed') {
-      const message = outcome.reason === 'auth' ? withAuthFix(outcome.message, adapter.label, adapter.setupUrl(manifest)) : outcome.message;
-      if (outcome.reason === 'rate_limit') {
-        // Nothing was uploaded and nothing is wrong with the package: it waits for the next window.
-        progress.blocked(deps.log, eco, shown, message);
-        return entry('blocked', message, 'planned', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
-      }
-      progress.failed(deps.log, eco, shown, message);
-      return entry('failed', message, 'disabled', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
-    }
-    if (outcome.kind === 'existing') {
-      const message =
-        outcome.how === 'lost_answer'
+    result = entryForOutcome(outcome, {
+      entry,
+      log: deps.log,
+      eco,
+      shown,
+      adapter,
+      manifest,
+      existing: (how) =>
+        how === 'lost_answer'
           ? `${name} is on ${adapter.label} after a placeholder upload whose answer was lost; not uploaded again`
-          : `${name} already exists on ${adapter.label}; no placeholder needed`;
-      progress.skipped(deps.log, eco, shown, message);
-      result = entry('skipped_existing', message, 'done', { ...extra, attempts: outcome.attempts });
-    } else {
-      progress.published(deps.log, eco, shown, outcome.attempt.message);
-      result = entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts });
-    }
+          : `${name} already exists on ${adapter.label}; no placeholder needed`,
+    });
+    // Only a placeholder that is on the registry now gets its trusted publisher configured.
+    if (result.status !== 'published' && result.status !== 'skipped_existing') return result;
   }
   if (options.configureTrust && !options.dryRun) {
     const trust = await options.configureTrust(target).catch((error: unknown) => ({ ok: false, message: formatError(error) }));

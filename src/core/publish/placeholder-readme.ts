@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { PackageConfig } from '../config/types';
 import { MonochangeError } from '../errors';
 
-/** README of a placeholder (reference §6.3): inline text, else a file relative to the workspace root, else the default. */
+/** README of a placeholder: inline text, else a file relative to the workspace root, else the default. */
 export function placeholderReadme(root: string, pkg: PackageConfig, name: string): string {
   const { readme, readmeFile } = pkg.publish.placeholder;
   if (readme !== undefined) return readme;

@@ -5,7 +5,8 @@ import { startHttpStub, type HttpStub } from '../../../test-utils/http-stub';
 import { isMonochangeError, type MonochangeError } from '../errors';
 import { REGISTRIES } from '../registries';
 import type { Env } from '../types';
-import { preflightPublishRun, requireDeclaredPackages } from './preflight';
+import { requireDeclaredPackages } from './declared-packages';
+import { preflightPublishRun } from './preflight';
 import { deferredByQuota, QUOTA_PLAN_PATH, QUOTA_RUN_ENV, writeQuotaPlan } from './quota-plan';
 
 /**

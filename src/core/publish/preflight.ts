@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { findWorkspaceConfig, loadConfig } from '../config';
+import { findWorkspaceConfig } from '../config';
 import type { PackageConfig } from '../config/types';
-import { MonochangeError, formatError, isMonochangeError } from '../errors';
+import { formatError, isMonochangeError } from '../errors';
 import type { Env } from '../types';
 import { findExistingProject } from './existing-project';
 import {
@@ -24,33 +24,6 @@ import { createRunContext, type RunContext } from './run-context';
 import { artifactPath } from './run-task';
 import { matchesProjectPattern, parseNxArgv, type NxRunRequest } from './run-argv';
 import { resolveTarget, type PackageTarget } from './target';
-
-/**
- * A run of the plugin's targets with nothing to run them on would print Nx's "No tasks were run"
- * and pass, so a CI publish goes green having published nothing: with no monochange.toml, an
- * unreadable one, or one that declares no package, the run is refused with the fix.
- */
-export function requireDeclaredPackages(options: { root: string; argv: string[]; env: Env; targets: string[] }): void {
-  const request = parseNxArgv(options.argv, options.env);
-  const ours = request.targets.filter((t) => options.targets.includes(t));
-  if (!ours.length) return;
-  const what = `\`${ours.join('`, `')}\``;
-  if (!findWorkspaceConfig(options.root)) {
-    throw new MonochangeError(`@monochange/nx is registered in nx.json, but the workspace has no monochange.toml, so ${what} has no package to run on`, {
-      code: 'config.missing-file',
-      file: 'monochange.toml',
-      fix: 'run `nx g @monochange/nx:init` to create it with the publishable packages it finds (or write it yourself, one `[package.<id>]` table with `path` and `type` per package)',
-    });
-  }
-  const config = loadConfig(options.root, { checkPaths: false });
-  if (!config.packages.length) {
-    throw new MonochangeError(`no package is declared, so ${what} has nothing to run on`, {
-      code: 'config.no-packages',
-      file: 'monochange.toml',
-      fix: 'declare each package to publish with a `[package.<id>]` table giving its `path` and `type` (for example `[package.core]` with `path = "packages/core"` and `type = "npm"`)',
-    });
-  }
-}
 
 /**
  * Before Nx runs any task of a publish (a dry run too: it answers as the real run would), every
@@ -88,10 +61,6 @@ export async function preflightPublishRun(options: {
   }
   const log = options.log ?? (() => undefined);
   const ctx = await createRunContext({ root: options.root, env: options.env, log: () => undefined, write: () => undefined });
-  // An earlier run's plan never outlives the start of this one, whatever happens below. A dry
-  // run answers as the real run would but changes nothing, this file included.
-  if (!dryRun) clearQuotaPlan(ctx.root);
-  const publishable = (pkg: PackageConfig) => pkg.publish.enabled && pkg.publish.mode === 'builtin';
   const release = isReleasePublish(options.argv);
   const releaseScope = release ? releaseProjects(ctx.root) : undefined;
   const selected = ctx.config.packages.filter((pkg) => {
@@ -110,16 +79,53 @@ export async function preflightPublishRun(options: {
   // Nx also runs the publish tasks of the selection's dependencies (`dependsOn`, even when
   // `--exclude` names them): they are gated like the rest.
   const runs = excludesTaskDependencies(options.argv) ? selected : withPublishPrerequisites(ctx.config, selected);
+  const result = await preflightPackages({
+    ctx,
+    packageIds: runs.map((pkg) => pkg.id),
+    dryRun,
+    log,
+    projectName: (pkg) => projectNameFor(ctx.root, pkg),
+    commandFor: (runProjects) => batchCommand(options.argv, request, options.publishTargets, runProjects),
+  });
+  return result.runId === undefined ? undefined : { ...result, runId: result.runId };
+}
+
+const publishable = (pkg: PackageConfig) => pkg.publish.enabled && pkg.publish.mode === 'builtin';
+
+/**
+ * The trust preflight and quota plan over the declared packages `packageIds` (all the run
+ * publishes: the selection and the packages it publishes after), by id: the one implementation
+ * behind the Nx hook (`preflightPublishRun`) and scripts (`publishPackages`). Every package must
+ * pass the trust gate; refusals are recorded `blocked` in the run's result file and thrown, before
+ * any upload. Then the quotas: `quota.refusal` is thrown; a real (not dry) run replaces
+ * `.monochange/quota-plan.json` and puts its run id in `ctx.env[MONOCHANGE_QUOTA_RUN_ID]`, which the
+ * run's publish tasks must carry. `commandFor` words the quota fixes (given the run's projects).
+ */
+export async function preflightPackages(options: {
+  ctx: RunContext;
+  packageIds: readonly string[];
+  dryRun: boolean;
+  projectName: (pkg: PackageConfig) => string;
+  commandFor: (runProjects: string[]) => (selection: { projects?: string[]; exclude?: string[] }) => string;
+  log?: (line: string) => void;
+}): Promise<{ checked: number; quota: RunQuotaPlan; runId: string | undefined }> {
+  const { ctx, dryRun } = options;
+  const log = options.log ?? (() => undefined);
+  // An earlier run's plan never outlives the start of this one, whatever happens below. A dry
+  // run answers as the real run would but changes nothing, this file included.
+  if (!dryRun) clearQuotaPlan(ctx.root);
+  const ids = new Set(options.packageIds);
+  const runs = ctx.config.packages.filter((pkg) => ids.has(pkg.id));
   const inScope = runs.filter(publishable);
   const resolved = new Map<string, PackageTarget>();
   const resolve = (pkg: PackageConfig) => {
-    const target = resolved.get(pkg.id) ?? resolveTarget(ctx.config, pkg, projectNameFor(ctx.root, pkg), { refName: ctx.env.GITHUB_REF_NAME });
+    const target = resolved.get(pkg.id) ?? resolveTarget(ctx.config, pkg, options.projectName(pkg), { refName: ctx.env.GITHUB_REF_NAME });
     resolved.set(pkg.id, target);
     return target;
   };
   const refusals: Array<Refusal & { target?: PackageTarget }> = [];
   for (const pkg of inScope) {
-    const project = projectNameFor(ctx.root, pkg);
+    const project = options.projectName(pkg);
     try {
       const target = resolve(pkg);
       if (target.manifest.private) continue;
@@ -158,19 +164,14 @@ export async function preflightPublishRun(options: {
   const quota = await planRunQuotas(ctx, quotaTargets, {
     operation: 'publish',
     configFile: ctx.config.file,
-    commandFor: batchCommand(
-      options.argv,
-      request,
-      options.publishTargets,
-      quotaTargets.map((t) => t.project),
-    ),
+    commandFor: options.commandFor(quotaTargets.map((t) => t.project)),
   });
   for (const note of quota.notes) log(`monochange: ${note}`);
   if (quota.refusal) throw quota.refusal;
-  if (dryRun) return undefined;
+  if (dryRun) return { checked: inScope.length, quota, runId: undefined };
   const runId = newQuotaRunId();
   writeQuotaPlan(ctx.root, runId, quota);
-  options.env[QUOTA_RUN_ENV] = runId;
+  ctx.env[QUOTA_RUN_ENV] = runId;
   if (quota.deferred.length) {
     log(
       `monochange: ${quota.deferred.length} package(s) wait for a later registry window and are not uploaded by this run (${quota.deferred.map((d) => d.packageId).join(', ')}); plan in ${QUOTA_PLAN_PATH}`,

@@ -1,14 +1,16 @@
 import { formatError } from '../errors';
 import type { SourceConfig } from '../config/types';
-import type { Env } from '../types';
+import type { Manifest } from '../manifests/types';
+import type { PreparedUpload, RegistryAdapter } from '../registries/types';
+import type { Ecosystem, Env } from '../types';
 import type { CommandRunner } from '../util/command';
 import type { HttpClient } from '../util/http';
 import type { PublishEntry } from './artifacts';
-import { entryBuilder } from './entry';
+import { entryBuilder, type EntryBuilder } from './entry';
 import { packageLabel, progress, shownName, type Logger } from './progress';
 import type { PackageTarget } from './target';
 import type { GateVerdict, TrustGate } from './trust-gate.types';
-import { runUploadLoop } from './upload-attempts';
+import { runUploadLoop, type UploadOutcome } from './upload-attempts';
 
 export interface PublishDeps {
   root: string;
@@ -33,6 +35,8 @@ export interface PublishDeps {
   signal?: AbortSignal;
   /** Readiness blockers known for this package (e.g. Cargo's missing license). */
   blockers?: (target: PackageTarget) => string[];
+  /** This package's share of the batch's prepared uploads (npm: its tarball, packed with the others). */
+  prepared?: (target: PackageTarget) => Promise<PreparedUpload | undefined>;
 }
 
 export interface PublishOptions {
@@ -42,14 +46,11 @@ export interface PublishOptions {
 }
 
 /**
- * The per-package state machine (reference §8.3, improved): external → skipped_external; already on
+ * The per-package state machine: external → skipped_external; already on
  * the registry → skipped_existing (remembering when an earlier run published it); blockers → blocked; trust and
  * provenance (real runs) → blocked before any upload; upload with a lookup before every retry, and
  * "already exists" answers confirmed by a lookup → skipped_existing; else published or failed.
  */
-/** Registries where trusted publishing cannot create a package: its first version must exist already. */
-const NEEDS_EXISTING_PACKAGE = new Set(['npm', 'crates_io', 'pub_dev']);
-
 export async function publishPackage(target: PackageTarget, options: PublishOptions, deps: PublishDeps): Promise<PublishEntry> {
   const { pkg, manifest, adapter, name, version } = target;
   const eco = manifest.ecosystem;
@@ -111,7 +112,7 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
   }
   const provenance = options.dryRun ? false : verdict.provenance;
   for (const warning of verdict.warnings) progress.warn(deps.log, eco, shown, warning);
-  if (options.dryRun && pkg.publish.trustedPublishing.enabled && NEEDS_EXISTING_PACKAGE.has(pkg.publish.registry)) {
+  if (options.dryRun && pkg.publish.trustedPublishing.enabled && adapter.trust.newPackage === 'placeholder-first') {
     let anyVersion = true;
     try {
       anyVersion = await adapter.versionExists(manifest, null, { env: deps.env, http: deps.http });
@@ -136,6 +137,7 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
     source: deps.source,
     env: deps.env,
     log: deps.log,
+    prepared: options.dryRun ? undefined : await deps.prepared?.(target),
   };
   if (!options.dryRun) progress.publishing(deps.log, eco, shown, version, adapter.label);
   const outcome = await runUploadLoop({
@@ -151,30 +153,63 @@ export async function publishPackage(target: PackageTarget, options: PublishOpti
         `↻ ${packageLabel(eco, shown)} ${version} is not on ${adapter.label} after a failed upload (${why}); retrying in ${Math.round(waitMs / 1000)}s (attempt ${attempt} of ${max})`,
       ),
   });
+  return entryForOutcome(outcome, {
+    entry,
+    log: deps.log,
+    eco,
+    shown,
+    adapter,
+    manifest,
+    existing: (how) =>
+      how === 'lost_answer'
+        ? `${name} ${version} is on ${adapter.label} after an upload whose answer was lost; not uploaded again`
+        : `${name} ${version} already exists on ${adapter.label} (the registry refused a re-upload)`,
+    published: () => ({ publishedAt: new Date().toISOString() }),
+  });
+}
+
+/** What `entryForOutcome` needs besides the outcome; the two messages that differ between publish and placeholder publish are the caller's. */
+export interface OutcomeEntryContext {
+  entry: EntryBuilder;
+  log: Logger;
+  eco: Ecosystem;
+  /** The package as progress lines name it (`shownName`). */
+  shown: string;
+  adapter: Pick<RegistryAdapter, 'label' | 'setupUrl'>;
+  manifest: Manifest;
+  /** Message of a package found on the registry although no upload reported success. */
+  existing: (how: Extract<UploadOutcome, { kind: 'existing' }>['how']) => string;
+  /** Extra fields of a `published` entry. */
+  published?: () => Partial<PublishEntry>;
+}
+
+/**
+ * The one mapping from an upload loop's outcome to the artifact entry and its progress line:
+ * planned, published, already there (`skipped_existing`), a rate limit (`blocked`: nothing was
+ * uploaded, it waits for the next window) or failed (an authentication failure always with a fix).
+ */
+export function entryForOutcome(outcome: UploadOutcome, ctx: OutcomeEntryContext): PublishEntry {
+  const { entry, log, eco, shown, adapter } = ctx;
   const extra = outcome.attempt ? pick(outcome.attempt) : {};
   switch (outcome.kind) {
     case 'planned':
-      progress.planned(deps.log, eco, shown, outcome.attempt.message);
+      progress.planned(log, eco, shown, outcome.attempt.message);
       return entry('planned', outcome.attempt.message, 'planned', extra);
     case 'published':
-      progress.published(deps.log, eco, shown, outcome.attempt.message);
-      return entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts, publishedAt: new Date().toISOString() });
+      progress.published(log, eco, shown, outcome.attempt.message);
+      return entry('published', outcome.attempt.message, 'done', { ...extra, attempts: outcome.attempts, ...ctx.published?.() });
     case 'existing': {
-      const message =
-        outcome.how === 'lost_answer'
-          ? `${name} ${version} is on ${adapter.label} after an upload whose answer was lost; not uploaded again`
-          : `${name} ${version} already exists on ${adapter.label} (the registry refused a re-upload)`;
-      progress.skipped(deps.log, eco, shown, message);
+      const message = ctx.existing(outcome.how);
+      progress.skipped(log, eco, shown, message);
       return entry('skipped_existing', message, 'done', { ...extra, attempts: outcome.attempts });
     }
     case 'failed': {
-      const message = outcome.reason === 'auth' ? withAuthFix(outcome.message, adapter.label, adapter.setupUrl(manifest)) : outcome.message;
+      const message = outcome.reason === 'auth' ? withAuthFix(outcome.message, adapter.label, adapter.setupUrl(ctx.manifest)) : outcome.message;
       if (outcome.reason === 'rate_limit') {
-        // Nothing was uploaded and nothing is wrong with the package: it waits for the next window.
-        progress.blocked(deps.log, eco, shown, message);
+        progress.blocked(log, eco, shown, message);
         return entry('blocked', message, 'planned', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
       }
-      progress.failed(deps.log, eco, shown, message);
+      progress.failed(log, eco, shown, message);
       return entry('failed', message, 'disabled', { ...extra, attempts: outcome.attempts, reason: outcome.reason });
     }
   }

@@ -5,12 +5,10 @@ import { z } from 'zod';
 import type { MonochangeConfig, PackageConfig } from '../config/types';
 import { formatError, MonochangeError } from '../errors';
 import { readManifest } from '../manifests';
-import type { Manifest } from '../manifests/types';
 import { isBuiltinRegistry, type Env, type RegistryId } from '../types';
 import type { HttpClient } from '../util/http';
 // Pure, Nx-free modules (they import nothing from Nx): the same edges the plugin turns into `dependsOn`.
-import { collectPackageEdges } from './package-edges';
-import { publishPrerequisites } from './publish-order';
+import { collectPackageEdges, publishPrerequisites, publishSequence, readPackageEdges } from './package-edges';
 import { writeJsonAtomic } from './artifacts';
 import {
   decideRateLimit,
@@ -25,7 +23,7 @@ import {
 import type { PackageTarget } from './target';
 
 /**
- * The run-wide quota plan (reference §8.6, done before the first upload): which uploads of this
+ * The run-wide quota plan (made before the first upload): which uploads of this
  * run each registry window can take, in publish order, and what happens to the rest:
  * - `rate_limits.enforce = true` on a registry's pending packages and more than one window's
  *   worth → the whole run is refused (`refusal`), nothing is uploaded;
@@ -241,19 +239,7 @@ export function publishOrder(root: string, targets: PackageTarget[]): Map<string
     targets.map((t) => t.pkg),
     new Map(targets.map((t) => [t.pkg.id, t.manifest])),
   );
-  const prerequisites = publishPrerequisites(ids, edges);
-  const remaining = new Map(ids.map((id) => [id, new Set(prerequisites.get(id) ?? [])]));
-  const order = new Map<string, number>();
-  while (remaining.size) {
-    const ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([id]) => id);
-    const take = ready.length ? ready : [...remaining.keys()]; // a cycle: the rest by id
-    for (const id of take.sort()) {
-      order.set(id, order.size);
-      remaining.delete(id);
-    }
-    for (const deps of remaining.values()) for (const id of take) deps.delete(id);
-  }
-  return order;
+  return new Map(publishSequence(ids, edges).map((id, index) => [id, index]));
 }
 
 /**
@@ -262,18 +248,9 @@ export function publishOrder(root: string, targets: PackageTarget[]): Map<string
  * unless `--excludeTaskDependencies`). Unreadable manifests take part as the plugin's edges do.
  */
 export function withPublishPrerequisites(config: MonochangeConfig, selected: PackageConfig[]): PackageConfig[] {
-  const manifests = new Map<string, Manifest>();
-  for (const pkg of config.packages) {
-    try {
-      manifests.set(pkg.id, readManifest(config.root, pkg));
-    } catch {
-      // the plugin keeps such a package (its tasks fail with the error); so does the closure
-    }
-  }
-  const edges = collectPackageEdges(config.root, config.packages, manifests);
   const prerequisites = publishPrerequisites(
     config.packages.map((p) => p.id),
-    edges,
+    readPackageEdges(config, readManifest),
   );
   const seen = new Set(selected.map((p) => p.id));
   const queue = [...seen];

@@ -33,7 +33,7 @@ function fakeClock(start = 1_700_000_000_000) {
 }
 
 describe('RATE_LIMIT_POLICIES', () => {
-  it('holds the reference table', () => {
+  it('holds the documented quota of each registry, with its evidence', () => {
     const table = Object.values(RATE_LIMIT_POLICIES).map((p) => [p.registry, p.limit, p.windowSeconds, p.confidence, p.evidence[0].kind, p.evidence[0].url]);
     expect(table).toEqual([
       ['crates_io', 10, 60, 'high', 'source_code', 'https://github.com/rust-lang/crates.io'],
@@ -47,13 +47,13 @@ describe('RATE_LIMIT_POLICIES', () => {
     expect(RATE_LIMIT_POLICIES.pub_dev.notes).toBe('pub.dev community guidance consistently cites 12 publishes per day for new versions');
   });
 
-  it('formats windows as the reference does', () => {
+  it('formats windows as 24h, <n>s or unknown window', () => {
     expect([formatWindow(86400), formatWindow(60), formatWindow(null)]).toEqual(['24h', '60s', 'unknown window']);
   });
 });
 
 describe('planRateLimits', () => {
-  it('splits 12 crates into batches of 10 and 2 with the reference warning', () => {
+  it('splits 12 crates into batches of 10 and 2 with a warning that they need 2 batches', () => {
     const plan = planRateLimits(PLAN_ORDER.map((packageId) => ({ packageId, registry: 'crates_io' })));
     expect(plan.windows).toEqual([
       expect.objectContaining({

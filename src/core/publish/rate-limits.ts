@@ -2,92 +2,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { MonochangeError } from '../errors';
+import { REGISTRIES } from '../registries';
+import type { RateLimitPolicy } from '../registries/types';
 import { isBuiltinRegistry, REGISTRY_IDS, type RegistryId } from '../types';
 import { withFileLock, writeJsonAtomic } from './artifacts';
 
 /**
- * Registry publish quotas (reference §8.6): the policy table, batch plans, the decision a run
+ * Registry publish quotas: the policy table, batch plans, the decision a run
  * makes before its first upload, and pacing of short windows (crates.io) across concurrent tasks
  * through a per-workspace upload log.
  */
 
-export interface RateLimitEvidence {
-  title: string;
-  url: string;
-  kind: 'source_code' | 'official';
-  notes: string;
-}
-
-export interface RateLimitPolicy {
-  registry: RegistryId;
-  /** Uploads allowed per window; null = no documented quota. */
-  limit: number | null;
-  windowSeconds: number | null;
-  confidence: 'high' | 'medium' | 'low';
-  notes: string;
-  evidence: RateLimitEvidence[];
-}
+export type { RateLimitEvidence, RateLimitPolicy } from '../registries/types';
 
 export type RateLimitOperation = 'publish' | 'placeholder_publish';
 
-/** Same numbers for `publish` and `placeholder_publish`. */
-export const RATE_LIMIT_POLICIES: Record<RegistryId, RateLimitPolicy> = {
-  crates_io: {
-    registry: 'crates_io',
-    limit: 10,
-    windowSeconds: 60,
-    confidence: 'high',
-    notes: 'crates.io source enforces 10 uploads per minute for existing crates',
-    evidence: [
-      {
-        title: 'crates.io source (publish rate limits)',
-        url: 'https://github.com/rust-lang/crates.io',
-        kind: 'source_code',
-        notes: 'rate limit applied to crate uploads',
-      },
-    ],
-  },
-  npm: {
-    registry: 'npm',
-    limit: null,
-    windowSeconds: null,
-    confidence: 'low',
-    notes: 'npm does not publish a precise package publish quota; use sequential CI publishing with retries',
-    evidence: [{ title: 'npm trusted publishers', url: 'https://docs.npmjs.com/trusted-publishers', kind: 'official', notes: 'no documented publish quota' }],
-  },
-  jsr: {
-    registry: 'jsr',
-    limit: 20,
-    windowSeconds: 86_400,
-    confidence: 'high',
-    notes: 'JSR documents a daily publish limit per package scope',
-    evidence: [{ title: 'JSR: publishing packages', url: 'https://jsr.io/docs/publishing-packages', kind: 'official', notes: 'daily publish limit per scope' }],
-  },
-  pub_dev: {
-    registry: 'pub_dev',
-    limit: 12,
-    windowSeconds: 86_400,
-    confidence: 'medium',
-    notes: 'pub.dev community guidance consistently cites 12 publishes per day for new versions',
-    evidence: [{ title: 'Dart: automated publishing', url: 'https://dart.dev/tools/pub/automated-publishing', kind: 'official', notes: 'publishing from CI' }],
-  },
-  pypi: {
-    registry: 'pypi',
-    limit: null,
-    windowSeconds: null,
-    confidence: 'low',
-    notes: 'PyPI does not publish a precise package publish quota; use sequential CI publishing with retries',
-    evidence: [{ title: 'PyPI trusted publishers', url: 'https://docs.pypi.org/trusted-publishers/', kind: 'official', notes: 'no documented publish quota' }],
-  },
-  go_proxy: {
-    registry: 'go_proxy',
-    limit: null,
-    windowSeconds: null,
-    confidence: 'low',
-    notes: 'Go modules are published by pushing VCS tags; the public proxy does not document a precise publish quota',
-    evidence: [{ title: 'Go modules reference: publishing', url: 'https://go.dev/ref/mod#publishing', kind: 'official', notes: 'publishing is a VCS tag' }],
-  },
-};
+/** Each registry's quota as its adapter declares it, in canonical registry order. */
+export const RATE_LIMIT_POLICIES = Object.fromEntries(REGISTRY_IDS.map((id) => [id, REGISTRIES[id].rateLimit])) as Record<RegistryId, RateLimitPolicy>;
 
 /** Windows up to this long are paced (waited out); longer ones (daily) refuse the excess instead. */
 export const MAX_PACED_WINDOW_SECONDS = 3600;
@@ -121,15 +52,17 @@ export interface RateLimitPlan {
   warnings: string[];
 }
 
-/** `24h` for a day, `<n>s` otherwise, `unknown window` without one (reference wording). */
+/** A window as warnings and refusals name it: `24h` for a day, `<n>s` otherwise, `unknown window` without one. */
 export function formatWindow(windowSeconds: number | null): string {
   if (windowSeconds === null) return 'unknown window';
   return windowSeconds === 86_400 ? '24h' : `${windowSeconds}s`;
 }
 
 /**
- * Plans uploads per registry (reference §8.6 steps 3–5). `requests` are the pending uploads in
- * publish order (already-published and external packages left out); custom registries are ignored.
+ * Plans uploads per registry, in registry id order: consecutive batches of at most `limit` packages
+ * (each after one more window), and a warning for each registry whose uploads do not fit one window.
+ * `requests` are the pending uploads in publish order (already-published and external packages left
+ * out); custom registries are ignored.
  */
 export function planRateLimits(requests: RateLimitRequest[], operation: RateLimitOperation = 'publish'): RateLimitPlan {
   const windows: RateLimitWindow[] = [];
@@ -190,8 +123,7 @@ export interface RateLimitQuestion {
  *   every upload goes through `paceUpload`;
  * - a daily window (JSR, pub.dev) → refuse the excess: packages past the limit (by `position`,
  *   or all when no position is given) are refused with the batch plan.
- * Enforcement is per registry (unlike the reference, gap 22, where one enforced package anywhere
- * blocked every registry).
+ * Enforcement is per registry: `enforce` on one registry's packages never blocks uploads to another.
  */
 export function decideRateLimit(question: RateLimitQuestion): RateLimitDecision {
   if (!isBuiltinRegistry(question.registry)) return { action: 'proceed' };

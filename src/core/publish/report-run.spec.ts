@@ -56,6 +56,25 @@ describe('reportRun: packages Nx skipped after a failure', () => {
     expect(entry('core')).toBeUndefined();
   });
 
+  it('names only failed packages it had to publish after: not a same-named package of another registry, not a dev dependency', async () => {
+    fs.mkdirSync(path.join(root, 'crates', 'shared'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'crates', 'shared', 'Cargo.toml'), '[package]\nname = "shared"\nversion = "1.0.0"\n');
+    fs.mkdirSync(path.join(root, 'packages', 'ui'), { recursive: true });
+    const ui = { name: 'ui', version: '1.0.0', dependencies: { core: '^1.0.0', shared: '^1.0.0' }, devDependencies: { web: '^1.0.0' } };
+    fs.writeFileSync(path.join(root, 'packages', 'ui', 'package.json'), JSON.stringify(ui));
+    fs.appendFileSync(
+      path.join(root, 'monochange.toml'),
+      '\n[package.shared-rs]\npath = "crates/shared"\ntype = "cargo"\n\n[package.ui]\npath = "packages/ui"\ntype = "npm"\n',
+    );
+    await reportRun(
+      input(
+        ['run-many', '-t', 'publish', '--projects=core,web,shared-rs,ui'],
+        ['core', 'web', 'shared-rs'].map((project) => ({ project, target: 'publish', status: 'failure' })),
+      ),
+    );
+    expect(entry('ui')).toMatchObject({ status: 'blocked', reason: 'dependency_failed', blockedBy: 'core' });
+  });
+
   it('a task stopped by a signal blocks its dependents too', async () => {
     await reportRun(input(['run-many', '-t', 'publish', '--projects=web,app'], [{ project: 'web', target: 'publish', status: 'stopped' }]));
     expect(entry('app')).toMatchObject({ status: 'blocked', blockedBy: 'web' });

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { findWorkspaceConfig, loadConfig } from '../config';
 import type { PackageConfig } from '../config/types';
-import { manifestPathFor } from '../manifests';
+import { manifestPathFor, readManifest } from '../manifests';
 import type { Env } from '../types';
 import {
   DEFAULT_PLACEHOLDER_RESULT_PATH,
@@ -14,7 +14,7 @@ import {
 } from './artifacts';
 import { emitCiReport, summaryTable } from './ci-report';
 import { formatRefusalGroups, groupRefusals, SHARED_REASONS, type Refusal } from './refusals';
-import { failedDependencyLookup } from './failed-dependencies';
+import { failedPrerequisites, readPackageEdges } from './package-edges';
 import { projectNameFor } from './preflight';
 import { matchesProjectPattern, parseNxArgv } from './run-argv';
 import { artifactPath } from './run-task';
@@ -66,7 +66,13 @@ export async function reportRun(input: RunReportInput): Promise<void> {
       for (const project of notRun(input.argv, request, targets, byProject, tasks)) skippedProjects.add(project);
     }
     const skipped: SkippedDependent[] = [];
-    const failedDependencies = skippedProjects.size ? failedDependencyLookup(config, failed) : () => [];
+    const failedDependencies = skippedProjects.size
+      ? failedPrerequisites(
+          config.packages.map((p) => p.id),
+          readPackageEdges(config, readManifest),
+          failed,
+        )
+      : () => [];
     for (const project of skippedProjects) {
       const pkg = byProject.get(project);
       if (!pkg) continue;
@@ -138,7 +144,7 @@ function sharedReasons(packages: Readiness['packages']): string[] {
   return formatRefusalGroups(groupRefusals(refusals));
 }
 
-/** The failed dependencies the manifests show, else every failed package of the run. */
+/** The failed prerequisites the package graph shows, else every failed package of the run. */
 function blockedBy(dependencies: string[], failed: string[]): string {
   return (dependencies.length ? dependencies : failed).join(', ') || 'a failed dependency';
 }

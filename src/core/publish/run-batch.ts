@@ -6,7 +6,8 @@ import { nxAgentRefusal } from './nx-agents';
 import { createRunContext, type RunContext, type RunContextOptions } from './run-context';
 import { artifactPath, publishInContext, type TaskInContextOptions } from './run-task';
 import { recordSkippedDependents, type SkippedDependent } from './skipped-dependents';
-import { findPackage, resolveTarget } from './target';
+import { prepareBatchUploads, type BatchUpload } from './prepare-uploads';
+import { findPackage, resolveTarget, type PackageTarget } from './target';
 
 export type PublishBatchOptions = Omit<TaskInContextOptions, 'projectName' | 'projectRoot'>;
 
@@ -39,6 +40,8 @@ export async function* runPublishBatch(
     yield* failAll(tasks, formatError(error));
     return;
   }
+  const prepared = common.mode === 'release' ? prepareBatchUploads(ctx, batchUploads(ctx, tasks)) : undefined;
+  if (prepared) ctx.preparedUpload = prepared.preparedUpload;
   const started = new Set<string>();
   const settled = new Map<string, boolean>();
   let finish!: () => void;
@@ -58,7 +61,30 @@ export async function* runPublishBatch(
     });
   } finally {
     finish();
+    await prepared?.dispose();
   }
+}
+
+/** The batch's real (not dry-run) uploads, resolved, with the packages each waits for; unreadable ones are left to their task. */
+function batchUploads(ctx: RunContext, tasks: BatchTask<PublishBatchOptions>[]): BatchUpload[] {
+  const resolved = new Map<string, PackageTarget>();
+  for (const task of tasks) {
+    if (task.options.dryRun) continue;
+    try {
+      const pkg = findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
+      resolved.set(
+        task.id,
+        resolveTarget(ctx.config, pkg, task.projectName, { releaseVersion: task.options.releaseVersion, optionVersion: task.options.version }),
+      );
+    } catch {
+      // reported by the package's own task
+    }
+  }
+  return tasks.flatMap((task) => {
+    const target = resolved.get(task.id);
+    if (!target) return [];
+    return [{ target, after: task.dependsOn.map((id) => resolved.get(id)?.pkg.id ?? id) }];
+  });
 }
 
 /** Never-started tasks that wait (transitively) on a running or failed one: recorded `blocked` naming it. */

@@ -7,7 +7,9 @@ import type { Env } from '../types';
 import { createExecaRunner, type CommandRunner } from '../util/command';
 import { HttpClient } from '../util/http';
 import { resolveIdentity, type IdentityResolution } from './identity';
+import type { PreparedUpload } from '../registries/types';
 import type { Logger } from './progress';
+import type { PackageTarget } from './target';
 import { createTrustGate } from './trust-gate';
 import type { TrustGate } from './trust-gate.types';
 
@@ -21,6 +23,8 @@ export interface RunContext {
   runner: CommandRunner;
   gate: TrustGate;
   log: Logger;
+  /** Batch runs: a package's share of the uploads prepared ahead for the whole batch (see prepare-uploads.ts). */
+  preparedUpload?: (target: PackageTarget) => Promise<PreparedUpload | undefined>;
 }
 
 export interface RunContextOptions {

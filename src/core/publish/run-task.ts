@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { formatError } from '../errors';
-import { cargoReadinessBlockers } from '../registries/crates-io';
-import { configureNpmTrustFor } from '../registries/npm';
+import { registryAdapter } from '../registries';
 import type { Env } from '../types';
 import type { CommandRunner } from '../util/command';
 import type { HttpClient } from '../util/http';
@@ -21,7 +20,7 @@ import { publishPlaceholder } from './placeholder-package';
 import { progress, shownName, type Logger } from './progress';
 import { deferredByQuota } from './quota-plan';
 import { publishPackage, type PublishDeps } from './publish-package';
-import { paceUpload, RATE_LIMIT_POLICIES } from './rate-limits';
+import { paceUpload } from './rate-limits';
 import { taskRunContext, withPackageLog, type RunContext } from './run-context';
 import { findPackage, resolveTarget, type PackageTarget } from './target';
 
@@ -44,7 +43,7 @@ export interface TaskOptions {
   runner?: CommandRunner;
   http?: HttpClient;
   fetch?: typeof fetch;
-  /** Placeholder only: configure npm trusted publishing after the placeholder exists. */
+  /** Placeholder only: configure the trusted publisher after the placeholder exists, where the registry lets the plugin do it (npm). */
   configureTrust?: boolean;
 }
 
@@ -140,12 +139,13 @@ async function publishPackageInContext(ctx: RunContext, options: TaskInContextOp
     runner: ctx.runner,
     gate: ctx.gate,
     log,
-    blockers: (t) => (t.pkg.publish.registry === 'crates_io' ? cargoReadinessBlockers(t.manifest) : []),
+    blockers: (t) => registryAdapter(t.pkg.publish.registry)?.manifestBlockers?.(t.manifest) ?? [],
+    prepared: ctx.preparedUpload,
     // Short registry windows (crates.io: 10 uploads a minute) are paced across concurrent tasks.
     beforeUpload: options.dryRun
       ? undefined
       : async (t) => {
-          const policy = RATE_LIMIT_POLICIES[t.pkg.publish.registry as keyof typeof RATE_LIMIT_POLICIES];
+          const policy = registryAdapter(t.pkg.publish.registry)?.rateLimit;
           if (!policy?.limit || !policy.windowSeconds || policy.windowSeconds > 3600) return;
           await paceUpload({
             root: ctx.root,
@@ -168,14 +168,22 @@ async function publishPackageInContext(ctx: RunContext, options: TaskInContextOp
   const entry = await withInterruptHandling(async (signal) => {
     deps.signal = signal;
     if (mode === 'placeholder') {
+      const configurePublisher = options.configureTrust ? registryAdapter(target.pkg.publish.registry)?.trust.configurePublisher : undefined;
       return publishPlaceholder(
         target,
         {
           dryRun: options.dryRun,
-          configureTrust:
-            options.configureTrust && target.pkg.publish.registry === 'npm'
-              ? (t) => configureNpmTrustFor(t.manifest, t.pkg, ctx.config, ctx.resolution.identity, ctx.runner, ctx.env)
-              : undefined,
+          configureTrust: configurePublisher
+            ? (t) =>
+                configurePublisher({
+                  manifest: t.manifest,
+                  pkg: t.pkg,
+                  config: ctx.config,
+                  identity: ctx.resolution.identity,
+                  runner: ctx.runner,
+                  env: ctx.env,
+                })
+            : undefined,
         },
         deps,
       );

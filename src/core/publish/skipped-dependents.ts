@@ -26,8 +26,8 @@ const SETTLED = new Set(['published', 'skipped_existing', 'skipped_external']);
 
 /**
  * Records every package skipped because a dependency failed as `blocked` (reason
- * `dependency_failed`, `blockedBy` the dependency), so the artifact lists every package of the run
- * (reference gap 18: packages after a failure were simply absent). An entry the file already has
+ * `dependency_failed`, `blockedBy` the dependency), so the artifact lists every package of the run,
+ * including those never attempted. An entry the file already has
  * for the same version that is settled (published, found on the registry, external) is kept.
  */
 export async function recordSkippedDependents(input: RecordSkippedDependentsInput): Promise<PublishResult | undefined> {

@@ -1,17 +1,11 @@
-import {
-  cargoChecks,
-  credentialChecks,
-  goChecks,
-  identityChecks,
-  jsrChecks,
-  npmChecks,
-  pythonChecks,
-  rateLimitChecks,
-  toolChecks,
-  workflowChecks,
-} from './checks/index';
+import { registryAdapter } from '../registries';
+import { credentialChecks, identityChecks, rateLimitChecks, toolChecks, workflowChecks } from './checks/index';
+import { registryOf } from './checks/support';
 import { registryStateCheck, trustCheck } from './core-checks';
 import type { ReadinessCheck } from './types';
+
+/** The checks the package's registry declares for itself (npm pack list, Cargo metadata, JSR slow types…). */
+export const registryOwnChecks: ReadinessCheck = async (ctx) => (await registryAdapter(registryOf(ctx))?.readinessChecks?.(ctx)) ?? [];
 
 /**
  * Every readiness check, in the order they are reported. The registry state comes first: the deep
@@ -24,10 +18,6 @@ export const READINESS_CHECKS: ReadinessCheck[] = [
   workflowChecks,
   credentialChecks,
   toolChecks,
-  npmChecks,
-  cargoChecks,
-  jsrChecks,
-  pythonChecks,
-  goChecks,
+  registryOwnChecks,
   rateLimitChecks,
 ];

@@ -1,9 +1,7 @@
 import { formatError } from '../errors';
 import type { Check } from '../types';
+import { registryAdapter } from '../registries';
 import type { ReadinessCheck } from './types';
-
-/** Registries where trusted publishing cannot create a package: its first version must exist already. */
-const NEEDS_EXISTING_PACKAGE = new Set(['npm', 'crates_io', 'pub_dev']);
 
 /** Registry state: is this version there (→ already_published), does the package exist at all. */
 export const registryStateCheck: ReadinessCheck = async (ctx) => {
@@ -31,18 +29,20 @@ export const registryStateCheck: ReadinessCheck = async (ctx) => {
     return checks;
   }
   const tp = target.pkg.publish.trustedPublishing.enabled;
-  if (!ctx.state.anyVersionExists && tp && NEEDS_EXISTING_PACKAGE.has(target.pkg.publish.registry)) {
+  // What the registry does with trusted publishing for a package that does not exist yet.
+  const newPackage = registryAdapter(target.pkg.publish.registry)?.trust.newPackage;
+  if (!ctx.state.anyVersionExists && tp && newPackage === 'placeholder-first') {
     checks.push({
       id: 'registry.package-missing',
       status: 'fail',
       message: `${target.name} does not exist on ${adapter.label}, and ${adapter.label} cannot create a package through trusted publishing`,
       fix: `publish a placeholder first: \`npx nx run ${target.project}:placeholder-publish\` (with a one-time token or an owner's login), then configure the trusted publisher at ${adapter.setupUrl(target.manifest)}`,
     });
-  } else if (!ctx.state.anyVersionExists && tp && target.pkg.publish.registry === 'jsr') {
+  } else if (!ctx.state.anyVersionExists && tp && newPackage === 'link-first') {
     checks.push({
       id: 'registry.package-missing',
       status: 'warn',
-      message: `${target.name} does not exist on JSR yet`,
+      message: `${target.name} does not exist on ${adapter.label} yet`,
       fix: `create the package in its scope and link it to the repository at ${adapter.setupUrl(target.manifest)}, or run \`npx nx run ${target.project}:placeholder-publish\``,
     });
   } else {

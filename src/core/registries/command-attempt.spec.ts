@@ -1,4 +1,5 @@
-import { attemptFromResult, summarizeOutput, type AttemptInput } from './command-attempt';
+import { attemptFromResult, commandEnd, summarizeOutput, type AttemptInput, type FinishedCommand } from './command-attempt';
+import { failedAttempt, type FailureRules, type StepResult } from './support/command-step';
 
 const base: Omit<AttemptInput, 'result'> = {
   command: 'tool publish',
@@ -68,5 +69,61 @@ describe('attemptFromResult', () => {
       result: result({ exitCode: 1, stderr: 'error: bad fake-value-987654', stdout: '_authToken=zzz999zzz' }),
     });
     expect(JSON.stringify(a)).not.toMatch(/fake-value-987654|zzz999zzz/);
+  });
+});
+
+describe('commandEnd', () => {
+  const rules = {
+    isAlreadyPublished: (o: string) => /already exists/.test(o),
+    isSkippedExisting: (o: string) => /^Skipping/m.test(o),
+    authFix: (o: string) => (/401/.test(o) ? 'log in' : /403/.test(o) ? '' : undefined),
+  };
+  const step = (over: Partial<FinishedCommand>): FinishedCommand => ({ exitCode: 1, stdout: '', stderr: '', ...over });
+
+  it('reads a spawn error first, then an interruption, then the exit code', () => {
+    expect(commandEnd(step({ spawnError: 'ENOENT', interrupted: true }), rules)).toEqual({ kind: 'spawn-error', error: 'ENOENT' });
+    expect(commandEnd(step({ interrupted: true, exitCode: 0 }), rules)).toEqual({ kind: 'interrupted' });
+    expect(commandEnd(step({ exitCode: 0, stdout: 'ok' }), rules)).toEqual({ kind: 'succeeded' });
+    expect(commandEnd(step({ exitCode: 0, stdout: 'Skipping x@1.0.0' }), rules)).toEqual({ kind: 'skipped-existing' });
+  });
+
+  it('never reads an "already exists" answer as an authentication failure; an empty fix still marks one', () => {
+    expect(commandEnd(step({ stderr: 'HTTP 401: version already exists' }), rules)).toEqual({ kind: 'failed', alreadyExists: true });
+    expect(commandEnd(step({ stderr: 'HTTP 401' }), rules)).toEqual({ kind: 'failed', alreadyExists: false, authFix: 'log in' });
+    expect(commandEnd(step({ stdout: 'HTTP 403' }), rules)).toEqual({ kind: 'failed', alreadyExists: false, authFix: '' });
+    expect(commandEnd(step({ stderr: 'boom' }), rules)).toEqual({ kind: 'failed', alreadyExists: false });
+  });
+
+  it('matches the output without ANSI colours', () => {
+    expect(commandEnd(step({ stderr: 'already \u001b[1mexists\u001b[0m' }), rules)).toMatchObject({ alreadyExists: true });
+  });
+});
+
+describe('failedAttempt (a chain of steps)', () => {
+  const rules: FailureRules = {
+    tool: 'tool',
+    installHint: 'install tool',
+    isAlreadyPublished: (o) => /already exists/.test(o),
+    authFix: (o) => (/denied/.test(o) ? 'grant access' : undefined),
+  };
+  const step = (over: Partial<StepResult>): StepResult => ({ command: 'tool up', cwd: '/w', exitCode: 1, stdout: '', stderr: '', ...over });
+
+  it('names the failing step, its exit code and the output summary; the fix follows as one sentence', () => {
+    const a = failedAttempt([step({ command: 'tool build', exitCode: 0, stdout: 'built' }), step({ stderr: 'error: access denied.' })], rules, 'upload');
+    expect(a).toMatchObject({
+      status: 'failed',
+      authFailure: true,
+      message: 'upload: `tool up` failed (exit 1): error: access denied. Fix: grant access',
+      command: 'tool build && tool up',
+      stdout: 'built',
+    });
+    expect(failedAttempt([step({ stderr: 'error: already exists, access denied' })], rules)).toMatchObject({ alreadyExists: true });
+    expect(failedAttempt([step({ stderr: 'error: already exists, access denied' })], rules).authFailure).toBeUndefined();
+  });
+
+  it('says how to get the tool when it could not start', () => {
+    expect(failedAttempt([step({ spawnError: 'spawn tool ENOENT' })], rules, 'build').message).toBe(
+      'build: could not run `tool up` in /w: spawn tool ENOENT. Fix: install tool, and make sure `tool` is on PATH',
+    );
   });
 });

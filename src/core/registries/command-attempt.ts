@@ -29,38 +29,82 @@ export interface AttemptInput {
   linePrefix?: RegExp;
 }
 
+/** A finished command with its output already redacted: what every command→attempt reading looks at. */
+export interface FinishedCommand {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  spawnError?: string;
+  interrupted?: boolean;
+}
+
+/** What a registry's tool says in its output, for `commandEnd`. */
+export interface CommandEndRules {
+  /** The registry's "this version already exists" answer. */
+  isAlreadyPublished(output: string): boolean;
+  /** Exit 0 although nothing was published because the version existed (deno skips, exit 0). */
+  isSkippedExisting?(output: string): boolean;
+  /** What to fix when the output shows an authentication/permission failure (`''`: one, with nothing to add); undefined otherwise. */
+  authFix(output: string): string | undefined;
+}
+
+export type CommandEnd =
+  | { kind: 'spawn-error'; error: string }
+  | { kind: 'interrupted' }
+  | { kind: 'succeeded' }
+  | { kind: 'skipped-existing' }
+  | { kind: 'failed'; alreadyExists: boolean; authFix?: string };
+
+/**
+ * How a finished command ended: the one reading, for every registry's tool, of a command that could
+ * not start, was interrupted, succeeded (or succeeded without publishing, the version being there),
+ * or failed, and whether a failure is the registry's "already exists" answer or an authentication
+ * failure (never both: an "already exists" answer came from a registry that accepted the credentials).
+ */
+export function commandEnd(step: FinishedCommand, rules: CommandEndRules): CommandEnd {
+  if (step.spawnError) return { kind: 'spawn-error', error: step.spawnError };
+  if (step.interrupted) return { kind: 'interrupted' };
+  const output = stripAnsi(`${step.stderr}\n${step.stdout}`);
+  if (step.exitCode === 0) return rules.isSkippedExisting?.(output) ? { kind: 'skipped-existing' } : { kind: 'succeeded' };
+  const alreadyExists = rules.isAlreadyPublished(output);
+  const authFix = alreadyExists ? undefined : rules.authFix(output);
+  return { kind: 'failed', alreadyExists, ...(authFix !== undefined ? { authFix } : {}) };
+}
+
+/** Appends `Fix: <fix>` to a message as a new sentence. */
+export function withFix(message: string, fix: string): string {
+  return `${message}${/[.!?]$/.test(message) ? '' : '.'} Fix: ${fix}`;
+}
+
 export function attemptFromResult(input: AttemptInput): PublishAttempt {
   const { result, command } = input;
   const stdout = redact(result.stdout, input.env);
   const stderr = redact(result.stderr, input.env);
-  const output = stripAnsi(`${stderr}\n${stdout}`);
   const base = { command, stdout, stderr };
-
-  if (result.spawnError) {
-    const fix = input.spawnFix ? ` Fix: ${input.spawnFix}` : '';
-    return { ...base, status: 'failed', message: `\`${command}\` could not start: ${redact(result.spawnError, input.env)}.${fix}` };
-  }
-  if (result.interrupted) return { ...base, status: 'failed', message: `\`${command}\` was interrupted` };
-
-  if (result.exitCode === 0) {
-    if (input.isSkippedExisting?.(output)) {
-      return { ...base, status: 'failed', alreadyExists: true, message: `\`${command}\` published nothing: ${summarizeOutput(stderr, stdout, input)}` };
+  const end = commandEnd({ ...result, stdout, stderr }, { ...input, authFix: (output) => (input.isAuthFailure?.(output) ? (input.authFix ?? '') : undefined) });
+  switch (end.kind) {
+    case 'spawn-error': {
+      const fix = input.spawnFix ? ` Fix: ${input.spawnFix}` : '';
+      return { ...base, status: 'failed', message: `\`${command}\` could not start: ${redact(end.error, input.env)}.${fix}` };
     }
-    return { ...base, status: input.dryRun ? 'planned' : 'published', message: input.successMessage };
+    case 'interrupted':
+      return { ...base, status: 'failed', message: `\`${command}\` was interrupted` };
+    case 'skipped-existing':
+      return { ...base, status: 'failed', alreadyExists: true, message: `\`${command}\` published nothing: ${summarizeOutput(stderr, stdout, input)}` };
+    case 'succeeded':
+      return { ...base, status: input.dryRun ? 'planned' : 'published', message: input.successMessage };
+    case 'failed': {
+      let message = `\`${command}\` failed: ${summarizeOutput(stderr, stdout, input) || `exit code ${result.exitCode}`}`;
+      if (end.authFix) message = withFix(message, end.authFix);
+      return {
+        ...base,
+        status: 'failed',
+        message,
+        ...(end.alreadyExists ? { alreadyExists: true } : {}),
+        ...(end.authFix !== undefined ? { authFailure: true } : {}),
+      };
+    }
   }
-
-  const summary = summarizeOutput(stderr, stdout, input);
-  const alreadyExists = input.isAlreadyPublished(output);
-  const authFailure = !alreadyExists && Boolean(input.isAuthFailure?.(output));
-  let message = `\`${command}\` failed: ${summary || `exit code ${result.exitCode}`}`;
-  if (authFailure && input.authFix) message += `${/[.!?]$/.test(message) ? '' : '.'} Fix: ${input.authFix}`;
-  return {
-    ...base,
-    status: 'failed',
-    message,
-    ...(alreadyExists ? { alreadyExists: true } : {}),
-    ...(authFailure ? { authFailure: true } : {}),
-  };
 }
 
 const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]/g;

@@ -225,6 +225,65 @@ describe('crates.io publishing with real cargo against a loopback registry', () 
     expect(registry.putCount()).toBe(1);
   });
 
+  it('batch: one verify run for a workspace whose crate depends on an unpublished one, granted nothing; then uploads only', async () => {
+    const ws = path.join(tmp, 'batch-ws');
+    const member = async (name: string, deps = '') => {
+      await mkdir(path.join(ws, name, 'src'), { recursive: true });
+      await writeFile(
+        path.join(ws, name, 'Cargo.toml'),
+        `[package]\nname = "${name}"\nversion = "0.3.0"\nedition = "2021"\ndescription = "A tiny crate"\nlicense = "MIT"\npublish = ["monochange-override"]\n${deps}`,
+      );
+      await writeFile(path.join(ws, name, 'src', 'lib.rs'), 'pub fn answer() -> u32 { 42 }\n');
+      return { manifest: crateManifest(path.join(ws, name), name, '0.3.0'), pkg: packageConfig(name, name, 'cargo', 'crates_io') };
+    };
+    await mkdir(ws, { recursive: true });
+    await writeFile(path.join(ws, 'Cargo.toml'), '[workspace]\nmembers = ["batch-a", "batch-b"]\nresolver = "2"\n');
+    const a = await member('batch-a');
+    const b = await member('batch-b', `\n[dependencies]\nbatch-a = { path = "../batch-a", version = "0.3.0", registry = "monochange-override" }\n`);
+    const env = { ...registry.env(), CARGO_REGISTRY_TOKEN: TOKEN };
+    await runner.run({
+      command: 'cargo',
+      args: ['generate-lockfile', '--manifest-path', path.join(ws, 'Cargo.toml')],
+      cwd: ws,
+      env: registry.env() as Record<string, string>,
+    });
+    const calls: CommandSpec[] = [];
+    const recording = { run: (spec: CommandSpec) => (calls.push(spec), runner.run(spec)) };
+    const reqs = [a, b].map((c) => publishRequest(tmp, c.pkg, c.manifest, '0.3.0', env));
+    const putsBefore = registry.putCount();
+    const prepared = await cratesIoRegistry.prepareUploads!(reqs, recording);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].args).toEqual(expect.arrayContaining(['-p', 'batch-a', '-p', 'batch-b', '--dry-run']));
+    expect(calls[0].credentials).toBeUndefined();
+    expect(registry.putCount()).toBe(putsBefore);
+    for (const [i, req] of reqs.entries()) {
+      const attempt = await cratesIoRegistry.publish({ ...req, prepared: prepared.uploads[i] }, recording);
+      expect(attempt).toMatchObject({ status: 'published' });
+      expect(attempt.command).toMatch(
+        /-p batch-a -p batch-b --registry monochange-override --dry-run && CARGO_REGISTRIES_MONOCHANGE_OVERRIDE_INDEX=\S+ cargo publish --no-verify /,
+      );
+    }
+    expect(calls.slice(1).map((c) => c.args.slice(0, 2))).toEqual([
+      ['publish', '--no-verify'],
+      ['publish', '--no-verify'],
+    ]);
+    expect(registry.uploads.slice(-2).map((u) => u.name)).toEqual(['batch-a', 'batch-b']);
+    await prepared.dispose();
+  });
+
+  it('batch: a crate that fails the shared verify leaves every crate to verify itself', async () => {
+    const one = await crate('solo-one', '0.4.0');
+    const two = await crate('solo-two', '0.4.0');
+    const env = { ...registry.env(), CARGO_REGISTRY_TOKEN: TOKEN };
+    // Two crates that are not in one workspace: the shared run cannot select both.
+    const prepared = await cratesIoRegistry.prepareUploads!(
+      [one, two].map((c) => publishRequest(tmp, c.pkg, c.manifest, '0.4.0', env)),
+      runner,
+    );
+    expect(prepared.uploads).toEqual([undefined, undefined]);
+    await prepared.dispose();
+  });
+
   it('runs build.rs without the token or OIDC variables, and uploads with the token by environment only', async () => {
     const name = 'tiny-buildrs';
     const dir = path.join(tmp, name);

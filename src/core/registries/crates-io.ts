@@ -11,6 +11,10 @@ import { writeCargoPlaceholder } from './crates-io/placeholder-manifest';
 import { cargoTarget, describeTargetEnv, type CargoTarget } from './crates-io/publish-target';
 import { CRATES_IO_API_ENV, DEFAULT_CRATES_IO_API, cratesApiUrl } from './crates-io/urls';
 import { cratesIoTrustRules } from './crates-io/trust-rules';
+import { cratesIoRateLimit, crateVersionPageUrl } from './crates-io/policy';
+import { cargoReadinessBlockers } from './crates-io/readiness';
+import { prepareCargoUploads } from './crates-io/batch-verify';
+import { cratesIoReadinessChecks } from './crates-io/readiness-checks';
 
 export { cargoReadinessBlockers } from './crates-io/readiness';
 export { sparseIndexPath } from './crates-io/sparse-index';
@@ -86,7 +90,7 @@ async function dryRunCargo(p: CargoPublish, req: PublishRequest | PlaceholderReq
   const thing = describeCrate(p.what);
   if (isSuccess(step)) return { status: 'planned', message: `would publish ${thing} to ${LABEL} (\`cargo publish --dry-run\` passed)`, ...fields };
   // A release dry run fails when a crate depends on a version that this same run would publish
-  // first, so it stays planned with the problem shown (reference §8.3). A placeholder has no such
+  // first, so it stays planned with the problem shown. A placeholder has no such
   // dependencies: its dry-run failure is real.
   if (!p.what.placeholder && !step.spawnError) {
     return { status: 'planned', message: `would publish ${thing} to ${LABEL}; the dry run reported: ${outputSummary(step)}`, ...fields };
@@ -100,7 +104,11 @@ async function publishCargo(p: CargoPublish, req: PublishRequest | PlaceholderRe
   if (p.target.kind === 'index' && p.target.tokenMissing) {
     return missingTokenAttempt(p.target, `${describeTargetEnv(p.target)}${describeCommand(uploadSpec(p), req.env)}`);
   }
-  const verified = await runCargoStep(runner, verifySpec(p), p, req.env);
+  // Verified ahead with the rest of the batch (see crates-io/batch-verify.ts), else here.
+  const prepared = 'prepared' in req ? req.prepared : undefined;
+  const verified: StepResult = prepared
+    ? { command: prepared.command, cwd: p.cwd, exitCode: 0, stdout: '', stderr: '' }
+    : await runCargoStep(runner, verifySpec(p), p, req.env);
   if (!isSuccess(verified)) return failedAttempt([verified], failureRules(req.manifest), 'verify');
   const uploaded = await runCargoStep(runner, uploadSpec(p), p, req.env);
   if (!isSuccess(uploaded)) return failedAttempt([verified, uploaded], failureRules(req.manifest));
@@ -136,4 +144,10 @@ export const cratesIoRegistry: RegistryAdapter = {
   setupUrl,
   isAlreadyPublishedOutput: (output) => ALREADY.test(output),
   requiredTools: () => ['cargo'],
+  rateLimit: cratesIoRateLimit,
+  versionPageUrl: crateVersionPageUrl,
+  manifestBlockers: cargoReadinessBlockers,
+  prepareUploads: prepareCargoUploads,
+  prepareAllAtOnce: true,
+  readinessChecks: cratesIoReadinessChecks,
 };

@@ -14,6 +14,8 @@ import { buildPlaceholderCommit } from './go-proxy/placeholder-commit';
 import { DEFAULT_GO_PROXY, GO_PROXY_ENV, goProxyUrl, goRemote } from './go-proxy/urls';
 import { warmUpProxy } from './go-proxy/warm-up';
 import { goTrustRules } from './go-proxy/trust-rules';
+import { goProxyRateLimit, goVersionPageUrl } from './go-proxy/policy';
+import { goReadinessChecks } from './go-proxy/readiness-checks';
 
 export { escapeModulePath, goTagFor, goVersion } from './go-proxy/module-path';
 export { DEFAULT_GO_PROXY, GO_PROXY_ENV, GO_REMOTE_ENV } from './go-proxy/urls';
@@ -168,7 +170,7 @@ async function publish(req: PublishRequest, runner: CommandRunner): Promise<Publ
 }
 
 /**
- * Placeholder `v0.0.0` (gap 16): a tag on a parentless commit holding only the module's go.mod and
+ * Placeholder `v0.0.0`: a tag on a parentless commit holding only the module's go.mod and
  * README.md under its directory, so the module path exists on the proxy before its first release.
  */
 async function publishPlaceholder(req: PlaceholderRequest, runner: CommandRunner): Promise<PublishAttempt> {
@@ -220,4 +222,7 @@ export const goProxyRegistry: RegistryAdapter = {
   setupUrl: (manifest) => `https://pkg.go.dev/${modulePathOf(manifest)}`,
   isAlreadyPublishedOutput: (output) => ALREADY.test(output),
   requiredTools: () => ['git'],
+  rateLimit: goProxyRateLimit,
+  versionPageUrl: goVersionPageUrl,
+  readinessChecks: goReadinessChecks,
 };

@@ -1,30 +1,27 @@
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Env } from '../types';
 import { renderCommand, type CommandRunner, type CommandSpec } from '../util/command';
 import { grant } from '../util/secret-env';
 import { attemptFromResult } from './command-attempt';
+import { resolveDenoBinary } from './jsr/deno-binary';
 import { jsrPackageName } from './jsr/name';
 import { findPlaceholderLicense } from './jsr/placeholder-license';
 import { resolveBaseUrl } from './support/base-url';
 import { withTempDir } from './support/temp-dir';
 import type { PublishAttempt, PublishRequest, RegistryAdapter } from './types';
 import { jsrTrustRules } from './jsr/trust-rules';
+import { jsrRateLimit, jsrVersionPageUrl } from './jsr/policy';
+import { jsrReadinessChecks } from './jsr/readiness-checks';
 
 export { jsrPackageName } from './jsr/name';
+export { resolveDenoBinary } from './jsr/deno-binary';
 
 export const JSR_BASE_URL_ENV = 'MONOCHANGE_JSR_BASE_URL';
 export const DEFAULT_JSR_BASE_URL = 'https://jsr.io';
 
 export function jsrBaseUrl(env: Env): string {
   return resolveBaseUrl(env, JSR_BASE_URL_ENV, DEFAULT_JSR_BASE_URL);
-}
-
-/** `<root>/node_modules/.bin/deno` (the `deno` npm package) when present, else `deno` from PATH. */
-export function resolveDenoBinary(root: string): string {
-  const local = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'deno.cmd' : 'deno');
-  return fs.existsSync(local) ? local : 'deno';
 }
 
 /** deno's answers when the version is already on JSR (a re-publish exits 0 with "Skipping, already published"). */
@@ -45,6 +42,9 @@ export const jsrRegistry: RegistryAdapter = {
   id: 'jsr',
   trust: jsrTrustRules,
   label: 'JSR',
+  rateLimit: jsrRateLimit,
+  versionPageUrl: jsrVersionPageUrl,
+  readinessChecks: jsrReadinessChecks,
   baseUrlEnv: JSR_BASE_URL_ENV,
   defaultBaseUrl: DEFAULT_JSR_BASE_URL,
 

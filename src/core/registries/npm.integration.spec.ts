@@ -221,6 +221,34 @@ describe('npm registry adapter', () => {
       await vd?.stop();
     });
 
+    it('batch: two packages packed ahead by one npm run, then each uploads its own tarball (no pack of its own)', async () => {
+      const reqs = ['batch-a', 'batch-b'].map((name) => {
+        const dir = path.join(root, name);
+        const json = { name, version: '1.0.0' };
+        writePackage(dir, json);
+        return publishRequest(root, npmManifest(dir, json), env);
+      });
+      const { runner: rec, calls } = recordingRunner(runner);
+      const prepared = await npmRegistry.prepareUploads!(reqs, rec);
+      try {
+        expect(calls).toHaveLength(1);
+        expect(calls[0].credentials).toBeUndefined();
+        for (const [i, req] of reqs.entries()) {
+          const upload = prepared.uploads[i]!;
+          const attempt = await npmRegistry.publish({ ...req, prepared: upload }, rec);
+          expect(attempt).toMatchObject({ status: 'published', message: `published ${req.manifest.name} 1.0.0 to npm` });
+          const publish = calls[calls.length - 1];
+          expect(publish.args.slice(0, 2)).toEqual(['publish', upload.artifact]);
+          expect(publish.credentials).toEqual(grant('npm-oidc'));
+          expect(attempt.command).toBe(`${upload.command} && npm publish ${upload.artifact} --ignore-scripts --access public --registry ${url}`);
+          await expect(npmRegistry.versionExists(req.manifest, '1.0.0', { env, http })).resolves.toBe(true);
+        }
+        expect(calls.map((c) => c.args[0])).toEqual(['pack', 'publish', 'publish']);
+      } finally {
+        await prepared.dispose();
+      }
+    });
+
     it('publishes an unscoped package and then finds it (exact and any version)', async () => {
       const dir = path.join(root, 'plain');
       const json = { name: 'plain-widget', version: '1.0.0' };

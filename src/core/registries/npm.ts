@@ -26,6 +26,9 @@ export {
   type NpmTrustConfigureResult,
 } from './npm/trust';
 import { npmTrustRules } from './npm/trust-rules';
+import { prepareNpmUploads } from './npm/batch-pack';
+import { npmRateLimit, npmVersionPageUrl } from './npm/policy';
+import { npmCredentialFileCheck, npmReadinessChecks } from './npm/readiness-checks';
 export { npmTrustCommandFor, configureNpmTrustFor } from './npm/trust-for-package';
 
 interface Packument {
@@ -36,6 +39,10 @@ export const npmRegistry: RegistryAdapter = {
   id: 'npm',
   trust: npmTrustRules,
   label: 'npm',
+  rateLimit: npmRateLimit,
+  versionPageUrl: npmVersionPageUrl,
+  readinessChecks: npmReadinessChecks,
+  credentialFileCheck: npmCredentialFileCheck,
   baseUrlEnv: NPM_REGISTRY_URL_ENV,
   defaultBaseUrl: DEFAULT_NPM_REGISTRY_URL,
 
@@ -64,6 +71,8 @@ export const npmRegistry: RegistryAdapter = {
     }
     return packAndPublish(req, runner, manager);
   },
+
+  prepareUploads: prepareNpmUploads,
 
   async publishPlaceholder(req, runner) {
     const name = req.manifest.name;

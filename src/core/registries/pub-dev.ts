@@ -9,6 +9,7 @@ import { pubVersionExists } from './pub-dev/lookup';
 import { writePubPlaceholder } from './pub-dev/placeholder-pubspec';
 import { DEFAULT_PUB_DEV_API, PUB_DEV_API_ENV, pubCommandEnv, pubDevApiUrl } from './pub-dev/urls';
 import { pubDevTrustRules } from './pub-dev/trust-rules';
+import { pubDevRateLimit, pubVersionPageUrl } from './pub-dev/policy';
 
 export { DEFAULT_PUB_DEV_API, PUB_DEV_API_ENV } from './pub-dev/urls';
 
@@ -95,4 +96,6 @@ export const pubDevRegistry: RegistryAdapter = {
   setupUrl,
   isAlreadyPublishedOutput: (output) => ALREADY.test(output),
   requiredTools: (manifest) => [pubTool(manifest)],
+  rateLimit: pubDevRateLimit,
+  versionPageUrl: pubVersionPageUrl,
 };

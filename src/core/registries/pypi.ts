@@ -11,6 +11,8 @@ import { writePythonPlaceholder } from './pypi/placeholder-project';
 import { builtDistributions, uvBuild, uvPublish } from './pypi/uv-commands';
 import { DEFAULT_PYPI_API, PYPI_API_ENV, pypiApiUrl } from './pypi/urls';
 import { pypiTrustRules } from './pypi/trust-rules';
+import { pypiRateLimit, pypiVersionPageUrl } from './pypi/policy';
+import { pypiReadinessChecks } from './pypi/readiness-checks';
 
 export { pythonModuleName } from './pypi/module-name';
 export { DEFAULT_PYPI_API, PYPI_API_ENV, PYPI_CHECK_ENV, PYPI_UPLOAD_ENV, pypiUploadTarget } from './pypi/urls';
@@ -56,7 +58,7 @@ async function buildAndUpload(projectDir: string, req: PublishRequest | Placehol
   });
 }
 
-/** uv has no side-effect-free publish dry run (gap 14): dry runs run nothing and show the plan. */
+/** uv has no side-effect-free publish dry run: dry runs run nothing and show the plan. */
 function plannedAttempt(projectDir: string, req: PublishRequest | PlaceholderRequest, thing: string): PublishAttempt {
   const outDir = 'MONOCHANGE_TEMP_DIR';
   const build = describeCommand(uvBuild(projectDir, outDir), req.env);
@@ -99,4 +101,7 @@ export const pypiRegistry: RegistryAdapter = {
   setupUrl,
   isAlreadyPublishedOutput: (output) => ALREADY.test(output),
   requiredTools: () => ['uv'],
+  rateLimit: pypiRateLimit,
+  versionPageUrl: pypiVersionPageUrl,
+  readinessChecks: pypiReadinessChecks,
 };

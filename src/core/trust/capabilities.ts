@@ -2,12 +2,12 @@ import { type CiIdentity, PROVIDER_LABELS, type ProviderId } from '../ci/types';
 import { registryAdapter } from '../registries';
 import type { RegistryCapabilities } from '../registries/types';
 
-/** What a registry supports for trusted publishing, as its adapter declares it (reference §3.1). */
+/** What a registry supports for trusted publishing, as its adapter declares it. */
 export interface RegistryTrustCapabilities extends RegistryCapabilities {
   registry: string;
 }
 
-/** What one registry supports from one CI provider (reference §3.2). */
+/** What one registry supports from one CI provider. */
 export interface ProviderRegistryCapability {
   registry: string;
   provider: ProviderId;
@@ -67,7 +67,7 @@ export function supportedProvidersList(registry: string): string {
   return labels.length > 0 ? labels.join(', ') : 'none';
 }
 
-/** One sentence on what trusted publishing can do for `registry` from this identity (§3.3). */
+/** One sentence on what trusted publishing can do for `registry` from this identity. */
 export function capabilityMessage(registry: string, identity: Pick<CiIdentity, 'provider' | 'verifiable'>): string {
   const list = supportedProvidersList(registry);
   if (identity.provider === 'unknown') {

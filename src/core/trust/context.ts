@@ -5,7 +5,7 @@ import type { MonochangeConfig, PackageConfig } from '../config/types';
 /** Where a value of the expected context came from. */
 export type ContextSource = 'config' | 'source' | 'runtime';
 
-/** The CI identity (GitHub repository/workflow, or GitLab project/pipeline file) a package may be published from (reference §4.1). */
+/** The CI identity (GitHub repository/workflow, or GitLab project/pipeline file) a package may be published from. */
 export interface ExpectedContext {
   /** `owner/repo`. */
   repository: string;

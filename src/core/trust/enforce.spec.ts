@@ -213,7 +213,7 @@ describe('enforceTrust: reference order and messages', () => {
       { environment: 'release' },
     ],
     [
-      'crates_io ignores CARGO_REGISTRY_TOKEN (passes through, like the reference)',
+      'crates_io ignores CARGO_REGISTRY_TOKEN (passes through)',
       { pkg: { type: 'cargo' }, env: githubEnv({ CARGO_REGISTRY_TOKEN: 'fake' }) },
       { repository: 'acme/widgets' },
     ],

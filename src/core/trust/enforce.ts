@@ -75,7 +75,8 @@ export function enforceTrust(input: EnforceTrustInput): TrustVerdict {
   }
 
   const tokens = refusedTokenVariables(registry, env);
-  if (tokens.length > 0) return refuse('trust.token-present', tokenMessage(pkg.id, registry, tokens));
+  const tokenRule = registryAdapter(registry)?.trust.tokenVariables;
+  if (tokenRule && tokens.length > 0) return refuse('trust.token-present', tokenRule.message(pkg.id, tokens));
   const stored = input.dirs && registryAdapter(registry)?.trust.credentialRefusal?.({ pkgId: pkg.id, env, ...input.dirs });
   if (stored) return refuse('trust.credential-present', stored.reason);
 
@@ -123,7 +124,7 @@ function unpinnedWarnings(pkgId: string, context: ExpectedContext): string[] {
   ];
 }
 
-/** First difference between the running GitHub job and the expected context (reference order). */
+/** First difference between the running GitHub job and the expected context: repository, workflow, environment, then the ID token. */
 export function compareGithub(
   identity: CiIdentity,
   expected: Pick<ExpectedContext, 'repository' | 'workflow' | 'environment'>,
@@ -200,14 +201,6 @@ function gitlabMismatchMessage(pkgId: string, reason: string): string {
 
 function githubMismatchMessage(pkgId: string, reason: string): string {
   return `\`${pkgId}\` requires trusted publishing from the configured GitHub Actions OIDC identity, but the current context does not match: ${reason}. ${RUN_FROM_CI}`;
-}
-
-function tokenMessage(pkgId: string, registry: string, tokens: string[]): string {
-  const keys = tokens.join(', ');
-  if (registry === 'pypi') {
-    return `\`${pkgId}\` requires PyPI trusted publishing, but long-lived PyPI token environment variables are present: ${keys}. Remove token-based PyPI credentials and publish from the configured CI/OIDC workflow, or set \`publish.trusted_publishing = false\` to opt out. (@monochange/nx refuses these for PyPI as well as npm: a long-lived upload credential must not sit beside trusted publishing, where uv or twine could use it instead.)`;
-  }
-  return `\`${pkgId}\` requires npm trusted publishing, but long-lived npm token environment variables are present: ${keys}. Remove token-based npm credentials and publish from the configured CI/OIDC workflow, or set \`publish.trusted_publishing = false\` to opt out.`;
 }
 
 function refuse(code: TrustRefusalCode, reason: string): TrustVerdict {

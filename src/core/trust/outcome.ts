@@ -1,5 +1,6 @@
 import type { CiIdentity } from '../ci/types';
 import type { MonochangeConfig, PackageConfig } from '../config/types';
+import { registryAdapter } from '../registries';
 import type { TrustOutcome } from '../types';
 import { capabilityMessage, registryTrustCapabilities } from './capabilities';
 import { type ExpectedContext, describeContext, resolveExpectedContext } from './context';
@@ -11,20 +12,20 @@ export interface TrustOutcomeInput {
   name: string;
   identity: CiIdentity;
   config: Pick<MonochangeConfig, 'source'>;
-  /** Per-package setup page built by the registry adapter (§5.7); null when there is none. */
+  /** Per-package setup page built by the registry adapter; null when there is none. */
   setupUrl: string | null;
-  /** npm only: the `npm trust github …` command, or a builder given the resolved context. */
+  /** Registries whose publisher setup the plugin automates (npm): the `npm trust github …` command, or a builder given the resolved context. */
   npmTrustCommand?: string | ((context: ExpectedContext) => string);
 }
 
 const DISABLED_MESSAGE = 'trusted publishing disabled';
 
-/** Trusted publishing off, external/skipped packages, or a publish command that failed (§4.6). */
+/** Trusted publishing off, external/skipped packages, or a publish command that failed. */
 export function disabledOutcome(): TrustOutcome {
   return { status: 'disabled', repository: null, workflow: null, environment: null, setupUrl: null, message: DISABLED_MESSAGE };
 }
 
-/** Dry runs and readiness rows: what a real publish would need (§4.6 "planned"). */
+/** Dry runs and readiness rows: what a real publish would need (`planned`). */
 export function plannedOutcome(input: TrustOutcomeInput): TrustOutcome {
   if (!input.pkg.publish.trustedPublishing.enabled) return disabledOutcome();
   const resolved = resolveExpectedContext(input.pkg, input.config, input.identity);
@@ -33,20 +34,14 @@ export function plannedOutcome(input: TrustOutcomeInput): TrustOutcome {
     if (command) {
       return withContext(input, resolved.context, 'planned', `would configure npm trusted publishing with \`${command}\``);
     }
-    if (input.registry === 'go_proxy') {
-      return withContext(
-        input,
-        resolved.context,
-        'planned',
-        `would tag \`${input.name}\` from ${describeContext(resolved.context)}; the Go module proxy has no registry-side trusted publishing to configure`,
-      );
-    }
+    const self = registryAdapter(input.registry)?.trust.withoutRegistrySetup;
+    if (self) return withContext(input, resolved.context, 'planned', self.planned(input.name, describeContext(resolved.context)));
   }
   return manualOutcome(input);
 }
 
 /**
- * After a successful publish or a skip because the version exists (§4.6 `trust_outcome_for_skip`).
+ * After a successful publish or a skip because the version exists.
  * `configured` means "the context resolves", not "verified on the registry".
  */
 export function configuredOrManualOutcome(input: TrustOutcomeInput): TrustOutcome {
@@ -62,19 +57,13 @@ export function configuredOrManualOutcome(input: TrustOutcomeInput): TrustOutcom
         `npm trusted publishing is expected for this package; rerun \`${command}\` if you need to repair it manually`,
       );
     }
-    if (input.registry === 'go_proxy') {
-      return withContext(
-        input,
-        resolved.context,
-        'configured',
-        `the Go module proxy has no registry-side trusted publishing; tags for \`${input.name}\` are only created from ${describeContext(resolved.context)}`,
-      );
-    }
+    const self = registryAdapter(input.registry)?.trust.withoutRegistrySetup;
+    if (self) return withContext(input, resolved.context, 'configured', self.configured(input.name, describeContext(resolved.context)));
   }
   return manualOutcome(input);
 }
 
-/** The maintainer must register the context on the registry by hand (§4.6 "manual"). */
+/** The maintainer must register the context on the registry by hand (`manual_action_required`). */
 export function manualOutcome(input: TrustOutcomeInput): TrustOutcome {
   if (!input.pkg.publish.trustedPublishing.enabled) return disabledOutcome();
   const setupUrl = input.setupUrl ?? registryTrustCapabilities(input.registry).docsUrl;
@@ -103,7 +92,7 @@ export function manualOutcome(input: TrustOutcomeInput): TrustOutcome {
 }
 
 function npmCommand(input: TrustOutcomeInput, context: ExpectedContext): string | undefined {
-  if (input.registry !== 'npm' || input.npmTrustCommand === undefined) return undefined;
+  if (!registryTrustCapabilities(input.registry).registrySetupAutomation || input.npmTrustCommand === undefined) return undefined;
   return typeof input.npmTrustCommand === 'function' ? input.npmTrustCommand(context) : input.npmTrustCommand;
 }
 

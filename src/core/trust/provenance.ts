@@ -17,7 +17,7 @@ const EXTERNAL_OPT_OUT =
   'set `publish.attestations.require_registry_provenance = false` to opt out or use an external publisher that enforces its own attestation policy.';
 
 /**
- * `publish.attestations.require_registry_provenance` (reference §4.5): passes only where the
+ * `publish.attestations.require_registry_provenance`: passes only where the
  * upload itself can carry registry-native provenance — npm from GitHub Actions or GitLab CI/CD
  * (`--provenance`), and JSR from GitHub Actions (automatic, no flag).
  */

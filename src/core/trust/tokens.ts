@@ -1,55 +1,17 @@
-import { findNpmEnvCredentials, npmConfigKeyOfEnv } from '../registries/npm/credentials';
-import { DEFAULT_NPM_REGISTRY_URL, npmBaseUrl } from '../registries/npm/registry-url';
+import { registryAdapter } from '../registries';
 import type { Env } from '../types';
 
-/**
- * Long-lived credential variables that contradict trusted publishing (reference §2.4, gap 24).
- * Presence of the key is enough: an empty `NODE_AUTH_TOKEN` (as setup actions write) still counts.
- * For npm, every `npm_config_*` spelling of a credential npm would send to the publish registry
- * counts too (see `registries/npm/credentials.ts`); credentials scoped to other hosts do not.
- */
-const NPM_EXACT = new Set(['NPM_TOKEN', 'NODE_AUTH_TOKEN', 'NPM_CONFIG__AUTH_TOKEN', 'npm_config__authToken']);
-
-/** Our addition: uv and twine upload with these instead of trusted publishing when present. */
-const PYPI_EXACT = new Set(['UV_PUBLISH_TOKEN', 'UV_PUBLISH_PASSWORD', 'TWINE_PASSWORD']);
-
-/** `registryUrl` defaults to the public registry; a lone `username` is not a credential. */
-export function isRefusedNpmTokenVariable(key: string, registryUrl: string = DEFAULT_NPM_REGISTRY_URL): boolean {
-  return isNamedNpmTokenVariable(key) || findNpmEnvCredentials({ [key]: '' }, registryUrl).length > 0;
-}
+export { isRefusedNpmTokenVariable } from '../registries/npm/refused-tokens';
+export { isRefusedPypiTokenVariable } from '../registries/pypi/refused-tokens';
 
 /**
- * Names refused whatever npm makes of them: the classic token variables and unscoped
- * `npm_config_*` keys that mention both auth and token (e.g. `NPM_CONFIG__AUTH_TOKEN`, which npm
- * reads as `_auth-token`). Registry-scoped keys are judged by host instead.
- */
-function isNamedNpmTokenVariable(key: string): boolean {
-  if (NPM_EXACT.has(key)) return true;
-  const configKey = npmConfigKeyOfEnv(key);
-  return configKey !== undefined && !configKey.startsWith('//') && configKey.includes('auth') && configKey.includes('token');
-}
-
-export function isRefusedPypiTokenVariable(key: string): boolean {
-  return PYPI_EXACT.has(key);
-}
-
-/**
- * Token variables present in `env` that trusted publishing to `registry` refuses, sorted. For npm,
- * `registryUrl` (default: the publish registry, `npmBaseUrl(env)`) decides which host-scoped
+ * Long-lived credential variables present in `env` that trusted publishing to `registry` refuses,
+ * sorted, as the registry declares them: presence of the key is enough.
+ * For npm, `registryUrl` (default: the publish registry) decides which host-scoped
  * `npm_config_//host/:…` credentials apply.
  */
 export function refusedTokenVariables(registry: string, env: Env, registryUrl?: string): string[] {
-  if (registry === 'pypi') return presentKeys(env, isRefusedPypiTokenVariable);
-  if (registry !== 'npm') return [];
-  const refused = new Set(presentKeys(env, isNamedNpmTokenVariable));
-  for (const finding of findNpmEnvCredentials(env, registryUrl ?? npmBaseUrl(env))) refused.add(finding.variable as string);
-  return [...refused].sort();
-}
-
-function presentKeys(env: Env, refused: (key: string) => boolean): string[] {
-  return Object.keys(env)
-    .filter((key) => env[key] !== undefined && refused(key))
-    .sort();
+  return registryAdapter(registry)?.trust.tokenVariables?.present(env, registryUrl) ?? [];
 }
 
 export interface NpmrcAuthToken {

@@ -145,7 +145,7 @@ export class HttpClient {
   private waitFor(attempt: number, response?: HttpResponse): number {
     const retryAfter = response?.headers.get('retry-after')?.trim();
     if (retryAfter) {
-      // Either delay-seconds or an HTTP-date (RFC 9110 §10.2.3); a date in the past means "now".
+      // Retry-After is either delay-seconds or an HTTP-date; a date in the past means "now".
       const ms = /^\d+(\.\d+)?$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - this.opts.now();
       if (Number.isFinite(ms)) return Math.min(Math.max(0, Math.ceil(ms)), this.opts.maxWaitMs);
     }

@@ -9,7 +9,7 @@ interface ReferencePin {
   tag_verified?: { version: string; sha: string };
 }
 
-// A copy of the reviewed pin list (reference/action-pins.json) the table was built from.
+// The reviewed pin list the table was built from.
 const reference: Record<string, ReferencePin> = JSON.parse(fs.readFileSync(path.join(__dirname, '__fixtures__', 'action-pins.reference.json'), 'utf8'));
 
 interface CrossCheckedPin {
@@ -27,7 +27,7 @@ const crossChecked: Record<string, CrossCheckedPin> = JSON.parse(
 describe('ACTION_PINS', () => {
   const reviewed = Object.entries(ACTION_PINS).filter(([, pin]) => !crossChecked[pin.action]);
 
-  it.each(reviewed)('%s comes from the reference list, tag-confirmed', (_, pin) => {
+  it.each(reviewed)('%s comes from the reviewed pin list, tag-confirmed', (_, pin) => {
     const entry = reference[pin.action];
     expect(entry).toBeDefined();
     expect(pin.sha).toMatch(/^[0-9a-f]{40}$/);

@@ -1,7 +1,7 @@
 /**
  * GitHub Actions the generated publish workflows use, pinned to full commit SHAs.
  *
- * Every pair comes from the project's reviewed pin list (reference `action-pins.json`, copied to
+ * Every pair comes from the project's reviewed pin list (kept in
  * `__fixtures__/action-pins.reference.json` and checked by action-pins.spec.ts). Where that list
  * has a newer release seen only in other people's workflows, the pair confirmed against a release
  * tag (`tag_verified`) is used instead: a SHA nobody here has read from the action's repository

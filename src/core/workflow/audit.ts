@@ -1,11 +1,11 @@
 import * as fs from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { RegistryId } from '../types';
+import { REGISTRIES } from '../registries';
+import { REGISTRY_IDS, type RegistryId } from '../types';
 import { isUntrustedTrigger, UNTRUSTED_TRIGGERS } from './untrusted-triggers';
 
 /**
- * Audits a GitHub Actions workflow against the publish-workflow hardening rules (reference
- * security.md §3.4, after zizmor's audits): pinned actions, minimal permissions, no dangerous
+ * Audits a GitHub Actions workflow against the publish-workflow hardening rules: pinned actions, minimal permissions, no dangerous
  * triggers, no caches or credential plumbing in publish jobs, no template injection.
  */
 
@@ -523,35 +523,19 @@ class Auditor {
       ({ job }) => (plain(pairOf(job, 'permissions')?.value) as Record<string, unknown> | undefined)?.contents === 'write',
     );
 
-    if (registries.includes('crates_io') && !anyStepUses('rust-lang/crates-io-auth-action')) {
-      this.add(
-        'registry-requirement',
-        'error',
-        this.line(pairOf(root, 'jobs')?.key),
-        'crates.io packages are published here but no publish job exchanges its OIDC token with rust-lang/crates-io-auth-action',
-        'add the pinned `rust-lang/crates-io-auth-action` step (id `crates-io-auth`) and pass `CARGO_REGISTRY_TOKEN: ${{ steps.crates-io-auth.outputs.token }}` through `env:`',
-      );
-    }
     const on = pairOf(root, 'on');
     const push = on && isMap(on.value) ? (plain(pairOf(on.value, 'push')?.value) as Record<string, unknown> | undefined) : undefined;
     const tagOnly = triggers.length === 1 && triggers[0] === 'push' && !!push?.tags && !push.branches;
-    if (registries.includes('pub_dev') && !tagOnly) {
-      this.add(
-        'registry-requirement',
-        'error',
-        this.line(on?.key),
-        'pub.dev accepts only workflows started by a tag push; other triggers are rejected at publish time',
-        "trigger this workflow only on `push: tags: ['<package>-v[0-9]+.[0-9]+.[0-9]+']`",
-      );
+    // What each registry asks of the workflow, in canonical registry order (findings on one line keep it).
+    const rules = REGISTRY_IDS.filter((id) => registries.includes(id)).map((id) => REGISTRIES[id].trust.ci);
+    for (const rule of rules) {
+      const required = rule.githubRequiredAction;
+      if (required && !anyStepUses(required.action)) {
+        this.add('registry-requirement', 'error', this.line(pairOf(root, 'jobs')?.key), required.message, required.fix);
+      }
     }
-    if (registries.includes('go_proxy') && !tagOnly) {
-      this.add(
-        'registry-requirement',
-        'error',
-        this.line(on?.key),
-        'Go modules are published only from a job started by pushing their release tag; other triggers are refused at publish time',
-        "trigger this workflow only on `push: tags: ['<module dir>/v[0-9]+.[0-9]+.[0-9]+']`",
-      );
+    for (const rule of rules) {
+      if (rule.githubTagOnly && !tagOnly) this.add('registry-requirement', 'error', this.line(on?.key), rule.githubTagOnly.message, rule.githubTagOnly.fix);
     }
     // Go publishing runs only in a job started by the release tag, which is then already on the
     // remote: no registry here needs the job to write to the repository.

@@ -1,8 +1,10 @@
 import { Document, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import { MonochangeError } from '../errors';
-import type { RegistryId } from '../types';
+import { REGISTRIES } from '../registries';
+import type { GitlabIdToken } from '../registries/types';
+import { REGISTRY_IDS, type RegistryId } from '../types';
 import type { WorkflowPackageManager } from './package-manager';
-import { DEFAULT_TAG_PATTERNS, installCommand, MIN_NPM_FOR_TRUSTED_PUBLISHING, NODE_VERSION, RESULTS_GLOB, type WorkflowTrigger } from './render-workflow';
+import { DEFAULT_TAG_PATTERNS, installCommand, NODE_VERSION, RESULTS_GLOB, type WorkflowTrigger } from './render-workflow';
 
 /**
  * GitLab CI/CD publish pipeline: one job in an included file (`.gitlab/monochange-publish.yml`),
@@ -18,14 +20,6 @@ export const GITLAB_CI_FILE = '.gitlab-ci.yml';
 export const GITLAB_PUBLISH_JOB = 'monochange-publish';
 /** Our own audience, verified by the plugin before any registry is contacted. */
 export const MONOCHANGE_ID_TOKEN = { name: 'MONOCHANGE_ID_TOKEN', aud: 'monochange-nx' } as const;
-
-/** Registries that accept GitLab CI/CD OIDC tokens, with the variable and audience their clients read. */
-export const GITLAB_ID_TOKENS: Partial<Record<RegistryId, { name: string; aud: string }>> = {
-  npm: { name: 'NPM_ID_TOKEN', aud: 'npm:registry.npmjs.org' },
-  pypi: { name: 'PYPI_ID_TOKEN', aud: 'pypi' },
-};
-/** npm provenance on GitLab signs with Sigstore, which reads this token. */
-export const SIGSTORE_ID_TOKEN = { name: 'SIGSTORE_ID_TOKEN', aud: 'sigstore' } as const;
 
 /**
  * The Node image. No digest of node:24 could be confirmed when this was written, so the image is
@@ -76,20 +70,23 @@ function nxRunMany(spec: GitlabPipelineSpec, which: 'readiness' | 'publish'): st
   return `npx nx run-many -t ${shellQuote(task)}${projects}`;
 }
 
-const NPM_CHECK = [
-  `required="${MIN_NPM_FOR_TRUSTED_PUBLISHING}"; current="$(npm --version)"`,
-  `if [ "$(printf '%s\\n%s\\n' "$required" "$current" | sort -V | head -n 1)" != "$required" ]; then echo "npm $current cannot publish with trusted publishing (OIDC); npm >= $required is needed" >&2; exit 1; fi`,
-].join('\n');
-
-/** The id_tokens the job declares, by variable name. */
+/**
+ * The id_tokens the job declares, by variable name: ours, each registry's own (the variable and
+ * audience its client reads), then the provenance-signing ones when provenance is required.
+ */
 export function gitlabIdTokens(spec: Pick<GitlabPipelineSpec, 'registries' | 'provenance'>): Record<string, { aud: string }> {
   const tokens: Record<string, { aud: string }> = { [MONOCHANGE_ID_TOKEN.name]: { aud: MONOCHANGE_ID_TOKEN.aud } };
-  for (const registry of spec.registries) {
-    const t = GITLAB_ID_TOKENS[registry];
+  const declare = (t: GitlabIdToken | undefined) => {
     if (t) tokens[t.name] = { aud: t.aud };
-  }
-  if (spec.provenance && spec.registries.includes('npm')) tokens[SIGSTORE_ID_TOKEN.name] = { aud: SIGSTORE_ID_TOKEN.aud };
+  };
+  for (const registry of spec.registries) declare(REGISTRIES[registry].trust.ci.gitlabIdToken);
+  if (spec.provenance) for (const registry of spec.registries) declare(REGISTRIES[registry].trust.ci.gitlabProvenanceIdToken);
   return tokens;
+}
+
+/** Each registry's own lines before the install (tool checks), in canonical registry order. */
+function registryScript(registries: readonly RegistryId[]): string[] {
+  return REGISTRY_IDS.filter((id) => registries.includes(id)).flatMap((id) => REGISTRIES[id].trust.ci.gitlabScript ?? []);
 }
 
 function rules(spec: GitlabPipelineSpec): Record<string, unknown>[] {
@@ -106,10 +103,7 @@ export function buildGitlabPipeline(spec: GitlabPipelineSpec): Document {
   const script: string[] = [];
   if (pm.name === 'pnpm' || pm.name === 'yarn') script.push('corepack enable');
   if (pm.name === 'bun') script.push('npm install --global --ignore-scripts bun');
-  if (spec.registries.includes('npm')) script.push(NPM_CHECK);
-  // The Node image has no uv; installing one here would fetch an unpinned binary in the publish job.
-  if (spec.registries.includes('pypi'))
-    script.push('command -v uv >/dev/null || { echo "uv is needed to build and publish Python packages: use an image with Node 24 and uv" >&2; exit 1; }');
+  script.push(...registryScript(spec.registries));
   script.push(installCommand(pm));
   script.push(nxRunMany(spec, 'readiness'), nxRunMany(spec, 'publish'));
 

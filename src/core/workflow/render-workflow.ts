@@ -6,7 +6,7 @@ import type { WorkflowPackageManager } from './package-manager';
 import { mergeDocuments, type MergeRules } from './yaml-merge';
 
 /**
- * Builds hardened GitHub Actions publish workflows (reference security.md §3.4): `permissions: {}`
+ * Builds hardened GitHub Actions publish workflows: `permissions: {}`
  * at the top, `id-token: write` only on the publish job, every action pinned to a commit SHA, no
  * caches, no `${{ }}` inside `run:`, credentials not persisted by checkout, no Nx Agents.
  */

@@ -1,9 +1,24 @@
 import { parse, TomlError } from 'smol-toml';
 import { MonochangeError } from '../errors';
-import { formatTomlPath, formatTomlValue, scanToml, type TomlScalar, type TomlStatement } from './toml-scan';
+import { scanToml, type TomlStatement } from '../config/toml-locator';
 
-export type { TomlScalar } from './toml-scan';
-export { formatTomlKey, formatTomlPath, formatTomlValue } from './toml-scan';
+const BARE_KEY = /^[A-Za-z0-9_-]+$/;
+
+/** A key segment as TOML wants it: bare when possible, else a basic string. */
+export function formatTomlKey(segment: string): string {
+  return BARE_KEY.test(segment) ? segment : JSON.stringify(segment);
+}
+
+export function formatTomlPath(path: readonly string[]): string {
+  return path.map(formatTomlKey).join('.');
+}
+
+export type TomlScalar = string | boolean | number;
+
+export function formatTomlValue(value: TomlScalar): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  return String(value);
+}
 
 /**
  * Text edits of `monochange.toml`: set or remove keys of a table, so a hand-written file keeps its

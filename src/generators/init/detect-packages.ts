@@ -4,7 +4,8 @@ import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { MonochangeError } from '../../core/errors';
 import type { Ecosystem } from '../../core/types';
-import { packageIdFor, sniffManifest, stripJsonc, WALKED_MANIFESTS, type SniffedManifest } from './manifest-sniff';
+import { stripJsonc } from '../../core/manifests/json-text';
+import { packageIdFor, sniffManifest, WALKED_MANIFESTS, type SniffedManifest } from './manifest-sniff';
 
 export interface DetectedPackage {
   /** `[package.<id>]` key, unique in the workspace. */

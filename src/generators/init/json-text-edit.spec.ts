@@ -15,6 +15,10 @@ describe('setJsonValue', () => {
     expect(setJsonValue('{\n  "a": 1,\n}', ['b'], 2)).toBe('{\n  "a": 1,\n  "b": 2\n}');
   });
 
+  it('reads past block and line comments, and leaves `//` and `,}` inside strings alone', () => {
+    expect(setJsonValue('{ /* c */ "u": "http://x,}", // d\n "a": 1 }', ['a'], 2)).toBe('{ /* c */ "u": "http://x,}", // d\n "a": 2 }');
+  });
+
   it('adds a key to an existing object and replaces changed scalars only', () => {
     expect(setJsonValue('{"t": {"k": {"cache": true}}}', ['t', 'k'], { executor: 'x', cache: true })).toBe('{"t": {"k": {"cache": true, "executor": "x"}}}');
     expect(setJsonValue('{"a": 1, "b": [1]}', [], { a: 2, b: [1] })).toBe('{"a": 2, "b": [1]}');

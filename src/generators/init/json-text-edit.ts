@@ -3,6 +3,8 @@
  * are written, so the rest keeps its formatting (compact arrays stay on one line, comments stay).
  */
 
+import { stripJsonc } from '../../core/manifests/json-text';
+
 type Path = ReadonlyArray<string | number>;
 
 interface Node {
@@ -141,22 +143,15 @@ function detectUnit(text: string): string {
   return match ? match[1] : '  ';
 }
 
-/** A position-keeping JSONC parser (comments and trailing commas allowed). */
-function parseNode(text: string, at = 0): Node {
+/**
+ * A position-keeping JSONC parser: it reads the text with comments and trailing commas blanked out
+ * by the one JSONC reader (`stripJsonc`, which keeps every offset), so positions are the original's.
+ */
+function parseNode(jsonc: string, at = 0): Node {
+  const text = stripJsonc(jsonc);
   let i = at;
   const skip = () => {
-    for (;;) {
-      while (i < text.length && /\s/.test(text[i])) i++;
-      if (text.startsWith('//', i)) {
-        const end = text.indexOf('\n', i);
-        i = end === -1 ? text.length : end;
-      } else if (text.startsWith('/*', i)) {
-        const end = text.indexOf('*/', i + 2);
-        i = end === -1 ? text.length : end + 2;
-      } else {
-        return;
-      }
-    }
+    while (i < text.length && /\s/.test(text[i])) i++;
   };
   const fail = (): never => {
     throw new Error(`not valid JSON at offset ${i}`);

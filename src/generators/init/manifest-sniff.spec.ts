@@ -1,4 +1,4 @@
-import { packageIdFor, sniffManifest, stripJsonc } from './manifest-sniff';
+import { packageIdFor, sniffManifest } from './manifest-sniff';
 
 describe('sniffManifest', () => {
   it('reads package.json name, version and private', () => {
@@ -95,8 +95,9 @@ describe('sniffManifest', () => {
     expect(sniffManifest('package.json', '{')).toBeUndefined();
   });
 
-  it('keeps // inside JSONC strings', () => {
-    expect(JSON.parse(stripJsonc('{"url": "https://jsr.io" // c\n}'))).toEqual({ url: 'https://jsr.io' });
+  it('reads JSONC strings as written: `//`, and `,}` or `,]` inside a string, are not comments or trailing commas', () => {
+    expect(sniffManifest('deno.jsonc', '{"name": "@acme/x,}", "url": "https://jsr.io" // c\n}')).toMatchObject({ name: '@acme/x,}' });
+    expect(sniffManifest('jsr.json', '{"name": "@acme/y,]",}')).toMatchObject({ name: '@acme/y,]' });
   });
 });
 

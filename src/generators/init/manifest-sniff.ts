@@ -1,5 +1,6 @@
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
+import { stripJsonc } from '../../core/manifests/json-text';
 import type { Ecosystem } from '../../core/types';
 
 /**
@@ -132,29 +133,6 @@ function sniffPubspec(text: string): SniffedManifest | undefined {
 function sniffDeno(text: string): SniffedManifest | undefined {
   const name = str(obj(JSON.parse(stripJsonc(text))).name);
   return name ? { ecosystem: 'deno', name, private: false, hasVersion: true } : undefined;
-}
-
-/** Removes comments and trailing commas from JSONC, leaving strings alone. */
-export function stripJsonc(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      out += text.slice(i, j + 1);
-      i = j;
-    } else if (ch === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-      out += '\n';
-    } else if (ch === '/' && text[i + 1] === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 1;
-    } else {
-      out += ch;
-    }
-  }
-  return out.replace(/,(\s*[}\]])/g, '$1');
 }
 
 /**

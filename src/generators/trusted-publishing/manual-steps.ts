@@ -4,8 +4,8 @@ import type { DeclaredPackage } from './read-declared';
 
 /**
  * The registry-side steps that stay manual, per package: the setup page and the exact values to
- * enter (reference seed guide, "Mapping monochange config to registry values"), and for npm the
- * `npm trust` command that does it from a terminal.
+ * enter there (from the monochange.toml settings), and for npm the `npm trust` command that does it
+ * from a terminal.
  */
 export function manualSteps(o: NormalizedOptions, targets: { placeholderPublish: string }): string[] {
   if (o.ci === 'gitlab') return gitlabSteps(o, targets.placeholderPublish);

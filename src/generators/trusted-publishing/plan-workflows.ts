@@ -51,7 +51,7 @@ export function planWorkflows(o: NormalizedOptions, targets: { publish: string; 
     planned.push({
       path: `${WORKFLOWS_DIR}/${file}`,
       file,
-      registries: ['pub_dev'],
+      registries: [DEFAULT_REGISTRY[pkg.ecosystem]],
       spec: {
         name: `Publish ${pkg.name} to pub.dev`,
         trigger: 'tag',
@@ -73,7 +73,7 @@ export function planWorkflows(o: NormalizedOptions, targets: { publish: string; 
     planned.push({
       path: `${WORKFLOWS_DIR}/${file}`,
       file,
-      registries: ['go_proxy'],
+      registries: [DEFAULT_REGISTRY[pkg.ecosystem]],
       spec: {
         name: `Publish Go module ${pkg.name}`,
         trigger: 'tag',

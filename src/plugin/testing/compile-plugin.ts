@@ -29,7 +29,8 @@ export function compilePluginEntry(outDir: string): string {
     const out = join(outDir, relative(SRC, file)).replace(/\.ts$/, '.js');
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, code);
-    for (const [, request] of code.matchAll(/require\("(\.{1,2}\/[^"]*)"\)/g)) {
+    // Static imports come out as require("…"); requires written in the source (loaded on first use) keep their quotes.
+    for (const [, , request] of code.matchAll(/require\((["'])(\.{1,2}\/[^"']*)\1\)/g)) {
       const next = sourceFor(dirname(file), request);
       if (next) queue.push(next);
     }

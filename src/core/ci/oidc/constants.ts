@@ -1,4 +1,4 @@
-/** Fixed values of the GitHub Actions OIDC identity check (reference security.md §1.0, §2.2). */
+/** Fixed values of the GitHub Actions OIDC identity check. */
 
 /**
  * Audience of the ID token we request. Plugin-specific on purpose: a registry accepts only its own

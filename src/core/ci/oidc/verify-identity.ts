@@ -39,8 +39,8 @@ export type GithubIdentityResult =
   | { status: 'refused'; code: string; reason: string; warnings: string[] };
 
 /**
- * Establishes who is running this publish from a signature-verified GitHub Actions ID token
- * (reference security.md §2.2): request it with our own audience, mask it, verify it against the
+ * Establishes who is running this publish from a signature-verified GitHub Actions ID token:
+ * request it with our own audience, mask it, verify it against the
  * configured issuer, read the claims, refuse if the environment contradicts them, and use each
  * token once per job. A task of a run whose preflight already did this verifies the token handed
  * to it instead of requesting one. The token is returned only to a preflight that hands it down.

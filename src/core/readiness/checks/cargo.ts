@@ -5,19 +5,19 @@ import type { PackageConfig } from '../../config/types';
 import { formatError } from '../../errors';
 import { readManifest } from '../../manifests';
 import type { Manifest, ManifestDependency } from '../../manifests/types';
-import { cargoReadinessBlockers } from '../../registries/crates-io';
+import { cargoReadinessBlockers } from '../../registries/crates-io/readiness';
 import type { Check } from '../../types';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { declaredManifest, inPublishSet } from './declared-manifests';
 import { fail, pass, registryOf, warn, willPublish } from './support';
 
 /**
- * What `cargo publish` refuses: crates.io metadata (reference §5.6), path dependencies without a
+ * What `cargo publish` refuses: crates.io metadata (`cargoReadinessBlockers`), path dependencies without a
  * version, and dependencies whose required version is neither on crates.io nor published by
  * this run first.
  */
 export const cargoChecks: ReadinessCheck = async (ctx) => {
-  if (!willPublish(ctx) || registryOf(ctx) !== 'crates_io') return [];
+  if (!willPublish(ctx)) return [];
   return [...metadataChecks(ctx), ...pathDependencyChecks(ctx), ...(await unpublishedDependencyChecks(ctx))];
 };
 
@@ -96,6 +96,8 @@ function candidates(ctx: ReadinessContext): Candidate[] {
 
 async function unpublishedDependencyChecks(ctx: ReadinessContext): Promise<Check[]> {
   const adapter = ctx.target.adapter!;
+  // A dependency published by this run must go to the same registry as the crate.
+  const registry = registryOf(ctx);
   const list = candidates(ctx);
   if (list.length === 0) return [pass('cargo.dependency-unpublished', 'no dependencies on crates of this repository')];
   return Promise.all(
@@ -109,7 +111,7 @@ async function unpublishedDependencyChecks(ctx: ReadinessContext): Promise<Check
           'write a plain version requirement such as "1.2"',
         );
       const localVersion = local?.version && semver.satisfies(local.version, range) ? local.version : undefined;
-      if (declared && inPublishSet(declared, 'crates_io') && localVersion) {
+      if (declared && inPublishSet(declared, registry) && localVersion) {
         return pass('cargo.dependency-unpublished', `${what} is published by this run (package \`${declared.id}\`, ${localVersion}) before ${ctx.target.name}`);
       }
       const version = localVersion ?? semver.minVersion(range)?.version;
@@ -127,7 +129,7 @@ async function unpublishedDependencyChecks(ctx: ReadinessContext): Promise<Check
       }
       if (exists) return pass('cargo.dependency-unpublished', `${dep.name} ${version} (for ${what}) is on crates.io`);
       const why = declared
-        ? `package \`${declared.id}\` is ${inPublishSet(declared, 'crates_io') ? `at ${local?.version ?? 'an unreadable version'}, which does not satisfy it` : 'not published by this run (publish disabled, external or another registry)'}`
+        ? `package \`${declared.id}\` is ${inPublishSet(declared, registry) ? `at ${local?.version ?? 'an unreadable version'}, which does not satisfy it` : 'not published by this run (publish disabled, external or another registry)'}`
         : 'the crate is not declared in monochange.toml';
       return fail(
         'cargo.dependency-unpublished',

@@ -1,13 +1,13 @@
 import { packageTable } from '../../config/key-path';
 import semver from 'semver';
-import { GO_REMOTE_ENV, goTagFor } from '../../registries/go-proxy';
-import { goRemote } from '../../registries/go-proxy/urls';
+import { goTagFor } from '../../registries/go-proxy/module-path';
+import { GO_REMOTE_ENV, goRemote } from '../../registries/go-proxy/urls';
 import { isMonochangeError } from '../../errors';
 import type { Check } from '../../types';
 import { assertSafeArg, stripUserinfo } from '../../util/argv-guard';
 import type { CommandResult } from '../../util/command';
 import type { ReadinessCheck, ReadinessContext } from '../types';
-import { fail, listOf, pass, registryOf, summary, warn, willPublish } from './support';
+import { fail, listOf, pass, summary, warn, willPublish } from './support';
 
 /**
  * Go releases are git tags, and tags are permanent (the proxy and checksum database remember
@@ -15,7 +15,7 @@ import { fail, listOf, pass, registryOf, summary, warn, willPublish } from './su
  * and on the remote, and the tree must be clean so the tag holds what was tested.
  */
 export const goChecks: ReadinessCheck = async (ctx) => {
-  if (!willPublish(ctx) || registryOf(ctx) !== 'go_proxy') return [];
+  if (!willPublish(ctx)) return [];
   return [majorVersionCheck(ctx), await tagFreeCheck(ctx), await cleanTreeCheck(ctx)];
 };
 

@@ -1,5 +1,6 @@
 import { GITLAB_PUBLISH_SOURCES } from '../../ci/oidc/gitlab/check-claims';
 import { GITLAB_ID_TOKEN_ENV } from '../../ci/oidc/gitlab/constants';
+import { registryAdapter } from '../../registries';
 import { capabilityMessage, providerRegistryCapability, supportedProvidersList } from '../../trust/capabilities';
 import type { Check } from '../../types';
 import { unverifiedIdentityReason } from '../../trust/enforce';
@@ -76,7 +77,8 @@ function idTokenCheck(ctx: ReadinessContext): Check {
   const registry = registryOf(ctx);
   // On GitLab the job's own ID token is what proves who may push a Go tag.
   if (identity.provider === 'gitlab_ci') return gitlabIdTokenCheck(ctx);
-  if (registry === 'go_proxy') return pass('identity.id-token', 'Go publishing pushes a git tag and needs no OIDC token');
+  const noIdToken = registryAdapter(registry)?.trust.ci.noIdToken;
+  if (noIdToken) return pass('identity.id-token', noIdToken.identity);
   if (identity.provider === 'github_actions') {
     const missing = GITHUB_OIDC_VARS.filter((key) => env[key] === undefined);
     if (missing.length === 0) return pass('identity.id-token', 'the job can request an OIDC token (`id-token: write` is granted)');
@@ -89,12 +91,6 @@ function idTokenCheck(ctx: ReadinessContext): Check {
   return pass('identity.id-token', `${identity.label} issues the OIDC token through its own job configuration; not visible from here`);
 }
 
-/** The `id_tokens:` each registry's upload needs on GitLab, besides ours (audience, for the hint). */
-const GITLAB_REGISTRY_ID_TOKENS: Record<string, { variable: string; aud: string }> = {
-  npm: { variable: 'NPM_ID_TOKEN', aud: 'npm:registry.npmjs.org' },
-  pypi: { variable: 'PYPI_ID_TOKEN', aud: 'pypi' },
-};
-
 /**
  * GitLab hands ID tokens to the job as variables it declares with `id_tokens:`: ours
  * (MONOCHANGE_ID_TOKEN, which proves the job's identity) always, and the registry's own for npm and
@@ -104,8 +100,9 @@ function gitlabIdTokenCheck(ctx: ReadinessContext): Check {
   const { env } = ctx;
   const registry = registryOf(ctx);
   const needed = [{ variable: GITLAB_ID_TOKEN_ENV, aud: 'monochange-nx' }];
-  const own = GITLAB_REGISTRY_ID_TOKENS[registry];
-  if (own) needed.push(own);
+  // The `id_tokens:` entry the registry's client reads, besides ours (audience, for the hint).
+  const own = registryAdapter(registry)?.trust.ci.gitlabIdToken;
+  if (own) needed.push({ variable: own.name, aud: own.aud });
   const missing = needed.filter((n) => !env[n.variable]);
   if (!missing.length) return pass('identity.id-token', `the job declares ${listOf(needed.map((n) => n.variable))} (\`id_tokens:\`)`);
   const target = ctx.target.adapter?.label ?? registry;
@@ -173,9 +170,8 @@ function triggerCheck(ctx: ReadinessContext): Check {
   return pass('identity.trigger', `triggered by \`${event}\``);
 }
 
-/** pub.dev and Go are bound to the tag of the version being published. */
+/** Tag-bound registries (pub.dev, Go): the run must be on the tag of the version being published. */
 function tagCheck(ctx: ReadinessContext): Check | undefined {
-  const registry = registryOf(ctx);
   const { identity, target } = ctx;
   // The publish gate's own rule, from the registry adapter: readiness and publish cannot disagree.
   const expected = target.adapter?.trust.releaseTags?.(target.manifest, target.version);
@@ -195,14 +191,11 @@ function tagCheck(ctx: ReadinessContext): Check | undefined {
     return pass('identity.tag', `running from tag \`${refName}\` of version ${target.version}`);
   }
   const running = refName ? `${isTag ? 'tag' : 'branch'} \`${refName}\`` : 'an unknown ref';
-  const why =
-    registry === 'pub_dev'
-      ? 'pub.dev only accepts OIDC tokens from runs of a pushed tag that matches its tag pattern'
-      : 'Go module versions are git tags, and the signed identity must name the tag being released';
+  const rule = target.adapter?.trust.releaseTagRule;
   return fail(
     'identity.tag',
-    `${target.name} ${target.version} must be published from ${expected.length > 1 ? `one of the tags ${wanted}` : `tag ${wanted}`}, but this run is on ${running}; ${why}`,
-    `push ${expected.length > 1 ? `tag ${listOf([expected[0]])} (or ${listOf([expected[1]])})` : `tag ${wanted}`} and let the workflow run on \`push: tags\`${registry === 'pub_dev' ? ', and set the same tag pattern on pub.dev (Admin → Automated publishing)' : ''}`,
+    `${target.name} ${target.version} must be published from ${expected.length > 1 ? `one of the tags ${wanted}` : `tag ${wanted}`}, but this run is on ${running}; ${rule?.why ?? ''}`,
+    `push ${expected.length > 1 ? `tag ${listOf([expected[0]])} (or ${listOf([expected[1]])})` : `tag ${wanted}`} and let the workflow run on \`push: tags\`${rule?.registrySetup ? `, and ${rule.registrySetup}` : ''}`,
   );
 }
 

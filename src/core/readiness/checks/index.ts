@@ -7,5 +7,5 @@ export { cargoChecks } from './cargo';
 export { jsrChecks, createJsrChecks, JSR_DENO_ENV, type JsrCheckOptions } from './jsr';
 export { pythonChecks } from './python';
 export { goChecks } from './go';
-export { rateLimitChecks, RATE_LIMITS } from './rate-limits';
+export { rateLimitChecks } from './rate-limits';
 export { CHECK_IDS, type CheckIdProof } from './check-ids';

@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { isMonochangeError } from '../../errors';
-import { jsrPackageName, resolveDenoBinary } from '../../registries/jsr';
+import { resolveDenoBinary } from '../../registries/jsr/deno-binary';
+import { jsrPackageName } from '../../registries/jsr/name';
 import type { Check } from '../../types';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { exportedFiles, findSlowTypes } from './jsr-slow-types';
-import { fail, pass, registryOf, summary, warn, willPublish } from './support';
+import { fail, pass, summary, warn, willPublish } from './support';
 import { toolVersionOutput } from './tools';
 
 /** Set to `off` to skip `deno publish --dry-run` and use the static slow-type check. */
@@ -20,7 +21,7 @@ export interface JsrCheckOptions {
 /** What `deno publish` (and JSR) refuse: metadata, slow types, and any other dry-run problem. */
 export function createJsrChecks(options: JsrCheckOptions = {}): ReadinessCheck {
   return async (ctx) => {
-    if (!willPublish(ctx) || registryOf(ctx) !== 'jsr') return [];
+    if (!willPublish(ctx)) return [];
     const checks = metadataChecks(ctx);
     if (checks.some((c) => c.status === 'fail')) return checks;
     const useDeno = options.useDeno !== false && ctx.env[JSR_DENO_ENV] !== 'off';

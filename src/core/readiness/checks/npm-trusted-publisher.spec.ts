@@ -38,6 +38,14 @@ interface Setup {
   anyVersionExists?: boolean;
   runner?: ReturnType<typeof recordingRunner>;
   answers?: Answers;
+  /** A credential for the registry in npm's environment config, as a logged-in npm has (default true). */
+  login?: boolean;
+}
+
+/** `npm_config_//host/:_authToken`: what `npm login` leaves for the registry, here as a variable. */
+function loginVariable(env: Env): Env {
+  const base = env.MONOCHANGE_NPM_REGISTRY_URL ?? BASE;
+  return { [`npm_config_${base.replace(/^https?:/, '')}/:_authToken`]: 'npm-login-token-for-spec' };
 }
 
 function setup(o: Setup = {}) {
@@ -49,7 +57,9 @@ function setup(o: Setup = {}) {
   const runner = o.runner ?? recordingRunner({ 'npm --version': { stdout: '11.19.1' }, ...o.answers }, unexpected);
   const pkg = pkgConfig({ id, type: 'npm', path: `packages/${id}`, trustedPublishing: { enabled: true, ...o.trusted } });
   const m = manifest(dir, { ecosystem: 'npm', name, version: '1.2.3', npm: { manager: 'npm', json, repositoryUrl: json.repository.url } });
-  const ctx: ReadinessContext = makeContext({ root, pkg, manifest: m, adapter: npmRegistry, env: o.env ?? githubEnv(), runner, exists: o.exists ?? false });
+  const env = o.env ?? githubEnv();
+  const withLogin = o.login === false ? env : { ...env, ...loginVariable(env) };
+  const ctx: ReadinessContext = makeContext({ root, pkg, manifest: m, adapter: npmRegistry, env: withLogin, runner, exists: o.exists ?? false });
   ctx.state.anyVersionExists = o.anyVersionExists ?? true;
   ctx.packFiles = async () => ({ files: new Set(['package.json']) });
   return { ctx, runner, dir };
@@ -171,6 +181,15 @@ describe('npm.trusted-publisher', () => {
     expect(checks.filter((c) => c.id === 'npm.trusted-publisher')).toEqual([]);
     expect(checks.map((c) => c.id)).toEqual(['npm.repository-url', 'npm.access', 'npm.workspace-protocol', 'npm.entry-points']);
     expect(whoamiCalls(runner)).toHaveLength(1);
+    expect(trustCalls(runner)).toEqual([]);
+  });
+
+  it('npm.trusted-publisher in CI without any npm credential: nothing reported and no `npm whoami` process', async () => {
+    // HOME without an .npmrc: the machine's own npm login must not leak into the case.
+    const { ctx, runner } = setup({ login: false, env: { ...githubEnv(), HOME: root }, answers: { [WHOAMI]: { stdout: 'alice' } } });
+    const checks = await npmChecks(ctx);
+    expect(checks.filter((c) => c.id === 'npm.trusted-publisher')).toEqual([]);
+    expect(whoamiCalls(runner)).toEqual([]);
     expect(trustCalls(runner)).toEqual([]);
   });
 

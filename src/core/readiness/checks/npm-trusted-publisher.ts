@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { isMonochangeError } from '../../errors';
 import { summarizeOutput } from '../../registries/command-attempt';
+import { findNpmCredentials } from '../../registries/npm/credentials';
 import { isDefaultNpmRegistry, npmBaseUrl } from '../../registries/npm/registry-url';
 import { matchesNpmTrust, npmTrustListCommand, parseNpmTrustJson, renderNpmTrustCommand, type NpmTrustRecord } from '../../registries/npm/trust';
 import { describeContext, resolveExpectedContext, type ExpectedContext } from '../../trust/context';
@@ -113,6 +114,9 @@ async function trustedPublisherCheck(ctx: ReadinessContext): Promise<Check[]> {
   const base = ctx.target.adapter?.baseUrl(ctx.env) ?? npmBaseUrl(ctx.env);
   const resolved = resolveExpectedContext(ctx.target.pkg, ctx.config, ctx.identity);
   const expected = resolved.ok ? resolved.context : undefined;
+  // In CI the check only reports with a login, and npm has none without a credential in its config
+  // or environment: no `npm whoami` process then.
+  if (inCi(ctx) && !findNpmCredentials({ env: ctx.env, root: ctx.config.root, packageDir: ctx.config.root, registryUrl: base }).length) return [];
   const login = await npmLogin(ctx.runner, base, ctx.config.root, ctx.env);
 
   if (login.kind !== 'user') {

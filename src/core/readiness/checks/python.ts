@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Check } from '../../types';
 import type { ReadinessCheck, ReadinessContext } from '../types';
-import { fail, pass, registryOf, warn, willPublish } from './support';
+import { fail, pass, warn, willPublish } from './support';
 
 /** pyproject.toml: a static name and version (the one being released), and a readme for the PyPI page. */
 export const pythonChecks: ReadinessCheck = (ctx) => {
-  if (!willPublish(ctx) || registryOf(ctx) !== 'pypi') return [];
+  if (!willPublish(ctx)) return [];
   return [metadataCheck(ctx), dynamicVersionCheck(ctx), readmeCheck(ctx)];
 };
 

@@ -2,20 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { PackageConfig } from '../../config/types';
 import { DEFAULT_READINESS_PATH } from '../../publish/artifacts';
+import { formatWindow } from '../../publish/rate-limits';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { declaredManifest, inPublishSet } from './declared-manifests';
 import { fail, pass, registryOf, warn, willPublish } from './support';
-
-/** Documented publish windows (reference §8.6); other registries publish no precise quota. */
-export const RATE_LIMITS: Record<string, { limit: number; windowSeconds: number }> = {
-  crates_io: { limit: 10, windowSeconds: 60 },
-  jsr: { limit: 20, windowSeconds: 86_400 },
-  pub_dev: { limit: 12, windowSeconds: 86_400 },
-};
-
-export function windowLabel(seconds: number): string {
-  return seconds === 86_400 ? '24h' : `${seconds}s`;
-}
 
 /**
  * How many uploads this run makes to the package's registry, against its window. A task only
@@ -26,12 +16,12 @@ export function windowLabel(seconds: number): string {
 export const rateLimitChecks: ReadinessCheck = (ctx) => {
   if (!willPublish(ctx)) return [];
   const registry = registryOf(ctx);
-  const policy = RATE_LIMITS[registry];
+  const policy = ctx.target.adapter?.rateLimit;
   const label = ctx.target.adapter?.label ?? registry;
-  if (!policy) return [pass('rate-limits.window', `${label} documents no precise publish quota`)];
+  if (!policy?.limit || !policy.windowSeconds) return [pass('rate-limits.window', `${label} documents no precise publish quota`)];
   const pending = pendingPackages(ctx, registry);
   const { limit, windowSeconds } = policy;
-  const window = windowLabel(windowSeconds);
+  const window = formatWindow(windowSeconds);
   if (pending.length <= limit)
     return [pass('rate-limits.window', `${pending.length} ${label} publish(es) in this run fit the window of ${limit} per ${window}`)];
   const batches = Math.ceil(pending.length / limit);

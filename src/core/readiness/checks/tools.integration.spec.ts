@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { npmRegistry } from '../../registries/npm';
@@ -5,7 +6,7 @@ import type { RegistryAdapter } from '../../registries/types';
 import { githubEnv } from '../../trust/testing/fixtures';
 import type { Ecosystem, RegistryId } from '../../types';
 import type { CommandResult, CommandRunner } from '../../util/command';
-import { clearToolVersionCache, parseToolVersion, toolChecks } from './tools';
+import { clearToolVersionCache, installedNpmPackageVersion, parseToolVersion, toolChecks } from './tools';
 import { fakeAdapter, makeContext, manifest, pkgConfig, recordingRunner, statuses, tempDir } from './testing/context';
 
 const root = tempDir();
@@ -15,7 +16,15 @@ beforeEach(() => clearToolVersionCache());
 const MISSING: Partial<CommandResult> = { exitCode: 127, spawnError: 'spawn ENOENT' };
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
 
-function ctxFor(adapter: RegistryAdapter, type: Ecosystem, runner: CommandRunner, o: { trusted?: boolean; manager?: 'npm' | 'pnpm'; root?: string } = {}) {
+/** PATH for the cases that answer `npm --version` themselves: no npm on it, so the answer is asked of the runner. */
+const NO_NPM_PATH = path.join(root, 'no-npm-here');
+
+function ctxFor(
+  adapter: RegistryAdapter,
+  type: Ecosystem,
+  runner: CommandRunner,
+  o: { trusted?: boolean; manager?: 'npm' | 'pnpm'; root?: string; path?: string } = {},
+) {
   const pkg = pkgConfig({ id: 'p', type, registry: adapter.id, trustedPublishing: { enabled: o.trusted ?? true } });
   const m = manifest(path.join(root, 'p'), {
     ecosystem: type,
@@ -23,25 +32,36 @@ function ctxFor(adapter: RegistryAdapter, type: Ecosystem, runner: CommandRunner
     version: '1.0.0',
     npm: type === 'npm' ? { manager: o.manager ?? 'npm', json: {} } : undefined,
   });
-  return makeContext({ root: o.root ?? root, pkg, manifest: m, adapter, runner, env: githubEnv({ PATH: process.env.PATH }) });
+  return makeContext({ root: o.root ?? root, pkg, manifest: m, adapter, runner, env: githubEnv({ PATH: o.path ?? process.env.PATH }) });
 }
 
 const fake = (id: RegistryId, tool: string) => fakeAdapter(id, id, [tool]);
 
 describe('tool checks', () => {
   it('tools.npm passes for npm 11.6.0 with trusted publishing', async () => {
-    const [check] = await toolChecks(ctxFor(npmRegistry, 'npm', recordingRunner({ 'npm --version': { stdout: '11.6.0' } })));
+    const [check] = await toolChecks(ctxFor(npmRegistry, 'npm', recordingRunner({ 'npm --version': { stdout: '11.6.0' } }), { path: NO_NPM_PATH }));
     expect(check).toMatchObject({ id: 'tools.npm', status: 'pass', message: expect.stringContaining('npm 11.6.0') });
   });
 
   it('tools.npm fails for npm 10.9.0 with trusted publishing, naming the version found', async () => {
-    const [check] = await toolChecks(ctxFor(npmRegistry, 'npm', recordingRunner({ 'npm --version': { stdout: '10.9.0' } })));
+    const [check] = await toolChecks(ctxFor(npmRegistry, 'npm', recordingRunner({ 'npm --version': { stdout: '10.9.0' } }), { path: NO_NPM_PATH }));
     expect(check).toMatchObject({ id: 'tools.npm', status: 'fail', message: expect.stringContaining('npm 10.9.0 found') });
     expect(check.message).toContain('>= 11.5.1');
   });
 
+  it('tools.npm reads the real npm’s version from its install, without starting npm', async () => {
+    const runner = recordingRunner();
+    const [check] = await toolChecks(ctxFor(npmRegistry, 'npm', runner));
+    const real = execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
+    expect(check).toMatchObject({ id: 'tools.npm', status: 'pass', message: expect.stringContaining(`npm ${real} found`) });
+    // On a usual install (PATH's npm links to npm's bin/npm-cli.js) no npm process is started.
+    if (installedNpmPackageVersion(process.env.PATH)) expect(runner.calls).toEqual([]);
+  });
+
   it('tools.npm has no minimum when trusted publishing is off', async () => {
-    const [check] = await toolChecks(ctxFor(npmRegistry, 'npm', recordingRunner({ 'npm --version': { stdout: '10.9.0' } }), { trusted: false }));
+    const [check] = await toolChecks(
+      ctxFor(npmRegistry, 'npm', recordingRunner({ 'npm --version': { stdout: '10.9.0' } }), { trusted: false, path: NO_NPM_PATH }),
+    );
     expect(check.status).toBe('pass');
   });
 
@@ -60,7 +80,7 @@ describe('tool checks', () => {
 
   it('asks each tool for its version once per process (200 packages, one spawn)', async () => {
     const runner = recordingRunner({ 'npm --version': { stdout: '11.6.0' } });
-    for (let i = 0; i < 5; i++) await toolChecks(ctxFor(npmRegistry, 'npm', runner));
+    for (let i = 0; i < 5; i++) await toolChecks(ctxFor(npmRegistry, 'npm', runner, { path: NO_NPM_PATH }));
     expect(runner.calls.filter((c) => c.command === 'npm')).toHaveLength(1);
   });
 

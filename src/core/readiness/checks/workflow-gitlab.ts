@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Pair } from 'yaml';
 import type { Check } from '../../types';
-import { GITLAB_CI_FILE, GITLAB_ID_TOKENS, MONOCHANGE_ID_TOKEN } from '../../workflow/render-gitlab';
+import { registryAdapter } from '../../registries';
+import { GITLAB_CI_FILE, MONOCHANGE_ID_TOKEN } from '../../workflow/render-gitlab';
 import type { ReadinessContext } from '../types';
 import { fail, pass, registryOf, warn } from './support';
 
@@ -97,13 +98,6 @@ function environmentOf(job: GitlabJob): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-/** What a registry reads: the variable and a test of its audience, with the audience to write. */
-function registryToken(registry: string): { name: string; ok: (aud: string) => boolean; aud: string } | undefined {
-  if (registry === 'npm') return { name: GITLAB_ID_TOKENS.npm!.name, ok: (a) => a.startsWith('npm:'), aud: GITLAB_ID_TOKENS.npm!.aud };
-  if (registry === 'pypi') return { name: GITLAB_ID_TOKENS.pypi!.name, ok: (a) => a === 'pypi' || a === 'testpypi', aud: GITLAB_ID_TOKENS.pypi!.aud };
-  return undefined;
-}
-
 export function gitlabPipelineChecks(ctx: ReadinessContext): Check[] {
   const configured = ctx.target.pkg.publish.trustedPublishing.workflow?.trim().replace(/^\/+/, '');
   const file = configured || GITLAB_CI_FILE;
@@ -114,8 +108,11 @@ export function gitlabPipelineChecks(ctx: ReadinessContext): Check[] {
   const running = ctx.env.CI_JOB_NAME ? jobs.find((j) => j.name === ctx.env.CI_JOB_NAME) : undefined;
   const publishJobs = running ? [running] : jobs.filter((j) => Object.keys(idTokensOf(j)).length > 0);
   const where = (j: GitlabJob) => `${j.file}:${j.line} job \`${j.name}\``;
-  const registry = registryOf(ctx);
-  const needed = registryToken(registry);
+  // What the registry reads: the variable and a test of its audience, with the audience to write.
+  const adapter = registryAdapter(registryOf(ctx));
+  const token = adapter?.trust.ci.gitlabIdToken;
+  const needed =
+    adapter && token ? { name: token.name, ok: token.accepts, aud: token.aud, why: `${adapter.label} exchanges it for a publish token` } : undefined;
   const tokenFix = (name: string, aud: string) => `declare it on the publish job: \`id_tokens: { ${name}: { aud: "${aud}" } }\``;
 
   if (publishJobs.length === 0) {
@@ -138,7 +135,7 @@ export function gitlabPipelineChecks(ctx: ReadinessContext): Check[] {
         aud: MONOCHANGE_ID_TOKEN.aud,
         why: 'the plugin verifies the job identity with it',
       },
-      ...(needed ? [{ ...needed, why: `${registry === 'npm' ? 'npm' : 'PyPI'} exchanges it for a publish token` }] : []),
+      ...(needed ? [needed] : []),
     ];
     const bad: string[] = [];
     for (const w of wanted) {

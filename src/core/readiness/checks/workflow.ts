@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isMap, LineCounter, parseDocument, type Document, type Pair } from 'yaml';
 import { parseWorkflowRef } from '../../ci/workflow-ref';
+import { registryAdapter } from '../../registries';
 import { normalizeWorkflow } from '../../trust/context';
 import type { Check, RegistryId } from '../../types';
 import { auditWorkflow } from '../../workflow/audit';
@@ -185,7 +186,8 @@ function grantsIdToken(permissions: unknown): boolean {
 }
 
 function idTokenChecks(ctx: ReadinessContext, wf: Workflow, jobs: Job[]): Check[] {
-  if (registryOf(ctx) === 'go_proxy') return [pass('workflow.id-token', 'Go publishing pushes a tag; no job needs `id-token: write` for it')];
+  const noIdToken = registryAdapter(registryOf(ctx))?.trust.ci.noIdToken;
+  if (noIdToken) return [pass('workflow.id-token', noIdToken.workflow)];
   const fix = `grant it on the publish job only: \`permissions: { id-token: write, contents: read }\` under \`jobs.<id>\` in ${wf.rel}`;
   if (jobs.length === 0)
     return [fail('workflow.id-token', `no job in ${wf.rel} grants \`id-token: write\`, so the publish step cannot get an OIDC token`, fix)];
@@ -252,12 +254,9 @@ function triggerCheck(ctx: ReadinessContext, wf: Workflow): Check {
       'remove these triggers from the publish workflow; publish on a tag push, `release: published` or `workflow_dispatch`',
     );
   }
-  if (registryOf(ctx) === 'pub_dev' && !tagPush) {
-    return fail(
-      'workflow.trigger',
-      `${wf.rel} is not triggered by a tag push (triggers: ${listOf(names)}); pub.dev only accepts OIDC tokens from tag-push runs`,
-      "add `on: { push: { tags: ['v[0-9]+.[0-9]+.[0-9]+*'] } }` (or `<name>-v…`) matching the pattern set on pub.dev",
-    );
+  const tagPushRule = registryAdapter(registryOf(ctx))?.trust.ci.githubTagPushTrigger;
+  if (tagPushRule && !tagPush) {
+    return fail('workflow.trigger', `${wf.rel} is not triggered by a tag push (triggers: ${listOf(names)}); ${tagPushRule.why}`, tagPushRule.fix);
   }
   if (names.includes('pull_request')) {
     return warn(

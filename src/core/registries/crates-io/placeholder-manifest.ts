@@ -9,7 +9,7 @@ import { sourceRepositoryUrl } from '../support/source-url';
 const DEFAULT_DESCRIPTION = 'Placeholder crate published by monochange';
 
 /**
- * Writes the placeholder crate (reference §6.4): Cargo.toml `0.0.0`, README.md, src/lib.rs and the
+ * Writes the placeholder crate: Cargo.toml `0.0.0`, README.md, src/lib.rs and the
  * declared license file copied to LICENSE. An empty `[workspace]` keeps cargo from looking for a
  * workspace above the temp dir.
  */

@@ -3,7 +3,7 @@ import type { Manifest } from '../../manifests/types';
 const present = (value: string | undefined) => Boolean(value && value.trim());
 
 /**
- * Why a crate cannot be published to crates.io (reference §5.6), in the reference's wording.
+ * Why a crate cannot be published to crates.io, one message per problem.
  * Workspace-inherited fields are already resolved by the manifest reader.
  */
 export function cargoReadinessBlockers(manifest: Manifest): string[] {

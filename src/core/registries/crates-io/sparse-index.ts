@@ -1,6 +1,6 @@
 import { MonochangeError } from '../../errors';
 
-/** Path of a crate's file in a sparse index (reference §5.2), from the lower-cased name. */
+/** Path of a crate's file in a sparse index, from the lower-cased name. */
 export function sparseIndexPath(name: string): string {
   const n = name.toLowerCase();
   if (n.length === 1) return `1/${n}`;

@@ -29,7 +29,7 @@ export function tagPrefixOf(manifest: Manifest): string {
   return prefix === '.' ? '' : prefix;
 }
 
-/** Release tag of a module version (reference §5.5): `v1.2.3` for the root module, `sub/dir/v1.2.3` nested. */
+/** Release tag of a module version: `v1.2.3` for the root module, `sub/dir/v1.2.3` nested. */
 export function goTagFor(manifest: Manifest, version: string): string {
   const prefix = tagPrefixOf(manifest);
   const v = goVersion(version);

@@ -1,4 +1,5 @@
 import type { RegistryTrustRules } from '../types';
+import { goCiRules } from './ci-rules';
 import { goTagFor } from './module-path';
 
 /**
@@ -29,5 +30,13 @@ export const goTrustRules: RegistryTrustRules = {
     ],
   },
   releaseTags: (manifest, version) => [goTagFor(manifest, version)],
+  releaseTagRule: { why: 'Go module versions are git tags, and the signed identity must name the tag being released' },
   pinnedRepositoryRequired: true,
+  withoutRegistrySetup: {
+    planned: (name, context) => `would tag \`${name}\` from ${context}; the Go module proxy has no registry-side trusted publishing to configure`,
+    configured: (name, context) => `the Go module proxy has no registry-side trusted publishing; tags for \`${name}\` are only created from ${context}`,
+  },
+  // The first tag creates the module version; there is nothing to create beforehand.
+  newPackage: 'created-by-publish',
+  ci: goCiRules,
 };

@@ -3,8 +3,8 @@ import { HttpClient } from '../../util/http';
 import { infoUrl } from './lookup';
 
 /**
- * After pushing a tag, ask the proxy for the version so it fetches it now (improvement over the
- * reference, gap 7). Never fails the publish: the tag is out, the proxy will fetch it on demand.
+ * After pushing a tag, ask the proxy for the version so it fetches it now rather than on the first
+ * download. Never fails the publish: the tag is out, the proxy will fetch it on demand.
  */
 export async function warmUpProxy(env: Env, modulePath: string, version: string): Promise<{ ok: boolean; note: string }> {
   const url = infoUrl(env, modulePath, version);

@@ -24,4 +24,7 @@ export const jsrTrustRules: RegistryTrustRules = {
       'JSR package provenance is available, but monochange does not verify registry-side setup',
     ],
   },
+  // The package is created in its scope and linked to the repository on jsr.io.
+  newPackage: 'link-first',
+  ci: {},
 };

@@ -54,11 +54,19 @@ export async function runNpmPublish(req: PublishRequest, runner: CommandRunner, 
 export async function packAndPublish(req: PublishRequest, runner: CommandRunner, manager: NpmManager): Promise<PublishAttempt> {
   return withTempDir(`${manager}-pack`, async (dir) => {
     const done: PreparationStep[] = [];
-    for (const step of preparationSteps(req, manager, dir)) {
-      const failed = await runPreparation(req, runner, step, manager, done);
-      if (failed) return failed;
+    let tarball: string | PublishAttempt;
+    if (req.prepared?.artifact) {
+      // Packed ahead with the rest of the batch (see batch-pack.ts).
+      req.log?.(`$ ${req.prepared.command}`);
+      done.push({ command: req.prepared.command, stdout: '', stderr: '' });
+      tarball = req.prepared.artifact;
+    } else {
+      for (const step of preparationSteps(req, manager, dir)) {
+        const failed = await runPreparation(req, runner, step, manager, done);
+        if (failed) return failed;
+      }
+      tarball = await singleTarball(dir, done);
     }
-    const tarball = await singleTarball(dir, done);
     if (typeof tarball !== 'string') return tarball;
     const prefix = done.map((step) => `${step.command} && `).join('');
     const base = npmBaseUrl(req.env);

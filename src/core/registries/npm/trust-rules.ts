@@ -1,6 +1,9 @@
 import type { RegistryTrustRules } from '../types';
+import { npmCiRules } from './ci-rules';
 import { findNpmCredentials, npmCredentialRefusal } from './credentials';
+import { npmRefusedTokens } from './refused-tokens';
 import { npmBaseUrl } from './registry-url';
+import { configureNpmTrustFor } from './trust-for-package';
 
 export const npmTrustRules: RegistryTrustRules = {
   claims: {
@@ -28,4 +31,9 @@ export const npmTrustRules: RegistryTrustRules = {
   },
   credentialRefusal: ({ pkgId, env, root, packageDir }) =>
     npmCredentialRefusal(findNpmCredentials({ env, root, packageDir, registryUrl: npmBaseUrl(env) }), pkgId),
+  tokenVariables: npmRefusedTokens,
+  // A new package needs a first version before a trusted publisher can be added to it.
+  newPackage: 'placeholder-first',
+  configurePublisher: ({ manifest, pkg, config, identity, runner, env }) => configureNpmTrustFor(manifest, pkg, config, identity, runner, env),
+  ci: npmCiRules,
 };

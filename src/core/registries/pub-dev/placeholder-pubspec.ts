@@ -10,8 +10,8 @@ import { sourceRepositoryUrl } from '../support/source-url';
 const DESCRIPTION = 'Placeholder package published by monochange to reserve the name and set up trusted publishing.';
 
 /**
- * Writes the placeholder package (reference §6.4, plus what pub's validator insists on): pubspec
- * `0.0.0` with an SDK constraint (gap 23: pub rejects a pubspec without one), README.md,
+ * Writes the placeholder package, with what pub's validator insists on: pubspec
+ * `0.0.0` with an SDK constraint (pub rejects a pubspec without one), README.md,
  * CHANGELOG.md, the package's (or repository's) LICENSE and a library file.
  */
 export async function writePubPlaceholder(dir: string, req: PlaceholderRequest): Promise<void> {

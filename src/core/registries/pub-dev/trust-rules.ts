@@ -1,4 +1,5 @@
 import type { RegistryTrustRules } from '../types';
+import { pubDevCiRules } from './ci-rules';
 
 /**
  * pub.dev takes a token only from a run of a pushed tag matching the package's tag pattern. The
@@ -30,4 +31,11 @@ export const pubDevTrustRules: RegistryTrustRules = {
     notes: ['pub.dev automated publishing uses configured OIDC publishers', 'pub.dev registry-side publisher setup requires manual review'],
   },
   releaseTags: (manifest, version) => pubDevReleaseTags(manifest.name, version),
+  releaseTagRule: {
+    why: 'pub.dev only accepts OIDC tokens from runs of a pushed tag that matches its tag pattern',
+    registrySetup: 'set the same tag pattern on pub.dev (Admin → Automated publishing)',
+  },
+  // Automated publishing is enabled on the admin page of an existing package.
+  newPackage: 'placeholder-first',
+  ci: pubDevCiRules,
 };

@@ -1,5 +1,5 @@
 /**
- * Python import name for a placeholder's package directory (reference §6.4): lower-case ASCII
+ * Python import name for a placeholder's package directory: lower-case ASCII
  * letters, digits and `_`, every other character → `_`; empty or starting with a digit →
  * `placeholder_` prefix. `Example-Pkg.Name` → `example_pkg_name`, `123-pkg` → `placeholder_123_pkg`.
  */

@@ -5,7 +5,7 @@ import type { PlaceholderRequest } from '../types';
 import { sourceRepositoryUrl } from '../support/source-url';
 import { pythonModuleName } from './module-name';
 
-/** Writes the placeholder project (reference §6.4): hatchling pyproject `0.0.0`, README.md, src/<module>/__init__.py. */
+/** Writes the placeholder project: hatchling pyproject `0.0.0`, README.md, src/<module>/__init__.py. */
 export async function writePythonPlaceholder(dir: string, req: PlaceholderRequest, name: string): Promise<void> {
   const module = pythonModuleName(name);
   const repository = sourceRepositoryUrl(req.source);

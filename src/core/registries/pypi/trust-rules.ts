@@ -1,4 +1,6 @@
 import type { RegistryTrustRules } from '../types';
+import { pypiCiRules } from './ci-rules';
+import { pypiRefusedTokens } from './refused-tokens';
 
 export const pypiTrustRules: RegistryTrustRules = {
   claims: {
@@ -20,4 +22,8 @@ export const pypiTrustRules: RegistryTrustRules = {
     docsUrl: 'https://docs.pypi.org/trusted-publishers/',
     notes: ['PyPI Trusted Publishers support multiple CI identity providers', 'PEP 740 digital attestations are separate from trusted-publisher authorization'],
   },
+  tokenVariables: pypiRefusedTokens,
+  // A pending publisher lets the first trusted upload create the project.
+  newPackage: 'created-by-publish',
+  ci: pypiCiRules,
 };

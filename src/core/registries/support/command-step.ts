@@ -2,6 +2,7 @@ import type { Env } from '../../types';
 import { renderCommand, type CommandRunner, type CommandSpec } from '../../util/command';
 import { maskUserinfo } from '../../util/argv-guard';
 import { redact } from '../../util/redact';
+import { commandEnd, withFix } from '../command-attempt';
 import type { PublishAttempt } from '../types';
 
 /** One executed command with its output, already redacted. */
@@ -86,29 +87,27 @@ export function outputFields(steps: StepResult[]): Pick<PublishAttempt, 'command
   return out;
 }
 
-/** A `failed` attempt for the last (failing) step, with "already exists" and auth detection. */
+/** A `failed` attempt for the last (failing) step, read by `commandEnd` ("already exists", authentication). */
 export function failedAttempt(steps: StepResult[], rules: FailureRules, prefix = ''): PublishAttempt {
   const step = steps[steps.length - 1];
   const fields = outputFields(steps);
   const lead = prefix ? `${prefix}: ` : '';
-  if (step.spawnError) {
+  const end = commandEnd(step, rules);
+  if (end.kind === 'spawn-error') {
     return {
       status: 'failed',
-      message: `${lead}could not run \`${step.command}\` in ${step.cwd}: ${step.spawnError}. Fix: ${rules.installHint}, and make sure \`${rules.tool}\` is on PATH`,
+      message: `${lead}could not run \`${step.command}\` in ${step.cwd}: ${end.error}. Fix: ${rules.installHint}, and make sure \`${rules.tool}\` is on PATH`,
       ...fields,
     };
   }
-  if (step.interrupted) return { status: 'failed', message: `${lead}\`${step.command}\` was interrupted`, ...fields };
-  const output = `${step.stdout}\n${step.stderr}`;
-  const alreadyExists = rules.isAlreadyPublished(output);
-  const authFix = rules.authFix(output);
-  let message = `${lead}\`${step.command}\` failed (exit ${step.exitCode}): ${outputSummary(step)}`;
-  if (authFix) message += `. Fix: ${authFix}`;
+  if (end.kind === 'interrupted') return { status: 'failed', message: `${lead}\`${step.command}\` was interrupted`, ...fields };
+  const failed = end.kind === 'failed' ? end : { alreadyExists: false, authFix: undefined };
+  const message = `${lead}\`${step.command}\` failed (exit ${step.exitCode}): ${outputSummary(step)}`;
   return {
     status: 'failed',
-    message,
+    message: failed.authFix ? withFix(message, failed.authFix) : message,
     ...fields,
-    ...(alreadyExists ? { alreadyExists: true } : {}),
-    ...(authFix ? { authFailure: true } : {}),
+    ...(failed.alreadyExists ? { alreadyExists: true } : {}),
+    ...(failed.authFix !== undefined ? { authFailure: true } : {}),
   };
 }

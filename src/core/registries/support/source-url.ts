@@ -7,8 +7,8 @@ const DEFAULT_HOSTS: Partial<Record<SourceConfig['provider'], string>> = {
 };
 
 /**
- * Web URL of the source repository for placeholder manifests. Unlike the reference (always
- * `https://github.com/...`), the provider and host are honoured; unknown hosts give no URL.
+ * Web URL of the source repository for placeholder manifests, on the source's own provider and
+ * host (not always github.com); unknown hosts give no URL.
  */
 export function sourceRepositoryUrl(source: SourceConfig | undefined): string | undefined {
   if (!source) return undefined;

@@ -75,6 +75,8 @@ export function fakeAdapter(id: RegistryId, label: string, tools: string[] = [])
     isAlreadyPublishedOutput: () => false,
     requiredTools: () => tools,
     trust: REGISTRIES[id].trust,
+    rateLimit: REGISTRIES[id].rateLimit,
+    versionPageUrl: REGISTRIES[id].versionPageUrl,
   };
 }
 
