@@ -1,3 +1,4 @@
+import type { PackageConfig } from '../config/types';
 import { formatError } from '../errors';
 import { DEFAULT_PLACEHOLDER_RESULT_PATH, DEFAULT_PUBLISH_RESULT_PATH } from './artifacts';
 import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from './batch';
@@ -71,11 +72,7 @@ function batchUploads(ctx: RunContext, tasks: BatchTask<PublishBatchOptions>[]):
   for (const task of tasks) {
     if (task.options.dryRun) continue;
     try {
-      const pkg = findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
-      resolved.set(
-        task.id,
-        resolveTarget(ctx.config, pkg, task.projectName, { releaseVersion: task.options.releaseVersion, optionVersion: task.options.version }),
-      );
+      resolved.set(task.id, taskTarget(ctx, task, packageOfTask(ctx, task)));
     } catch {
       // reported by the package's own task
     }
@@ -106,16 +103,14 @@ async function recordWaitingDependents(
     }
     return undefined;
   };
-  const packageOf = (task: BatchTask<PublishBatchOptions>) =>
-    findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
   const byFile = new Map<string, { dryRun: boolean; entries: SkippedDependent[] }>();
   for (const task of tasks) {
     if (started.has(task.id)) continue;
     const blocker = culprit(task.id);
     if (!blocker) continue;
     try {
-      const pkg = packageOf(task);
-      const target = resolveTarget(ctx.config, pkg, task.projectName, { releaseVersion: task.options.releaseVersion, optionVersion: task.options.version });
+      const pkg = packageOfTask(ctx, task);
+      const target = taskTarget(ctx, task, pkg);
       const file = artifactPath(
         ctx.root,
         mode === 'release' ? DEFAULT_PUBLISH_RESULT_PATH : DEFAULT_PLACEHOLDER_RESULT_PATH,
@@ -130,7 +125,7 @@ async function recordWaitingDependents(
         registry: pkg.publish.registry,
         name: target.name,
         version: target.version,
-        blockedBy: packageOf(byId.get(blocker)!).id,
+        blockedBy: packageOfTask(ctx, byId.get(blocker)!).id,
       });
       byFile.set(file, group);
     } catch {
@@ -138,6 +133,16 @@ async function recordWaitingDependents(
     }
   }
   for (const [file, group] of byFile) await recordSkippedDependents({ file, mode, dryRun: group.dryRun, entries: group.entries });
+}
+
+/** The declared package a batch task publishes (by its id, else its project). */
+function packageOfTask(ctx: RunContext, task: BatchTask<PublishBatchOptions>): PackageConfig {
+  return findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
+}
+
+/** What the task publishes: the package at the version its options (or nx release) give. */
+function taskTarget(ctx: RunContext, task: BatchTask<PublishBatchOptions>, pkg: PackageConfig): PackageTarget {
+  return resolveTarget(ctx.config, pkg, task.projectName, { releaseVersion: task.options.releaseVersion, optionVersion: task.options.version });
 }
 
 /** `--parallel` of the run (handed over by the plugin's pre-task hook), else nx.json's `parallel`, else 3. */

@@ -44,15 +44,25 @@ function loginKey(base: string, root: string, env: Env): string {
   return hash.digest('hex');
 }
 
-/** Does npm hold credentials for `base`? `npm whoami` is read-only; asked once per registry and npm config. */
-export function npmLogin(runner: CommandRunner, base: string, root: string, env: Env): Promise<NpmLogin> {
-  const key = loginKey(base, root, env);
+/**
+ * Does npm hold credentials for `base`? `npm whoami` is read-only; asked once per registry and npm
+ * config. `onlyWithCredential` (CI): npm cannot be logged in without a credential in its config or
+ * environment, so without one the answer is `anonymous` and no npm process starts.
+ */
+export function npmLogin(runner: CommandRunner, base: string, root: string, env: Env, options: { onlyWithCredential?: boolean } = {}): Promise<NpmLogin> {
+  const key = `${loginKey(base, root, env)}${options.onlyWithCredential ? '\0configured-only' : ''}`;
   let pending = whoamiCache.get(key);
   if (!pending) {
-    pending = runner
-      .run({ command: 'npm', args: ['whoami', '--registry', base], cwd: root, env: { npm_config_logs_max: '0' } })
-      .then((result) => classifyWhoami(result, env))
-      .catch((error: unknown) => ({ kind: 'unknown' as const, why: `npm could not be started (${error instanceof Error ? error.message : String(error)})` }));
+    pending =
+      options.onlyWithCredential && !findNpmCredentials({ env, root, packageDir: root, registryUrl: base }).length
+        ? Promise.resolve({ kind: 'anonymous' as const, why: `no credential for ${base} in npm's config or environment` })
+        : runner
+            .run({ command: 'npm', args: ['whoami', '--registry', base], cwd: root, env: { npm_config_logs_max: '0' } })
+            .then((result) => classifyWhoami(result, env))
+            .catch((error: unknown) => ({
+              kind: 'unknown' as const,
+              why: `npm could not be started (${error instanceof Error ? error.message : String(error)})`,
+            }));
     whoamiCache.set(key, pending);
   }
   return pending;
@@ -114,10 +124,7 @@ async function trustedPublisherCheck(ctx: ReadinessContext): Promise<Check[]> {
   const base = ctx.target.adapter?.baseUrl(ctx.env) ?? npmBaseUrl(ctx.env);
   const resolved = resolveExpectedContext(ctx.target.pkg, ctx.config, ctx.identity);
   const expected = resolved.ok ? resolved.context : undefined;
-  // In CI the check only reports with a login, and npm has none without a credential in its config
-  // or environment: no `npm whoami` process then.
-  if (inCi(ctx) && !findNpmCredentials({ env: ctx.env, root: ctx.config.root, packageDir: ctx.config.root, registryUrl: base }).length) return [];
-  const login = await npmLogin(ctx.runner, base, ctx.config.root, ctx.env);
+  const login = await npmLogin(ctx.runner, base, ctx.config.root, ctx.env, { onlyWithCredential: inCi(ctx) });
 
   if (login.kind !== 'user') {
     if (inCi(ctx)) return [];
