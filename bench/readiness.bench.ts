@@ -6,7 +6,7 @@ import { loadConfig } from '../src/core/config';
 import { registryStateCheck } from '../src/core/readiness/core-checks';
 import type { ReadinessContext } from '../src/core/readiness/types';
 import { npmRegistry } from '../src/core/registries/npm';
-import { resolveTarget, type PackageTarget } from '../src/core/publish/target';
+import { resolveTarget, type PackageTarget } from '../src/core/run/target';
 import { HttpClient } from '../src/core/util/http';
 import type { Benchmark } from './support/context';
 import { npmPackages } from './support/generate';

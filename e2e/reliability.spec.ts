@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'smol-toml';
-import { publishResultSchema, type PublishEntry } from '../src/core/publish/artifacts';
+import { publishResultSchema, type PublishEntry } from '../src/core/run/artifact-schema';
 import type { UploadFault } from '../test-utils/npm-oidc-proxy';
 import { startRegistryWorld, type RegistryWorld } from '../test-utils/registry-world';
 import { createNxWorkspace, nxEnv, type Workspace } from './support/nx-workspace';

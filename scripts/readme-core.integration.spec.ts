@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { transformFileSync } from '@swc/core';
 import { startHttpStub, type HttpStub } from '../test-utils/http-stub';
-import { publishResultSchema, readinessSchema } from '../src/core/publish/artifacts';
+import { publishResultSchema, readinessSchema } from '../src/core/run/artifact-schema';
 
 /**
  * The README's "Use the core from a script" example, run as written: `node release.js` in a temp

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/core/config';
-import { publishResultSchema } from '../src/core/publish/artifacts';
+import { publishResultSchema } from '../src/core/run/artifact-schema';
 
 /**
  * The README is tested: every TOML block is a valid monochange.toml, the JSON artifact example

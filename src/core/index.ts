@@ -23,8 +23,9 @@ export {
   type PublishEntry,
   type Readiness,
   type ReadinessEntry,
-} from './publish/artifacts';
-export { runPublishTask, runPlaceholderTask, type TaskOptions, type TaskResult } from './publish/run-task';
+} from './run/artifact-schema';
+export { runPublishTask, runPlaceholderTask, type TaskResult } from './publish/run-task';
+export type { TaskOptions } from './run/task-options';
 export { runReadinessTask } from './readiness/run-task';
 export {
   checkReadiness,

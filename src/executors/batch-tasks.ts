@@ -1,5 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import type { BatchTask, BatchTaskOutcome } from '../core/publish/batch';
+import type { BatchTask, BatchTaskOutcome } from '../core/run/batch';
 import { batchConcurrency, runPublishBatch, type PublishBatchOptions } from '../core/publish/run-batch';
 
 /** One task's result as a batch executor streams it (Nx's `BatchExecutorTaskResult`, not exported by @nx/devkit). */

@@ -16,3 +16,13 @@ export function taskInputs(context: ExecutorContext, dryRunOption?: boolean) {
 export function isDryRun(dryRunOption?: boolean): boolean {
   return process.env.NX_DRY_RUN === 'true' || dryRunOption === true;
 }
+
+/**
+ * The `package` option: a package id of monochange.toml, or (as users type them) an Nx project
+ * name, whose root then identifies the package.
+ */
+export function packageRef(context: ExecutorContext, name: string | undefined): { packageId?: string; packageProjectRoot?: string } {
+  if (name === undefined) return {};
+  const root = context.projectsConfigurations?.projects[name]?.root;
+  return { packageId: name, ...(root !== undefined ? { packageProjectRoot: root } : {}) };
+}

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { CreateNodesResult } from '@nx/devkit';
 import { CONFIG_FILE_NAME } from '../core/config/types';
 import { formatError } from '../core/errors';
-import { findExistingProject } from '../core/publish/existing-project';
+import { findExistingProject } from './existing-project';
 import { failFast, type PluginTarget } from './project-targets';
 import type { TargetNames } from './options';
 

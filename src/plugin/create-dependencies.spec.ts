@@ -5,7 +5,7 @@ import type { PackageConfig } from '../core/config/types';
 import { createDependencies, dependenciesFrom, edgeSources } from './create-dependencies';
 import { readDeclaredWorkspace } from './read-declared';
 import { createNodes } from './create-nodes';
-import { findExistingProject } from '../core/publish/existing-project';
+import { findExistingProject } from './existing-project';
 import { FIXTURE_WORKSPACE, listFiles, tempWorkspace } from './testing/fixture-workspace';
 
 /** What Nx would hand createDependencies: projects by name (as merged from all plugins) and their files. */

@@ -4,20 +4,28 @@ import type { CreateDependencies, CreateDependenciesContext, DependencyType, Raw
 import { CONFIG_FILE_NAME, type PackageConfig } from '../core/config/types';
 import { nxTextHash } from './nx-api';
 import type { MonochangePluginOptions } from './options';
-import { projectRootOf } from './create-nodes';
-import { ordersPublishing } from '../core/publish/package-edges';
-import { readDeclaredWorkspace, type DeclaredWorkspace } from './read-declared';
+import { projectRootOf, takeComputedEdges } from './create-nodes';
+import type { DeclaredWorkspace } from './read-declared';
+
+/** Loaded only when createNodes left no computed edges (see create-nodes.ts). */
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+const readDeclared = () => require('./read-declared') as typeof import('./read-declared');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- see above
+const packageEdges = () => require('../core/publish/package-edges') as typeof import('../core/publish/package-edges');
 
 /**
  * Static edges between declared packages from their manifests (Cargo, pyproject, go.mod, pubspec,
  * deno.json). npm → npm edges are Nx's own (package.json); dev-only dependencies add no edge.
  */
-export const createDependencies: CreateDependencies<MonochangePluginOptions> = (_options, context) => {
+export const createDependencies: CreateDependencies<MonochangePluginOptions> = (options, context) => {
   const root = context.workspaceRoot;
+  // The edges of the computation createNodes just made, or reused from the graph cache.
+  const computed = takeComputedEdges(root, options);
+  if (computed) return edgesFor(computed, context);
   if (!existsSync(join(root, CONFIG_FILE_NAME))) return [];
   let workspace: DeclaredWorkspace;
   try {
-    workspace = readDeclaredWorkspace(root, { select: edgeSources, sameAsNx: sameAsNxFileMap(context) });
+    workspace = readDeclared().readDeclaredWorkspace(root, { select: edgeSources, sameAsNx: sameAsNxFileMap(context) });
   } catch {
     return []; // createNodes already reports a bad monochange.toml under its file.
   }
@@ -38,19 +46,41 @@ export function edgeSources(packages: readonly PackageConfig[]): readonly Packag
 /** `DependencyType.static`, without loading Nx's devkit into the plugin worker for one constant. */
 const STATIC = 'static' as DependencyType.static;
 
-export function dependenciesFrom({ config, edges }: DeclaredWorkspace, context: CreateDependenciesContext): RawProjectGraphDependency[] {
-  const projectAt = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
+export function dependenciesFrom(workspace: DeclaredWorkspace, context: CreateDependenciesContext): RawProjectGraphDependency[] {
+  return edgesFor(candidateEdges(workspace), context);
+}
+
+/** A publish-order edge between the project roots of two declared packages, before Nx's projects are known. */
+export interface CandidateEdge {
+  sourceRoot: string;
+  targetRoot: string;
+  sourceFile: string;
+}
+
+/** The edges the manifests give, in order: what createDependencies needs of them (and what the graph cache keeps). */
+export function candidateEdges({ config, edges }: DeclaredWorkspace): CandidateEdge[] {
+  const { ordersPublishing } = packageEdges();
   const packages = new Map(config.packages.map((p) => [p.id, p]));
-  const known = knownFiles(context);
-  const out: RawProjectGraphDependency[] = [];
-  const seen = new Set<string>();
+  const out: CandidateEdge[] = [];
   for (const edge of edges) {
     if (!ordersPublishing(edge.kind) || edge.uncertain) continue;
     const from = packages.get(edge.from)!;
     const to = packages.get(edge.to)!;
     if (from.type === 'npm' && to.type === 'npm') continue;
-    const source = projectAt.get(projectRootOf(from.path));
-    const target = projectAt.get(projectRootOf(to.path));
+    out.push({ sourceRoot: projectRootOf(from.path), targetRoot: projectRootOf(to.path), sourceFile: edge.sourceFile });
+  }
+  return out;
+}
+
+/** Nx's static dependencies for the candidates, between the projects Nx has at those roots. */
+export function edgesFor(candidates: readonly CandidateEdge[], context: CreateDependenciesContext): RawProjectGraphDependency[] {
+  const projectAt = new Map(Object.entries(context.projects).map(([name, p]) => [p.root, name]));
+  const known = knownFiles(context);
+  const out: RawProjectGraphDependency[] = [];
+  const seen = new Set<string>();
+  for (const edge of candidates) {
+    const source = projectAt.get(edge.sourceRoot);
+    const target = projectAt.get(edge.targetRoot);
     if (!source || !target || source === target || seen.has(`${source}\0${target}`)) continue;
     if (!known(source, edge.sourceFile)) continue; // e.g. the manifest is git-ignored, so Nx does not know the file
     seen.add(`${source}\0${target}`);

@@ -57,6 +57,11 @@ function nxWith(extraEnv: NodeJS.ProcessEnv, ws: string, ...args: string[]): NxR
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
 }
 
+/** The environment of a shell outside CI: no provider, no OIDC request variables. */
+const NOT_CI: NodeJS.ProcessEnv = Object.fromEntries(
+  ['CI', 'GITHUB_ACTIONS', 'GITLAB_CI', 'ACTIONS_ID_TOKEN_REQUEST_URL', 'ACTIONS_ID_TOKEN_REQUEST_TOKEN', 'NX_AGENT_NAME'].map((k) => [k, undefined]),
+);
+
 function showJson<T>(ws: string, ...args: string[]): T {
   const r = nx(ws, ...args, '--json');
   if (r.status !== 0) throw new Error(`nx ${args.join(' ')} failed:\n${r.output}`);
@@ -121,6 +126,25 @@ describe('a workspace of all six ecosystems', () => {
     });
     expect(cli.targets['placeholder-publish']).toMatchObject({ executor: '@monochange/nx:placeholder-publish', cache: false });
     expect(cli.targets.readiness).toMatchObject({ executor: '@monochange/nx:readiness', cache: false });
+  });
+
+  it('a publish run gates exactly the projects Nx selects: tags, `!` exclusions, directories and globs are matched by Nx', () => {
+    // Outside CI no identity is verifiable, so the preflight refuses every package in scope before
+    // any task runs and records each one `blocked`: the artifact lists what the run would publish.
+    const gated = (...args: string[]): string[] => {
+      rmSync(join(ws, '.monochange'), { recursive: true, force: true });
+      const r = nxWith(NOT_CI, ws, 'run-many', '-t', 'publish', ...args);
+      expect(r.output).toContain('no verified CI identity');
+      const artifact = JSON.parse(readFileSync(join(ws, '.monochange', 'publish-result.json'), 'utf8')) as { packages: Array<{ project: string }> };
+      return artifact.packages.map((p) => p.project).sort();
+    };
+    expect(gated()).toHaveLength(15);
+    expect(gated('-p', 'tag:monochange:cargo')).toEqual(['acme-build', 'acme-cli', 'acme-core', 'acme-testing']);
+    expect(gated('-p', 'tag:monochange:python,!py-cli')).toEqual(['py-core']);
+    // An excluded dependency is still published first (Nx runs its task through `dependsOn`), so gated too.
+    expect(gated('-p', 'tag:monochange:npm,!@acme/js-util')).toEqual(['@acme/js-testkit', '@acme/js-util', 'js-app']);
+    expect(gated('-p', 'py-*')).toEqual(['py-cli', 'py-core']);
+    expect(gated('-p', 'tag:monochange', '--exclude=tag:monochange:cargo,go/*,dart-*,deno-*,py-*')).toEqual(['@acme/js-testkit', '@acme/js-util', 'js-app']);
   });
 
   it('adds static edges from the non-npm manifests to the project graph', () => {

@@ -13,7 +13,7 @@ export async function preTasksExecution(options: MonochangePluginOptions | undef
   const names = resolveTargetNames(options);
   const publishTargets = [names.publish, names.releasePublish].filter((n): n is string => typeof n === 'string');
   const ours = [...publishTargets, names.placeholderPublish, names.readiness].filter((n): n is string => typeof n === 'string');
-  const { parseNxArgv } = await import('../core/publish/run-argv');
+  const { parseNxArgv } = await import('./nx-argv');
   const run = parseNxArgv(context.argv, process.env);
   // Batch executors run every task of the run in one process and pace their uploads by this
   // (Nx hands them no --parallel); Nx copies what this hook sets in process.env to the tasks.
@@ -23,13 +23,13 @@ export async function preTasksExecution(options: MonochangePluginOptions | undef
   if (!run.targets.some((t) => ours.includes(t))) return;
   try {
     const { requireDeclaredPackages } = await import('../core/publish/declared-packages');
-    requireDeclaredPackages({ root: context.workspaceRoot, argv: context.argv, env: process.env, targets: ours });
+    requireDeclaredPackages({ root: context.workspaceRoot, runTargets: run.targets, targets: ours });
     const { handOffOidcToken } = await import('../core/publish/oidc-handoff');
-    await handOffOidcToken({ root: context.workspaceRoot, argv: context.argv, env: process.env, targets: ours });
+    await handOffOidcToken({ root: context.workspaceRoot, runTargets: run.targets, env: process.env, targets: ours });
     const publishTarget = run.targets.find((t) => publishTargets.includes(t));
     if (!publishTarget) return;
     const projects = await affectedProjects(context.workspaceRoot, context.argv, publishTarget);
-    const { preflightPublishRun } = await import('../core/publish/preflight');
+    const { preflightPublishRun } = await import('./publish-preflight');
     await preflightPublishRun({
       root: context.workspaceRoot,
       argv: context.argv,
@@ -58,7 +58,7 @@ function withoutStack(error: unknown): unknown {
  */
 export async function postTasksExecution(options: MonochangePluginOptions | undefined, context: PostTasksExecutionContext): Promise<void> {
   const names = resolveTargetNames(options);
-  const { reportRun } = await import('../core/publish/report-run');
+  const { reportRun } = await import('./report-run');
   try {
     await reportRun({
       root: context.workspaceRoot,

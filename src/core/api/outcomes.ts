@@ -1,4 +1,4 @@
-import type { BatchTask, BatchTaskOutcome } from '../publish/batch';
+import type { BatchTask, BatchTaskOutcome } from '../run/batch';
 
 /** What happened to one package of a script's run, with what it printed. */
 export interface PackageOutcome {

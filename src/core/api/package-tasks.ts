@@ -1,5 +1,5 @@
 import type { PackageConfig } from '../config/types';
-import type { BatchTask } from '../publish/batch';
+import type { BatchTask } from '../run/batch';
 
 /**
  * The batch tasks of declared packages outside Nx: task `<id>:<target>`, project name = package

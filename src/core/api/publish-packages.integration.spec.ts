@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startHttpStub, type HttpStub } from '../../../test-utils/http-stub';
 import { isMonochangeError, type MonochangeError } from '../errors';
-import { publishResultSchema } from '../publish/artifacts';
+import { publishResultSchema } from '../run/artifact-schema';
 import { QUOTA_RUN_ENV } from '../publish/quota-plan';
 import { jsrRegistry } from '../registries/jsr';
 import type { PublishRequest } from '../registries/types';

@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { loadConfig } from '../config';
 import { readManifest } from '../manifests';
-import { DEFAULT_PUBLISH_RESULT_PATH, publishResultSchema, readArtifact, type PublishEntry } from '../publish/artifacts';
+import { DEFAULT_PUBLISH_RESULT_PATH, publishResultSchema, type PublishEntry } from '../run/artifact-schema';
+import { readArtifact } from '../run/artifact-store';
 import { publishPrerequisites, publishSequence, readPackageEdges } from '../publish/package-edges';
 import { preflightPackages } from '../publish/preflight';
 import { withPublishPrerequisites } from '../publish/quota-plan';
 import { DEFAULT_PUBLISH_CONCURRENCY, runPublishBatch } from '../publish/run-batch';
-import { createRunContext } from '../publish/run-context';
-import { artifactPath } from '../publish/run-task';
+import { createRunContext } from '../run/run-context';
+import { artifactPath } from '../run/artifact-store';
 import type { Env } from '../types';
 import { collectOutcomes, type PackageOutcome } from './outcomes';
 import { packageTasks } from './package-tasks';

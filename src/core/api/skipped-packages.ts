@@ -2,7 +2,7 @@ import type { MonochangeConfig } from '../config/types';
 import type { Env } from '../types';
 import { failedPrerequisites, type OrderEdge } from '../publish/package-edges';
 import { recordSkippedDependents, type SkippedDependent } from '../publish/skipped-dependents';
-import { resolveTarget } from '../publish/target';
+import { resolveTarget } from '../run/target';
 
 /**
  * Records the packages a run skipped because a package they wait for failed, `blocked` with the

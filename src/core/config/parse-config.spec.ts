@@ -197,7 +197,7 @@ repository_owner_id = "42"
   });
 });
 
-describe('parseConfig: inheritance (reference §1.3)', () => {
+describe('parseConfig: inheritance (package over ecosystem over built-in defaults)', () => {
   it('keeps inherited workflow when a package turns trusted publishing off with the bool shorthand (the tested case)', () => {
     const config = parse(`
 [ecosystems.npm.publish.trusted_publishing]

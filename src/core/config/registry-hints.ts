@@ -36,8 +36,8 @@ export function likelyRegistryId(value: string): RegistryId | undefined {
 }
 
 /**
- * The fix for "built-in mode with a registry other than the ecosystem default" (§1.6 help, plus
- * what to write when the value was a spelling of a registry id).
+ * The fix for "built-in mode with a registry other than the ecosystem default", plus what to
+ * write when the value was a spelling of a registry id.
  */
 export function registryOverrideFix(ecosystem: Ecosystem, registry: string, keyOwner: string): string {
   const expected = DEFAULT_REGISTRY[ecosystem];

@@ -31,7 +31,7 @@ function registryId(value: string): string {
 }
 
 /**
- * Applies one `publish` table over inherited settings (reference §1.3): scalars replace; the
+ * Applies one `publish` table over inherited settings: scalars replace; the
  * `trusted_publishing` bool only replaces `enabled`, its table replaces the fields it sets;
  * `placeholder.readme` and `readme_file` replace each other. `raw` must already be validated.
  */
@@ -123,7 +123,7 @@ export function publishTableProblems(raw: RawPublish | undefined, owner: Publish
 }
 
 /**
- * After merging: built-in publishing only goes to the ecosystem's default registry (§1.6).
+ * After merging: built-in publishing only goes to the ecosystem's default registry.
  * `raw` is the table of this level, so the message can point at the key it set.
  */
 export function registryOverrideProblem(

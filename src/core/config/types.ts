@@ -1,6 +1,6 @@
 import type { Ecosystem, EcosystemConfigKey } from '../types';
 
-/** The resolved, typed model of `monochange.toml` (reference §1, with our improvements). */
+/** The resolved, typed model of `monochange.toml`. */
 
 export interface TrustedPublishingSettings {
   enabled: boolean;
@@ -73,7 +73,7 @@ export interface MonochangeConfig {
   /** `[lookup]` HTTP settings (timeout in ms, retries). */
   lookup: { timeoutMs: number; retries: number; concurrency: number };
   /**
-   * `[ecosystems.<key>.publish_order] dependency_fields` (reference §8.7), only for ecosystems that
+   * `[ecosystems.<key>.publish_order] dependency_fields`, only for ecosystems that
    * set it; an explicit list replaces the ecosystem's default fields (`[]` disables ordering edges).
    */
   publishOrder?: Partial<Record<EcosystemConfigKey, { dependencyFields: string[] }>>;

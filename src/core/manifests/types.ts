@@ -1,6 +1,6 @@
 import type { Ecosystem } from '../types';
 
-/** What a package manifest says, read by `src/core/manifests/<ecosystem>.ts` (reference §5.1). */
+/** What a package manifest says, read by `src/core/manifests/<ecosystem>.ts`. */
 
 export type DependencyKind = 'normal' | 'build' | 'dev' | 'optional' | 'peer';
 

@@ -1,16 +1,13 @@
 import { findWorkspaceConfig, loadConfig } from '../config';
 import { MonochangeError } from '../errors';
-import type { Env } from '../types';
-import { parseNxArgv } from './run-argv';
 
 /**
  * A run of the plugin's targets with nothing to run them on would print Nx's "No tasks were run"
  * and pass, so a CI publish goes green having published nothing: with no monochange.toml, an
  * unreadable one, or one that declares no package, the run is refused with the fix.
  */
-export function requireDeclaredPackages(options: { root: string; argv: string[]; env: Env; targets: string[] }): void {
-  const request = parseNxArgv(options.argv, options.env);
-  const ours = request.targets.filter((t) => options.targets.includes(t));
+export function requireDeclaredPackages(options: { root: string; runTargets: readonly string[]; targets: readonly string[] }): void {
+  const ours = options.runTargets.filter((t) => options.targets.includes(t));
   if (!ours.length) return;
   const what = `\`${ours.join('`, `')}\``;
   if (!findWorkspaceConfig(options.root)) {

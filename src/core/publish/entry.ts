@@ -1,6 +1,6 @@
-import type { PublishEntry } from './artifacts';
-import type { PackageTarget } from './target';
-import type { TrustGate } from './trust-gate.types';
+import type { PublishEntry } from '../run/artifact-schema';
+import type { PackageTarget } from '../run/target';
+import type { TrustGate } from '../trust/gate';
 
 export type EntryPhase = 'planned' | 'done' | 'disabled';
 export type EntryBuilder = (status: PublishEntry['status'], message: string, phase: EntryPhase, extra?: Partial<PublishEntry>) => PublishEntry;

@@ -25,7 +25,7 @@ describe('handOffOidcToken', () => {
     const written: string[] = [];
     const outcome = await handOffOidcToken({
       root,
-      argv: ['node', '/ws/node_modules/.bin/nx', 'run-many', '-t', 'publish'],
+      runTargets: ['publish'],
       env,
       targets: TARGETS,
       write: (t) => written.push(t),
@@ -38,20 +38,20 @@ describe('handOffOidcToken', () => {
   it('does nothing for runs without our targets, and drops a token it did not hand down itself', async () => {
     const env: Record<string, string | undefined> = { ...iss.githubEnv(), MONOCHANGE_OIDC_TOKEN: 'inherited' };
     const before = iss.requests.length;
-    expect(await handOffOidcToken({ root, argv: ['node', 'nx', 'run-many', '-t', 'build'], env, targets: TARGETS, write: () => undefined })).toBe('skipped');
+    expect(await handOffOidcToken({ root, runTargets: ['build'], env, targets: TARGETS, write: () => undefined })).toBe('skipped');
     expect(env.MONOCHANGE_OIDC_TOKEN).toBeUndefined();
     expect(iss.requests.length).toBe(before);
   });
 
   it('outside GitHub Actions requests nothing', async () => {
     const env: Record<string, string | undefined> = { PATH: '/usr/bin' };
-    expect(await handOffOidcToken({ root, argv: ['node', 'nx', 'run-many', '-t', 'publish'], env, targets: TARGETS })).toBe('skipped');
+    expect(await handOffOidcToken({ root, runTargets: ['publish'], env, targets: TARGETS })).toBe('skipped');
   });
 
   it('hands nothing down when the token does not verify', async () => {
     const env: Record<string, string | undefined> = iss.githubEnv(iss.claims({ repository: 'mallory/widgets' }));
     env.GITHUB_REPOSITORY = 'acme/widgets';
-    const outcome = await handOffOidcToken({ root, argv: ['node', 'nx', 'run-many', '-t', 'readiness'], env, targets: TARGETS, write: () => undefined });
+    const outcome = await handOffOidcToken({ root, runTargets: ['readiness'], env, targets: TARGETS, write: () => undefined });
     expect(outcome).toBe('unverified');
     expect(env.MONOCHANGE_OIDC_TOKEN).toBeUndefined();
   });

@@ -2,7 +2,6 @@ import { verifyGithubIdentity } from '../ci/oidc';
 import { HANDED_TOKEN_ENV } from '../ci/oidc/handoff-env';
 import { findWorkspaceConfig, loadConfig } from '../config';
 import type { Env } from '../types';
-import { parseNxArgv } from './run-argv';
 
 /**
  * In the Nx process, before any task of a run that includes one of our targets: request the job's
@@ -18,9 +17,11 @@ import { parseNxArgv } from './run-argv';
  */
 export async function handOffOidcToken(options: {
   root: string;
-  argv: string[];
+  /** The targets the Nx command runs. */
+  runTargets: readonly string[];
   env: Env;
-  targets: string[];
+  /** The plugin's targets. */
+  targets: readonly string[];
   fetch?: typeof fetch;
   write?: (text: string) => void;
 }): Promise<'handed' | 'skipped' | 'unverified'> {
@@ -28,8 +29,7 @@ export async function handOffOidcToken(options: {
   // A token is only ever handed down by this run's own hook.
   delete env[HANDED_TOKEN_ENV];
   if (env.GITHUB_ACTIONS !== 'true' || !env.ACTIONS_ID_TOKEN_REQUEST_URL || !env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) return 'skipped';
-  const request = parseNxArgv(options.argv, env);
-  if (!request.targets.some((t) => options.targets.includes(t))) return 'skipped';
+  if (!options.runTargets.some((t) => options.targets.includes(t))) return 'skipped';
   if (!findWorkspaceConfig(options.root)) return 'skipped';
   let config;
   try {

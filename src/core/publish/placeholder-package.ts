@@ -1,10 +1,10 @@
 import { formatError } from '../errors';
-import type { PublishEntry } from './artifacts';
+import type { PublishEntry } from '../run/artifact-schema';
 import { entryBuilder } from './entry';
 import { placeholderReadme } from './placeholder-readme';
-import { packageLabel, progress, shownName } from './progress';
+import { packageLabel, progress, shownName } from '../run/progress';
 import { entryForOutcome, type PublishDeps } from './publish-package';
-import type { PackageTarget } from './target';
+import type { PackageTarget } from '../run/target';
 import { runUploadLoop } from './upload-attempts';
 
 export interface PlaceholderOptions {

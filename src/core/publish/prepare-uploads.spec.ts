@@ -1,8 +1,8 @@
 import { fakeRegistry, type FakeRegistry } from '../../../test-utils/publish-fakes';
 import type { PreparedUploads, PublishRequest } from '../registries/types';
 import { prepareBatchUploads, type BatchUpload } from './prepare-uploads';
-import type { RunContext } from './run-context';
-import type { PackageTarget } from './target';
+import type { RunContext } from '../run/run-context';
+import type { PackageTarget } from '../run/target';
 
 /** The batch's shared upload preparation: which packages, in which waves, and what happens when it fails. */
 describe('prepareBatchUploads', () => {

@@ -1,6 +1,6 @@
 import type { PreparedUpload, PublishRequest, RegistryAdapter } from '../registries/types';
-import type { RunContext } from './run-context';
-import type { PackageTarget } from './target';
+import type { RunBase } from '../run/run-context';
+import type { PackageTarget } from '../run/target';
 
 /** A package of the batch, resolved, with the batch packages it waits for. */
 export interface BatchUpload {
@@ -24,7 +24,7 @@ export interface PreparedBatchUploads {
  * for a registry that needs every package at once: `prepareAllAtOnce`). Never
  * granted a credential and never fatal: a package left out prepares its own upload as before.
  */
-export function prepareBatchUploads(ctx: RunContext, uploads: BatchUpload[]): PreparedBatchUploads {
+export function prepareBatchUploads(ctx: RunBase, uploads: BatchUpload[]): PreparedBatchUploads {
   const ids = new Set(uploads.map((u) => u.target.pkg.id));
   const first = uploads.filter((u) => u.target.adapter?.prepareAllAtOnce || !u.after.some((id) => ids.has(id)));
   const rest = uploads.filter((u) => !first.includes(u));
@@ -46,7 +46,7 @@ export function prepareBatchUploads(ctx: RunContext, uploads: BatchUpload[]): Pr
   };
 }
 
-async function prepareWave(ctx: RunContext, uploads: BatchUpload[], disposers: Array<() => Promise<void>>): Promise<Map<string, PreparedUpload>> {
+async function prepareWave(ctx: RunBase, uploads: BatchUpload[], disposers: Array<() => Promise<void>>): Promise<Map<string, PreparedUpload>> {
   const prepared = new Map<string, PreparedUpload>();
   const byAdapter = new Map<RegistryAdapter, PackageTarget[]>();
   for (const { target } of uploads) {
@@ -73,12 +73,12 @@ async function prepareWave(ctx: RunContext, uploads: BatchUpload[], disposers: A
 }
 
 /** Packages already on the registry (or whose lookup fails: their own task reports it) are not prepared. */
-async function notYetPublished(ctx: RunContext, adapter: RegistryAdapter, targets: PackageTarget[]): Promise<PackageTarget[]> {
+async function notYetPublished(ctx: RunBase, adapter: RegistryAdapter, targets: PackageTarget[]): Promise<PackageTarget[]> {
   const exists = await Promise.all(targets.map((t) => adapter.versionExists(t.manifest, t.version, { env: ctx.env, http: ctx.http }).catch(() => true)));
   return targets.filter((_, i) => !exists[i]);
 }
 
-function requestFor(ctx: RunContext, target: PackageTarget): PublishRequest {
+function requestFor(ctx: RunBase, target: PackageTarget): PublishRequest {
   return {
     root: ctx.root,
     pkg: target.pkg,

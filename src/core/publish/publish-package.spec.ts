@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MonochangeError } from '../errors';
 import { fakeDeps, fakeGate, fakeRegistry, fakeTarget } from '../../../test-utils/publish-fakes';
-import type { PublishEntry } from './artifacts';
+import type { PublishEntry } from '../run/artifact-schema';
 import { publishPackage } from './publish-package';
 import { paceUpload } from './rate-limits';
 import { isTransientFailure } from './upload-attempts';

@@ -5,11 +5,11 @@ import type { PreparedUpload, RegistryAdapter } from '../registries/types';
 import type { Ecosystem, Env } from '../types';
 import type { CommandRunner } from '../util/command';
 import type { HttpClient } from '../util/http';
-import type { PublishEntry } from './artifacts';
+import type { PublishEntry } from '../run/artifact-schema';
 import { entryBuilder, type EntryBuilder } from './entry';
-import { packageLabel, progress, shownName, type Logger } from './progress';
-import type { PackageTarget } from './target';
-import type { GateVerdict, TrustGate } from './trust-gate.types';
+import { packageLabel, progress, shownName, type Logger } from '../run/progress';
+import type { PackageTarget } from '../run/target';
+import type { GateVerdict, TrustGate } from '../trust/gate';
 import { runUploadLoop, type UploadOutcome } from './upload-attempts';
 
 export interface PublishDeps {

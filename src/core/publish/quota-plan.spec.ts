@@ -16,7 +16,7 @@ import {
   writeQuotaPlan,
   type RunQuotaPlan,
 } from './quota-plan';
-import type { PackageTarget } from './target';
+import type { PackageTarget } from '../run/target';
 
 const ctx = { root: '/ws', env: {}, http: new HttpClient({ retries: 0 }) };
 

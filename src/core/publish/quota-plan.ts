@@ -9,10 +9,10 @@ import { isBuiltinRegistry, type Env, type RegistryId } from '../types';
 import type { HttpClient } from '../util/http';
 // Pure, Nx-free modules (they import nothing from Nx): the same edges the plugin turns into `dependsOn`.
 import { collectPackageEdges, publishPrerequisites, publishSequence, readPackageEdges } from './package-edges';
-import { writeJsonAtomic } from './artifacts';
+import { formatWindow } from '../registries/rate-limit-window';
+import { writeJsonAtomic } from '../run/artifact-store';
 import {
   decideRateLimit,
-  formatWindow,
   MAX_PACED_WINDOW_SECONDS,
   planRateLimits,
   RATE_LIMIT_POLICIES,
@@ -20,7 +20,7 @@ import {
   type RateLimitOperation,
   type RateLimitWindow,
 } from './rate-limits';
-import type { PackageTarget } from './target';
+import type { PackageTarget } from '../run/target';
 
 /**
  * The run-wide quota plan (made before the first upload): which uploads of this

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isMonochangeError } from '../errors';
-import { decideRateLimit, formatWindow, paceUpload, planRateLimits, RATE_LIMIT_LOG_PATH, RATE_LIMIT_POLICIES } from './rate-limits';
+import { formatWindow } from '../registries/rate-limit-window';
+import { decideRateLimit, paceUpload, planRateLimits, RATE_LIMIT_LOG_PATH, RATE_LIMIT_POLICIES } from './rate-limits';
 
 const PLAN_ORDER = [
   'zeta_transport',

@@ -5,7 +5,9 @@ import { MonochangeError } from '../errors';
 import { REGISTRIES } from '../registries';
 import type { RateLimitPolicy } from '../registries/types';
 import { isBuiltinRegistry, REGISTRY_IDS, type RegistryId } from '../types';
-import { withFileLock, writeJsonAtomic } from './artifacts';
+import { withFileLock } from '../run/artifact-lock';
+import { writeJsonAtomic } from '../run/artifact-store';
+import { formatWindow } from '../registries/rate-limit-window';
 
 /**
  * Registry publish quotas: the policy table, batch plans, the decision a run
@@ -50,12 +52,6 @@ export interface RateLimitPlan {
   windows: RateLimitWindow[];
   batches: RateLimitBatch[];
   warnings: string[];
-}
-
-/** A window as warnings and refusals name it: `24h` for a day, `<n>s` otherwise, `unknown window` without one. */
-export function formatWindow(windowSeconds: number | null): string {
-  if (windowSeconds === null) return 'unknown window';
-  return windowSeconds === 86_400 ? '24h' : `${windowSeconds}s`;
 }
 
 /**

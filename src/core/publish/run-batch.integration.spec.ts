@@ -4,8 +4,8 @@ import path from 'node:path';
 import { startHttpStub, type HttpStub } from '../../../test-utils/http-stub';
 import { jsrRegistry } from '../registries/jsr';
 import type { PublishRequest } from '../registries/types';
-import { publishResultSchema } from './artifacts';
-import type { BatchTask, BatchTaskOutcome } from './batch';
+import { publishResultSchema } from '../run/artifact-schema';
+import type { BatchTask, BatchTaskOutcome } from '../run/batch';
 import { batchConcurrency, runPublishBatch, type PublishBatchOptions } from './run-batch';
 
 /**

@@ -1,14 +1,16 @@
 import type { PackageConfig } from '../config/types';
 import { formatError } from '../errors';
-import { DEFAULT_PLACEHOLDER_RESULT_PATH, DEFAULT_PUBLISH_RESULT_PATH } from './artifacts';
-import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from './batch';
-import { withInterruptHandling } from './interrupts';
+import { preloadCommandRunner } from '../util/command';
+import { DEFAULT_PLACEHOLDER_RESULT_PATH, DEFAULT_PUBLISH_RESULT_PATH } from '../run/artifact-schema';
+import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from '../run/batch';
+import { withInterruptHandling } from '../run/interrupts';
 import { nxAgentRefusal } from './nx-agents';
-import { createRunContext, type RunContext, type RunContextOptions } from './run-context';
-import { artifactPath, publishInContext, type TaskInContextOptions } from './run-task';
+import { createRunBase, withIdentity, type RunBase, type RunContext, type RunContextOptions } from '../run/run-context';
+import { artifactPath } from '../run/artifact-store';
+import { publishInContext, type TaskInContextOptions } from './run-task';
 import { recordSkippedDependents, type SkippedDependent } from './skipped-dependents';
 import { prepareBatchUploads, type BatchUpload } from './prepare-uploads';
-import { findPackage, resolveTarget, type PackageTarget } from './target';
+import { findPackage, resolveTarget, type PackageTarget } from '../run/target';
 
 export type PublishBatchOptions = Omit<TaskInContextOptions, 'projectName' | 'projectRoot'>;
 
@@ -35,13 +37,19 @@ export async function* runPublishBatch(
     return;
   }
   let ctx: RunContext;
+  let prepared: ReturnType<typeof prepareBatchUploads> | undefined;
   try {
-    ctx = await createRunContext({ ...common, log: (line) => console.log(line) });
+    const base = createRunBase({ ...common, log: (line) => console.log(line) });
+    if (!common.runner) preloadCommandRunner();
+    // Lookups and packing (no secret in their environment) start while the identity is verified;
+    // nothing is uploaded before each package's own trust gate has passed.
+    prepared = common.mode === 'release' ? prepareBatchUploads(base, batchUploads(base, tasks)) : undefined;
+    ctx = await withIdentity(base, common);
   } catch (error) {
+    await prepared?.dispose();
     yield* failAll(tasks, formatError(error));
     return;
   }
-  const prepared = common.mode === 'release' ? prepareBatchUploads(ctx, batchUploads(ctx, tasks)) : undefined;
   if (prepared) ctx.preparedUpload = prepared.preparedUpload;
   const started = new Set<string>();
   const settled = new Map<string, boolean>();
@@ -67,7 +75,7 @@ export async function* runPublishBatch(
 }
 
 /** The batch's real (not dry-run) uploads, resolved, with the packages each waits for; unreadable ones are left to their task. */
-function batchUploads(ctx: RunContext, tasks: BatchTask<PublishBatchOptions>[]): BatchUpload[] {
+function batchUploads(ctx: RunBase, tasks: BatchTask<PublishBatchOptions>[]): BatchUpload[] {
   const resolved = new Map<string, PackageTarget>();
   for (const task of tasks) {
     if (task.options.dryRun) continue;
@@ -136,12 +144,17 @@ async function recordWaitingDependents(
 }
 
 /** The declared package a batch task publishes (by its id, else its project). */
-function packageOfTask(ctx: RunContext, task: BatchTask<PublishBatchOptions>): PackageConfig {
-  return findPackage(ctx.config, { packageId: task.options.packageId, projectRoot: task.projectRoot, projectName: task.projectName });
+function packageOfTask(ctx: Pick<RunBase, 'config'>, task: BatchTask<PublishBatchOptions>): PackageConfig {
+  return findPackage(ctx.config, {
+    packageId: task.options.packageId,
+    packageProjectRoot: task.options.packageProjectRoot,
+    projectRoot: task.projectRoot,
+    projectName: task.projectName,
+  });
 }
 
 /** What the task publishes: the package at the version its options (or nx release) give. */
-function taskTarget(ctx: RunContext, task: BatchTask<PublishBatchOptions>, pkg: PackageConfig): PackageTarget {
+function taskTarget(ctx: Pick<RunBase, 'config'>, task: BatchTask<PublishBatchOptions>, pkg: PackageConfig): PackageTarget {
   return resolveTarget(ctx.config, pkg, task.projectName, { releaseVersion: task.options.releaseVersion, optionVersion: task.options.version });
 }
 

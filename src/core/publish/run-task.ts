@@ -1,64 +1,26 @@
 import path from 'node:path';
 import { formatError } from '../errors';
 import { registryAdapter } from '../registries';
-import type { Env } from '../types';
-import type { CommandRunner } from '../util/command';
-import type { HttpClient } from '../util/http';
-import {
-  DEFAULT_PLACEHOLDER_RESULT_PATH,
-  DEFAULT_PUBLISH_RESULT_PATH,
-  mergePublishEntry,
-  publishResultSchema,
-  readArtifact,
-  type PublishEntry,
-} from './artifacts';
+import { DEFAULT_PLACEHOLDER_RESULT_PATH, DEFAULT_PUBLISH_RESULT_PATH, publishResultSchema, type PublishEntry } from '../run/artifact-schema';
+import { artifactPath, mergePublishEntry, readArtifact } from '../run/artifact-store';
+import type { TaskOptions } from '../run/task-options';
 import { entryBuilder } from './entry';
-import { artifactIdentity } from './identity';
-import { withInterruptHandling } from './interrupts';
+import { artifactIdentity } from '../run/identity';
+import { withInterruptHandling } from '../run/interrupts';
 import { nxAgentRefusal } from './nx-agents';
 import { publishPlaceholder } from './placeholder-package';
-import { progress, shownName, type Logger } from './progress';
+import { progress, shownName, type Logger } from '../run/progress';
 import { deferredByQuota } from './quota-plan';
 import { publishPackage, type PublishDeps } from './publish-package';
 import { paceUpload } from './rate-limits';
-import { taskRunContext, withPackageLog, type RunContext } from './run-context';
-import { findPackage, resolveTarget, type PackageTarget } from './target';
-
-/** Inputs of one publish/placeholder task, as an executor or a script gives them. */
-export interface TaskOptions {
-  root: string;
-  projectName: string;
-  projectRoot: string;
-  /** `[package.<id>]` to publish (default: the package whose path is the project root). */
-  packageId?: string;
-  /** Go: version when not run by `nx release publish`. */
-  version?: string;
-  /** `nxReleaseVersionData[project].newVersion`. */
-  releaseVersion?: string | null;
-  dryRun: boolean;
-  /** Artifact path (relative to the root); defaults per mode. */
-  output?: string;
-  env?: Env;
-  log?: Logger;
-  runner?: CommandRunner;
-  http?: HttpClient;
-  fetch?: typeof fetch;
-  /** Placeholder only: configure the trusted publisher after the placeholder exists, where the registry lets the plugin do it (npm). */
-  configureTrust?: boolean;
-}
+import { taskRunContext, withPackageLog, type RunContext } from '../run/run-context';
+import { findPackage, resolveTarget, type PackageTarget } from '../run/target';
 
 export interface TaskResult {
   success: boolean;
   entry?: PublishEntry;
   artifact?: string;
   error?: string;
-}
-
-/** Artifact path: the option, else the default; dry runs get a `.dry-run.json` sibling so they never overwrite real outcomes. */
-export function artifactPath(root: string, fallback: string, output: string | undefined, dryRun: boolean): string {
-  if (output) return path.resolve(root, output);
-  const file = dryRun ? fallback.replace(/\.json$/, '.dry-run.json') : fallback;
-  return path.resolve(root, file);
 }
 
 export async function runPublishTask(options: TaskOptions): Promise<TaskResult> {
@@ -91,7 +53,12 @@ export function publishInContext(ctx: RunContext, options: TaskInContextOptions,
 async function publishPackageInContext(ctx: RunContext, options: TaskInContextOptions, mode: 'release' | 'placeholder', log: Logger): Promise<TaskResult> {
   let target: PackageTarget;
   try {
-    const pkg = findPackage(ctx.config, { packageId: options.packageId, projectRoot: options.projectRoot, projectName: options.projectName });
+    const pkg = findPackage(ctx.config, {
+      packageId: options.packageId,
+      packageProjectRoot: options.packageProjectRoot,
+      projectRoot: options.projectRoot,
+      projectName: options.projectName,
+    });
     target = resolveTarget(ctx.config, pkg, options.projectName, {
       releaseVersion: options.releaseVersion,
       optionVersion: options.version ?? (mode === 'placeholder' ? '0.0.0' : undefined),

@@ -1,4 +1,5 @@
-import { mergePublishEntries, type PublishEntry, type PublishResult } from './artifacts';
+import { mergePublishEntries } from '../run/artifact-store';
+import { type PublishEntry, type PublishResult } from '../run/artifact-schema';
 
 /** A package whose task never ran because a dependency's task failed (from Nx's task results). */
 export interface SkippedDependent {

@@ -1,14 +1,15 @@
 import { formatError } from '../errors';
-import { coalescingMerger, mergeReadinessEntries, type ReadinessEntry } from '../publish/artifacts';
-import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from '../publish/batch';
-import { artifactIdentity } from '../publish/identity';
-import { createRunContext, type RunContextOptions } from '../publish/run-context';
-import { findPackage, resolveTarget } from '../publish/target';
+import { coalescingMerger, mergeReadinessEntries } from '../run/artifact-store';
+import { type ReadinessEntry } from '../run/artifact-schema';
+import { failAll, runBatch, type BatchTask, type BatchTaskOutcome } from '../run/batch';
+import { artifactIdentity } from '../run/identity';
+import { createRunContext, type RunContextOptions } from '../run/run-context';
+import { findPackage, resolveTarget } from '../run/target';
 import { entryPoints } from './checks/npm-entry-points';
 import { createBatchPackLister } from './checks/npm-pack-list';
 import { readinessInContext, type ReadinessTaskOptions } from './run-task';
 
-export type ReadinessBatchOptions = Pick<ReadinessTaskOptions, 'packageId' | 'version' | 'releaseVersion' | 'output' | 'failOnBlocked'>;
+export type ReadinessBatchOptions = Pick<ReadinessTaskOptions, 'packageId' | 'packageProjectRoot' | 'version' | 'releaseVersion' | 'output' | 'failOnBlocked'>;
 
 /** Packages checked at once: they mostly wait (lookups share one bounded HTTP pool, npm lists packages in the background), so many at once keep the CPU busy. */
 export const READINESS_BATCH_CONCURRENCY = 64;
@@ -35,7 +36,12 @@ export async function* runReadinessBatch(
   // registry-state check reuses them), then ask npm once for the rest.
   const candidates = tasks.flatMap((t) => {
     try {
-      const pkg = findPackage(ctx.config, { packageId: t.options.packageId, projectRoot: t.projectRoot, projectName: t.projectName });
+      const pkg = findPackage(ctx.config, {
+        packageId: t.options.packageId,
+        packageProjectRoot: t.options.packageProjectRoot,
+        projectRoot: t.projectRoot,
+        projectName: t.projectName,
+      });
       if (pkg.type !== 'npm') return [];
       const target = resolveTarget(ctx.config, pkg, t.projectName, { releaseVersion: t.options.releaseVersion, optionVersion: t.options.version });
       return target.adapter && entryPoints(target.manifest.npm?.json ?? {}).length ? [target] : [];

@@ -1,5 +1,5 @@
 import { formatError } from '../errors';
-import type { ReadinessEntry } from '../publish/artifacts';
+import type { ReadinessEntry } from '../run/artifact-schema';
 import type { Check } from '../types';
 import type { ReadinessCheck, ReadinessContext } from './types';
 

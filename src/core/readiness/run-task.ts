@@ -1,16 +1,17 @@
 import path from 'node:path';
 import { formatError, isMonochangeError } from '../errors';
-import { DEFAULT_READINESS_PATH, mergeReadinessEntry, type ReadinessEntry } from '../publish/artifacts';
-import { artifactIdentity } from '../publish/identity';
-import type { Logger } from '../publish/progress';
-import { packageLabel, shownName } from '../publish/progress';
+import { DEFAULT_READINESS_PATH, type ReadinessEntry } from '../run/artifact-schema';
+import { mergeReadinessEntry } from '../run/artifact-store';
+import { artifactIdentity } from '../run/identity';
+import type { Logger } from '../run/progress';
+import { packageLabel, shownName } from '../run/progress';
 import { readManifest } from '../manifests';
 import { registryAdapter } from '../registries';
-import { taskRunContext, withPackageLog, type RunContext } from '../publish/run-context';
-import { findPackage, resolveTarget } from '../publish/target';
-import type { TaskOptions } from '../publish/run-task';
+import { taskRunContext, withPackageLog, type RunContext } from '../run/run-context';
+import { findPackage, resolveTarget } from '../run/target';
+import type { TaskOptions } from '../run/task-options';
 import { READINESS_CHECKS } from './checks';
-import { firstSentence, reasonTitle, SHARED_REASONS } from '../publish/refusals';
+import { firstSentence, reasonTitle, SHARED_REASONS } from '../run/refusals';
 import { runReadiness } from './run-readiness';
 import type { ReadinessContext } from './types';
 
@@ -50,7 +51,12 @@ async function packageReadiness(
 ): Promise<ReadinessTaskResult> {
   const { record = (file: string, entry: ReadinessEntry) => mergeReadinessEntry(file, artifactIdentity(ctx.resolution), entry), ...checkExtras } = extra;
   try {
-    const pkg = findPackage(ctx.config, { packageId: options.packageId, projectRoot: options.projectRoot, projectName: options.projectName });
+    const pkg = findPackage(ctx.config, {
+      packageId: options.packageId,
+      packageProjectRoot: options.packageProjectRoot,
+      projectRoot: options.projectRoot,
+      projectName: options.projectName,
+    });
     const file = path.resolve(ctx.root, options.output ?? DEFAULT_READINESS_PATH);
     let target;
     try {

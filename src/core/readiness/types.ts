@@ -1,7 +1,7 @@
 import type { MonochangeConfig } from '../config/types';
 import type { CiIdentity } from '../ci/types';
-import type { PackageTarget } from '../publish/target';
-import type { TrustGate } from '../publish/trust-gate.types';
+import type { PackageTarget } from '../run/target';
+import type { TrustGate } from '../trust/gate';
 import type { Check, Env } from '../types';
 import type { CommandRunner } from '../util/command';
 import type { HttpClient } from '../util/http';

@@ -1,4 +1,12 @@
-import { attemptFromResult, commandEnd, summarizeOutput, type AttemptInput, type FinishedCommand } from './command-attempt';
+import {
+  attemptFromResult,
+  commandEnd,
+  commandFailure,
+  failedCommandMessage,
+  summarizeOutput,
+  type AttemptInput,
+  type FinishedCommand,
+} from './command-attempt';
 import { failedAttempt, type FailureRules, type StepResult } from './support/command-step';
 
 const base: Omit<AttemptInput, 'result'> = {
@@ -21,14 +29,42 @@ describe('summarizeOutput', () => {
     );
   });
 
-  it('falls back to the first meaningful lines and caps their number', () => {
-    expect(summarizeOutput('', 'one\n\ntwo\nthree\nfour')).toBe('one | two | three');
-    expect(summarizeOutput('a\nb', '', { max: 1 })).toBe('a');
+  it('falls back to the last meaningful lines of stderr (else stdout) and caps their number', () => {
+    expect(summarizeOutput('', 'one\n\ntwo\nthree\nfour')).toBe('two | three | four');
+    expect(summarizeOutput('a\nb', 'c', { max: 1 })).toBe('b');
     expect(summarizeOutput('', '')).toBe('');
+  });
+
+  it('takes error lines from stderr, then stdout: error words in any case, npm/pnpm codes in upper case only', () => {
+    expect(summarizeOutput('Compiling x\nfatal: repository not found', 'Permission denied (publickey)')).toBe(
+      'fatal: repository not found | Permission denied (publickey)',
+    );
+    expect(summarizeOutput(' ERR_PNPM_PREPACK  prepack failed\nDone', '')).toBe('ERR_PNPM_PREPACK  prepack failed');
+    expect(summarizeOutput('Version 1.2.3 already exists.\nSee the example', '')).toBe('Version 1.2.3 already exists. | See the example');
+  });
+
+  it('cuts long lines', () => {
+    expect(summarizeOutput(`error: ${'x'.repeat(400)}`, '')).toHaveLength(300);
   });
 
   it('drops Rust backtrace lines', () => {
     expect(summarizeOutput('error: Found 1 problem\n\nStack backtrace:\n   0: <unknown>', '')).toBe('error: Found 1 problem');
+  });
+});
+
+describe('failedCommandMessage and commandFailure: the one wording of a failed command', () => {
+  it('names the command and its exit code, then what the output says when it says anything', () => {
+    expect(failedCommandMessage('tool up', 2, 'error: no')).toBe('`tool up` failed (exit 2): error: no');
+    expect(failedCommandMessage('tool up', 2, '')).toBe('`tool up` failed (exit 2)');
+  });
+
+  it('says when the command could not start or was interrupted, and summarises the output otherwise', () => {
+    const done = (over: Partial<FinishedCommand>): FinishedCommand => ({ exitCode: 1, stdout: '', stderr: '', ...over });
+    expect(commandFailure('tool up', done({ exitCode: 127, spawnError: 'spawn tool ENOENT' }))).toBe('`tool up` could not start: spawn tool ENOENT');
+    expect(commandFailure('tool up', done({ exitCode: 130, interrupted: true }))).toBe('`tool up` was interrupted');
+    expect(commandFailure('tool up', done({ stderr: 'npm error code E403\nnpm error 403 Forbidden' }), { linePrefix: /^npm error\s*/ })).toBe(
+      '`tool up` failed (exit 1): code E403 | 403 Forbidden',
+    );
   });
 });
 
@@ -48,8 +84,12 @@ describe('attemptFromResult', () => {
     expect(exists).toMatchObject({ status: 'failed', alreadyExists: true });
     expect(exists.authFailure).toBeUndefined();
     const auth = attemptFromResult({ ...base, result: result({ exitCode: 1, stderr: 'error E401 Unauthorized' }) });
-    expect(auth).toMatchObject({ status: 'failed', authFailure: true, message: '`tool publish` failed: error E401 Unauthorized. Fix: log in properly' });
-    expect(attemptFromResult({ ...base, result: result({ exitCode: 3 }) }).message).toBe('`tool publish` failed: exit code 3');
+    expect(auth).toMatchObject({
+      status: 'failed',
+      authFailure: true,
+      message: '`tool publish` failed (exit 1): error E401 Unauthorized. Fix: log in properly',
+    });
+    expect(attemptFromResult({ ...base, result: result({ exitCode: 3 }) }).message).toBe('`tool publish` failed (exit 3)');
   });
 
   it('reports spawn errors and interruptions', () => {

@@ -4,7 +4,7 @@ import { redact } from '../util/redact';
 import type { PublishAttempt } from './types';
 
 /** Turns a finished publish command into a PublishAttempt: status, a short message, redacted output. */
-export interface AttemptInput {
+export interface AttemptInput extends SummaryOptions {
   /** Rendered command (already redacted). */
   command: string;
   result: CommandResult;
@@ -23,10 +23,6 @@ export interface AttemptInput {
   authFix?: string;
   /** What to do when the program could not be started. */
   spawnFix?: string;
-  /** Lines that carry no information (progress, notices, log-file pointers). */
-  noise?: RegExp[];
-  /** Prefix removed from every output line (e.g. `npm error `). */
-  linePrefix?: RegExp;
 }
 
 /** A finished command with its output already redacted: what every command→attempt reading looks at. */
@@ -94,7 +90,7 @@ export function attemptFromResult(input: AttemptInput): PublishAttempt {
     case 'succeeded':
       return { ...base, status: input.dryRun ? 'planned' : 'published', message: input.successMessage };
     case 'failed': {
-      let message = `\`${command}\` failed: ${summarizeOutput(stderr, stdout, input) || `exit code ${result.exitCode}`}`;
+      let message = failedCommandMessage(command, result.exitCode, summarizeOutput(stderr, stdout, input));
       if (end.authFix) message = withFix(message, end.authFix);
       return {
         ...base,
@@ -113,24 +109,54 @@ export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
 
+/** Which lines of a tool's output a summary leaves out, and a prefix stripped from each line. */
+export interface SummaryOptions {
+  /** Lines that carry no information (progress, notices, log-file pointers). */
+  noise?: readonly RegExp[];
+  /** Prefix removed from every output line (e.g. `npm error `). */
+  linePrefix?: RegExp;
+  /** How many lines at most (default 3). */
+  max?: number;
+}
+
 const COMMON_NOISE: RegExp[] = [/^Stack backtrace:/i, /^\d+: </, /^\s*at /];
+const ERROR_WORDS = /\b(err|errors?|fatal|denied|forbidden|unauthori[sz]ed|refused|rejected)\b/i;
+// Case-sensitive: npm/pnpm codes (ERR!, ERR_PNPM_…, E404, ENEEDAUTH), not every long word starting with "e".
+const ERROR_CODES = /\bERR!|\bERR_[A-Z0-9_]+|\bE[0-9]{3}\b|\bE[A-Z]{4,}\b/;
 
 /**
- * The few lines that say what went wrong: error lines first (up to `max`, default 3), else the first
- * meaningful lines of stderr, then stdout. Joined with ` | `.
+ * The summary of a command's output used in every message about it: the lines that look like errors
+ * (stderr first, then stdout), else the last lines of stderr (of stdout when stderr says nothing),
+ * where tools say why they stopped. At most `max` lines, each cut at 300 characters, joined with
+ * ` | `; `''` when the output says nothing. Pass output that is already redacted.
  */
-export function summarizeOutput(stderr: string, stdout: string, options: { noise?: RegExp[]; linePrefix?: RegExp; max?: number } = {}): string {
+export function summarizeOutput(stderr: string, stdout: string, options: SummaryOptions = {}): string {
   const noise = [...COMMON_NOISE, ...(options.noise ?? [])];
-  const lines = stripAnsi(`${stderr}\n${stdout}`)
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line && !noise.some((re) => re.test(line)));
-  const errors = lines.filter((line) => /\berr(or)?\b|\bERR!|\bE[0-9]{3}\b|\bE[A-Z]{4,}\b/i.test(line));
-  const strip = (line: string) => (options.linePrefix ? line.replace(options.linePrefix, '').trim() : line);
-  return (errors.length ? errors : lines)
-    .map(strip)
-    .filter(Boolean)
-    .slice(0, options.max ?? 3)
-    .map((line) => (line.length > 300 ? `${line.slice(0, 297)}...` : line))
-    .join(' | ');
+  const max = options.max ?? 3;
+  const meaningful = (text: string) =>
+    stripAnsi(text)
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line && !noise.some((re) => re.test(line)));
+  const strip = (lines: string[]) => lines.map((line) => (options.linePrefix ? line.replace(options.linePrefix, '').trim() : line)).filter(Boolean);
+  const errLines = meaningful(stderr);
+  const outLines = meaningful(stdout);
+  const errors = strip([...errLines, ...outLines].filter((line) => ERROR_WORDS.test(line) || ERROR_CODES.test(line)));
+  const picked = errors.length ? errors.slice(0, max) : strip(errLines.length ? errLines : outLines).slice(-max);
+  return picked.map((line) => (line.length > 300 ? `${line.slice(0, 297)}...` : line)).join(' | ');
+}
+
+/**
+ * The one wording of a command that ran and failed: "`<command>` failed (exit <code>): <summary>",
+ * without the colon part when the output says nothing. `command` and `summary` must be redacted already.
+ */
+export function failedCommandMessage(command: string, exitCode: number, summary: string): string {
+  return `\`${command}\` failed (exit ${exitCode})${summary ? `: ${summary}` : ''}`;
+}
+
+/** What went wrong with a command that did not succeed: it could not start, was interrupted, or failed (`failedCommandMessage`). Output must be redacted already. */
+export function commandFailure(command: string, result: FinishedCommand, options: SummaryOptions = {}): string {
+  if (result.spawnError) return `\`${command}\` could not start: ${result.spawnError}`;
+  if (result.interrupted) return `\`${command}\` was interrupted`;
+  return failedCommandMessage(command, result.exitCode, summarizeOutput(result.stderr, result.stdout, options));
 }

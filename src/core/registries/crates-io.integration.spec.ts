@@ -153,7 +153,7 @@ describe('cargoReadinessBlockers', () => {
     expect(cargoReadinessBlockers(m({ license: undefined, licenseFile: 'LICENSE' }))).toEqual([]);
     expect(cargoReadinessBlockers(m({ publish: ['crates-io', 'mirror'] }))).toEqual([]);
   });
-  it('lists every blocker in the reference wording', () => {
+  it('lists every blocker, each naming its Cargo.toml key: publish off or without crates-io, no description, no license, no [package]', () => {
     expect(cargoReadinessBlockers(m({ publish: false, description: ' ', license: undefined }))).toEqual([
       'package.publish is false',
       'package.description is required for crates.io',

@@ -3,7 +3,8 @@ import type { Manifest } from '../manifests/types';
 import type { Env } from '../types';
 import type { CommandRunner, CommandSpec } from '../util/command';
 import type { FailureRules, StepResult } from './support/command-step';
-import { describeCommand, failedAttempt, isSuccess, outputFields, outputSummary, runStep } from './support/command-step';
+import { describeCommand, failedAttempt, isSuccess, outputFields, runStep } from './support/command-step';
+import { commandFailure } from './command-attempt';
 import { withTempDir } from './support/temp-dir';
 import type { PlaceholderRequest, PublishAttempt, PublishRequest, RegistryAdapter } from './types';
 import { crateVersionExists } from './crates-io/lookup';
@@ -93,7 +94,7 @@ async function dryRunCargo(p: CargoPublish, req: PublishRequest | PlaceholderReq
   // first, so it stays planned with the problem shown. A placeholder has no such
   // dependencies: its dry-run failure is real.
   if (!p.what.placeholder && !step.spawnError) {
-    return { status: 'planned', message: `would publish ${thing} to ${LABEL}; the dry run reported: ${outputSummary(step)}`, ...fields };
+    return { status: 'planned', message: `would publish ${thing} to ${LABEL}; ${commandFailure(step.command, step)}`, ...fields };
   }
   return failedAttempt([step], failureRules(req.manifest), 'dry run');
 }

@@ -4,7 +4,8 @@ import type { Env } from '../types';
 import { assertSafeArg, stripUserinfo } from '../util/argv-guard';
 import type { CommandRunner } from '../util/command';
 import type { FailureRules } from './support/command-step';
-import { describeCommand, failedAttempt, isSuccess, outputFields, outputSummary } from './support/command-step';
+import { describeCommand, failedAttempt, isSuccess, outputFields } from './support/command-step';
+import { commandFailure } from './command-attempt';
 import { withTempDir } from './support/temp-dir';
 import type { PlaceholderRequest, PublishAttempt, PublishRequest, RegistryAdapter } from './types';
 import { annotatedTagArgs, deleteTagArgs, git, GitSession, pushTagArgs } from './go-proxy/git';
@@ -101,7 +102,7 @@ async function preflight(c: TagContext): Promise<PublishAttempt | string[]> {
   }
   if (!isSuccess(remote.step)) {
     if (!c.dryRun) return failedAttempt([remote.step], rules, `could not check \`${c.shownRemote}\` for tag ${c.tag}`);
-    return [`could not check \`${c.shownRemote}\` for tag ${c.tag}: ${outputSummary(remote.step)}`];
+    return [`could not check \`${c.shownRemote}\` for tag ${c.tag}: ${commandFailure(remote.step.command, remote.step)}`];
   }
   return [];
 }
@@ -117,7 +118,7 @@ async function tagAndPush(c: TagContext, tagArgs: string[], identity: Env): Prom
     const attempt = failedAttempt([tagStep, pushStep], rules, `pushing tag ${c.tag} to \`${c.shownRemote}\``);
     const undo = isSuccess(cleanup)
       ? 'the local tag was removed again, so a re-run starts clean'
-      : `the local tag could not be removed (${outputSummary(cleanup)}); delete it with \`git tag -d ${c.tag}\` before re-running`;
+      : `the local tag could not be removed (${commandFailure(cleanup.command, cleanup)}); delete it with \`git tag -d ${c.tag}\` before re-running`;
     return { ...attempt, message: `${attempt.message} (${undo})` };
   }
   const warm = await warmUpProxy(c.env, c.modulePath, c.version);

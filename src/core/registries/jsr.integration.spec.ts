@@ -206,7 +206,7 @@ describe('JSR registry adapter', () => {
       const attempt = await jsrRegistry.publish(publishRequest(root, m, { env: denoEnv }), realRunner);
       expect(attempt.status).toBe('failed');
       expect(attempt.stderr).toContain('missing-explicit-return-type');
-      expect(attempt.message).toMatch(/^`deno publish --dry-run --allow-dirty` failed: error\[missing-explicit-return-type\]/);
+      expect(attempt.message).toMatch(/^`deno publish --dry-run --allow-dirty` failed \(exit 1\): error\[missing-explicit-return-type\]/);
       expect(attempt.alreadyExists).toBeUndefined();
       expect(attempt.authFailure).toBeUndefined();
     });

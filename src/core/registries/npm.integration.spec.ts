@@ -304,7 +304,7 @@ describe('npm registry adapter', () => {
       expect(again.alreadyExists).toBe(true);
       expect(again.authFailure).toBeUndefined();
       expect(again.message).toMatch(
-        /^`npm pack --pack-destination \S+ && npm publish \S+acme-scoped-1\.0\.0\.tgz --ignore-scripts --access public --registry http:\/\/127\.0\.0\.1:\d+` failed: /,
+        /^`npm pack --pack-destination \S+ && npm publish \S+acme-scoped-1\.0\.0\.tgz --ignore-scripts --access public --registry http:\/\/127\.0\.0\.1:\d+` failed \(exit 1\): /,
       );
       expect(again.message).toContain('previously published');
       expect(again.message).not.toContain('complete log');
@@ -643,7 +643,7 @@ describe('npm registry adapter', () => {
       const attempt = await npmRegistry.publish(publishRequest('/w', m, {}), runner);
       expect(calls).toHaveLength(1);
       expect(attempt.status).toBe('failed');
-      expect(attempt.message).toMatch(/^`npm pack --pack-destination \S+` failed: code ELIFECYCLE \| prepack: build failed$/);
+      expect(attempt.message).toMatch(/^`npm pack --pack-destination \S+` failed \(exit 1\): code ELIFECYCLE \| prepack: build failed$/);
     });
 
     it('runs prepublishOnly (which npm skips for a tarball) before packing, granted nothing', async () => {

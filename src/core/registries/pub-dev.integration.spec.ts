@@ -157,7 +157,9 @@ describe('pub.dev publishing with stand-in dart and flutter', () => {
     await standIns({ exitCode: 65, stderr: "Because my_pkg depends on other_pkg ^2.0.0 which doesn't match any versions, version solving failed.\n" });
     const attempt = await pubDevRegistry.publish(publishRequest(tmp, pkg, pubManifest(pkgDir, 'my_pkg'), '1.2.3', {}, { dryRun: true }), runner);
     expect(attempt.status).toBe('planned');
-    expect(attempt.message).toContain('the dry run reported: Because my_pkg depends on other_pkg');
+    expect(attempt.message).toContain(
+      'would publish my_pkg 1.2.3 to pub.dev; `dart pub publish --dry-run` failed (exit 65): Because my_pkg depends on other_pkg',
+    );
   });
 
   it('stand-in dart: "already exists" and auth answers are flagged', async () => {

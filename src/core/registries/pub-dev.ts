@@ -2,7 +2,8 @@ import type { Manifest } from '../manifests/types';
 import type { CommandRunner, CommandSpec } from '../util/command';
 import { grant } from '../util/secret-env';
 import type { FailureRules } from './support/command-step';
-import { failedAttempt, isSuccess, outputFields, outputSummary, runStep } from './support/command-step';
+import { failedAttempt, isSuccess, outputFields, runStep } from './support/command-step';
+import { commandFailure } from './command-attempt';
 import { withTempDir } from './support/temp-dir';
 import type { PlaceholderRequest, PublishAttempt, PublishRequest, RegistryAdapter } from './types';
 import { pubVersionExists } from './pub-dev/lookup';
@@ -66,7 +67,7 @@ async function runPub(
   // As for cargo: a release dry run can fail only because a dependency is published earlier in
   // the same run, so it stays planned with the problem shown; a placeholder has no dependencies.
   if (req.dryRun && !placeholder && !step.spawnError) {
-    return { status: 'planned', message: `would publish ${thing} to ${LABEL}; the dry run reported: ${outputSummary(step)}`, ...fields };
+    return { status: 'planned', message: `would publish ${thing} to ${LABEL}; ${commandFailure(step.command, step)}`, ...fields };
   }
   return failedAttempt([step], failureRules(req.manifest), req.dryRun ? 'dry run' : '');
 }

@@ -1,6 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { publishBatch, type BatchTaskResult } from '../batch-tasks';
-import { isDryRun } from '../task-inputs';
+import { isDryRun, packageRef } from '../task-inputs';
 import type { PlaceholderPublishExecutorSchema } from './schema';
 
 /** Nx batch mode (the default for this executor): the run's placeholder tasks in one process. */
@@ -11,7 +11,7 @@ export default async function placeholderPublishBatchExecutor(
   context: ExecutorContext,
 ): Promise<AsyncIterableIterator<BatchTaskResult>> {
   return publishBatch('placeholder', taskGraph, inputs, context, (options) => ({
-    packageId: options.package,
+    ...packageRef(context, options.package),
     output: options.output,
     configureTrust: options.configureTrust,
     dryRun: isDryRun(options.dryRun),

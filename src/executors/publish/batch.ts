@@ -1,6 +1,6 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { publishBatch, type BatchTaskResult } from '../batch-tasks';
-import { isDryRun } from '../task-inputs';
+import { isDryRun, packageRef } from '../task-inputs';
 import type { PublishExecutorSchema } from './schema';
 
 /**
@@ -14,7 +14,7 @@ export default async function publishBatchExecutor(
   context: ExecutorContext,
 ): Promise<AsyncIterableIterator<BatchTaskResult>> {
   return publishBatch('release', taskGraph, inputs, context, (options, projectName) => ({
-    packageId: options.package,
+    ...packageRef(context, options.package),
     version: options.version,
     releaseVersion: options.nxReleaseVersionData?.[projectName]?.newVersion,
     output: options.output,

@@ -16,6 +16,11 @@ describe('publish executor', () => {
     else process.env.NX_DRY_RUN = savedDryRun;
   });
 
+  it("a `package` option naming an Nx project also hands over that project's root, so the package at that path is found", async () => {
+    await publishExecutor({ package: 'core' }, executorContext({ projectName: 'web' }));
+    expect(runTask).toHaveBeenCalledWith(expect.objectContaining({ packageId: 'core', packageProjectRoot: 'packages/core', projectName: 'web' }));
+  });
+
   it("gives the core the project, the package, the version and this project's version from nx release", async () => {
     await publishExecutor(
       {

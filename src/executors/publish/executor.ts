@@ -1,13 +1,13 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { runPublishTask } from '../../core/publish/run-task';
-import { taskInputs } from '../task-inputs';
+import { packageRef, taskInputs } from '../task-inputs';
 import type { PublishExecutorSchema } from './schema';
 
 export default async function publishExecutor(options: PublishExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   const inputs = taskInputs(context, options.dryRun);
   const result = await runPublishTask({
     ...inputs,
-    packageId: options.package,
+    ...packageRef(context, options.package),
     version: options.version,
     releaseVersion: options.nxReleaseVersionData?.[inputs.projectName]?.newVersion,
     output: options.output,

@@ -1,5 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import type { BatchTaskOutcome } from '../../core/publish/batch';
+import type { BatchTaskOutcome } from '../../core/run/batch';
 
 /** The workspace the executor specs run in: two projects, `core` and `web`, at `packages/<name>`. */
 export function executorContext(extra: Partial<ExecutorContext> = {}): ExecutorContext {

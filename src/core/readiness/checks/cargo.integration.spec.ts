@@ -52,7 +52,7 @@ describe('cargo checks', () => {
     expect(statuses(await cargoChecks(setup([])), 'cargo.metadata')).toEqual(['pass']);
   });
 
-  it('cargo.metadata fails per missing field, in the reference wording', async () => {
+  it('cargo.metadata fails once per missing field, naming the Cargo.toml key crates.io requires', async () => {
     const checks = (await cargoChecks(setup([], {}))).filter((c) => c.id === 'cargo.metadata');
     expect(checks.map((c) => c.message)).toEqual([
       'app 1.0.0 is not ready to publish to crates_io: package.description is required for crates.io',

@@ -174,7 +174,7 @@ export const CHECK_IDS: Record<string, CheckIdProof> = {
   'cargo.metadata': {
     spec: 'cargo.integration.spec.ts',
     pass: ['cargo.metadata passes with description and license'],
-    fail: ['cargo.metadata fails per missing field, in the reference wording'],
+    fail: ['cargo.metadata fails once per missing field, naming the Cargo.toml key crates.io requires'],
   },
   'cargo.path-dependency': {
     spec: 'cargo.integration.spec.ts',

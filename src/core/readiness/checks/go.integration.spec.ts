@@ -144,7 +144,10 @@ describe('go checks', () => {
   }, 60_000);
 
   it('go.tag-free warns when origin cannot be asked', async () => {
-    expect((await check(repo({ noOrigin: true }), 'go.tag-free')).status).toBe('warn');
+    expect(await check(repo({ noOrigin: true }), 'go.tag-free')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/^tag `v1\.2\.3` is free locally, but the remote was not checked: `git ls-remote origin` failed \(exit \d+\): fatal: /),
+    });
   });
 
   it('go.clean-tree passes for a clean tree (our own .monochange/ artifacts do not count)', async () => {

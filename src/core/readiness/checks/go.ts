@@ -7,7 +7,8 @@ import type { Check } from '../../types';
 import { assertSafeArg, stripUserinfo } from '../../util/argv-guard';
 import type { CommandResult } from '../../util/command';
 import type { ReadinessCheck, ReadinessContext } from '../types';
-import { fail, listOf, pass, summary, warn, willPublish } from './support';
+import { commandFailure } from '../../registries/command-attempt';
+import { fail, firstLines, listOf, pass, warn, willPublish } from './support';
 
 /**
  * Go releases are git tags, and tags are permanent (the proxy and checksum database remember
@@ -96,7 +97,7 @@ async function tagFreeCheck(ctx: ReadinessContext): Promise<Check> {
   if (notGit(listed))
     return fail(
       'go.tag-free',
-      `cannot look for tag \`${tag}\`: ${summary(listed.spawnError ?? listed.stderr) || 'git failed'}`,
+      `cannot look for tag \`${tag}\`: ${firstLines(listed.spawnError ?? listed.stderr) || 'git failed'}`,
       'run from a git clone of the repository with git installed',
     );
   const head = await commitOf(ctx, 'HEAD');
@@ -124,7 +125,7 @@ async function tagFreeCheck(ctx: ReadinessContext): Promise<Check> {
   if (remote.exitCode !== 0 || remote.spawnError) {
     return warn(
       'go.tag-free',
-      `tag \`${tag}\` is free locally, but \`git ls-remote ${remoteName}\` failed (${summary(remote.spawnError ?? remote.stderr) || `exit ${remote.exitCode}`}), so the remote was not checked`,
+      `tag \`${tag}\` is free locally, but the remote was not checked: ${commandFailure(`git ls-remote ${remoteName}`, { ...remote, stdout: '' })}`,
       `make \`${remoteName}\` reachable from this job (or set ${GO_REMOTE_ENV}) and run readiness again`,
     );
   }
@@ -136,11 +137,7 @@ async function tagFreeCheck(ctx: ReadinessContext): Promise<Check> {
 async function cleanTreeCheck(ctx: ReadinessContext): Promise<Check> {
   const status = await git(ctx, ['status', '--porcelain', '--untracked-files=normal']);
   if (notGit(status) || status.exitCode !== 0) {
-    return fail(
-      'go.clean-tree',
-      `\`git status\` failed: ${summary(status.spawnError ?? status.stderr) || `exit ${status.exitCode}`}`,
-      'run from a git clone of the repository with git installed',
-    );
+    return fail('go.clean-tree', commandFailure('git status', { ...status, stdout: '' }), 'run from a git clone of the repository with git installed');
   }
   // Our own artifacts (.monochange/…) do not count.
   const dirty = status.stdout

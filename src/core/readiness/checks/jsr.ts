@@ -5,7 +5,8 @@ import { jsrPackageName } from '../../registries/jsr/name';
 import type { Check } from '../../types';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { exportedFiles, findSlowTypes } from './jsr-slow-types';
-import { fail, pass, summary, warn, willPublish } from './support';
+import { commandFailure } from '../../registries/command-attempt';
+import { fail, pass, warn, willPublish } from './support';
 import { toolVersionOutput } from './tools';
 
 /** Set to `off` to skip `deno publish --dry-run` and use the static slow-type check. */
@@ -100,7 +101,7 @@ async function denoDryRun(ctx: ReadinessContext): Promise<{ checks?: Check[]; no
     return {
       note: warn(
         'jsr.dry-run',
-        `\`deno publish --dry-run\` did not finish: ${summary(result.spawnError ?? output) || `exit code ${result.exitCode}`}`,
+        `the dry run did not finish: ${commandFailure('deno publish --dry-run', result)}`,
         'run `deno publish --dry-run --allow-dirty` in the package directory and fix what it reports',
       ),
     };

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { CommandRunner } from '../../util/command';
 import type { PackedFiles } from '../types';
-import { summary } from './support';
+import { commandFailure } from '../../registries/command-attempt';
+import { NPM_OUTPUT } from '../../registries/npm/outcome';
 
 /** Folders per `npm pack` process: one process lists many packages (~30 ms each instead of ~0.8 s). */
 const CHUNK = 100;
@@ -24,8 +25,7 @@ export async function listPackedFiles(runner: CommandRunner, dirs: readonly stri
   ];
   const result = await runner.run({ command: 'npm', args, cwd, env: { npm_config_logs_max: '0' } });
   if (result.spawnError) return dirs.map(() => ({ error: `npm could not be started (${result.spawnError})` }));
-  if (result.exitCode !== 0)
-    return dirs.map(() => ({ error: `\`npm pack --dry-run\` failed: ${summary(result.stderr || result.stdout) || `exit code ${result.exitCode}`}` }));
+  if (result.exitCode !== 0) return dirs.map(() => ({ error: commandFailure('npm pack --dry-run', result, NPM_OUTPUT) }));
   const start = result.stdout.search(/^\s*\[/m);
   let parsed: PackResult[];
   try {

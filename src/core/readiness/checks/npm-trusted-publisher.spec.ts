@@ -276,7 +276,10 @@ describe('npm.trusted-publisher', () => {
     });
     const { ctx } = setup({ answers: { [WHOAMI]: { stdout: 'alice' }, [trustList('@acme/web')]: { exitCode: 1, stdout, stderr: 'npm error code E403' } } });
     const check = only(await npmTrustedPublisherChecks(ctx));
-    expect(check).toMatchObject({ status: 'warn', message: expect.stringContaining('`npm trust list @acme/web` failed as npm user alice: E403: Forbidden') });
+    expect(check).toMatchObject({
+      status: 'warn',
+      message: expect.stringContaining('as npm user alice, `npm trust list @acme/web` failed (exit 1): E403: Forbidden'),
+    });
     expect(check.fix).toContain('log in as an owner of @acme/web with 2FA');
   });
 

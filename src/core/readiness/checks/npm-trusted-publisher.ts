@@ -2,9 +2,10 @@ import { packageTable } from '../../config/key-path';
 import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { isMonochangeError } from '../../errors';
-import { summarizeOutput } from '../../registries/command-attempt';
+import { failedCommandMessage, summarizeOutput } from '../../registries/command-attempt';
 import { findNpmCredentials } from '../../registries/npm/credentials';
 import { isDefaultNpmRegistry, npmBaseUrl } from '../../registries/npm/registry-url';
+import { NPM_OUTPUT } from '../../registries/npm/outcome';
 import { matchesNpmTrust, npmTrustListCommand, parseNpmTrustJson, renderNpmTrustCommand, type NpmTrustRecord } from '../../registries/npm/trust';
 import { describeContext, resolveExpectedContext, type ExpectedContext } from '../../trust/context';
 import type { Check, Env } from '../../types';
@@ -95,10 +96,7 @@ function npmErrorSummary(result: CommandResult, env: Env): string {
     }
   }
   if (!text) {
-    text = summarizeOutput(result.stderr, start >= 0 ? '' : result.stdout, {
-      noise: [/^npm (notice|warn|verbose|info|http|timing)\b/, /Log files were not written/i, /A complete log of this run can be found in/i, /^npm error\s*$/],
-      linePrefix: /^npm (error|ERR!)\s*/,
-    });
+    text = summarizeOutput(result.stderr, start >= 0 ? '' : result.stdout, NPM_OUTPUT);
   }
   return redact(text, env).slice(0, 400);
 }
@@ -157,11 +155,10 @@ async function trustedPublisherCheck(ctx: ReadinessContext): Promise<Check[]> {
   }
   if (result.exitCode !== 0) {
     if (/Unknown command:?\s*"?trust\b/i.test(`${result.stderr}\n${result.stdout}`)) return [tooOld(ctx, base, npmVersion, resolved.context)];
-    const summary = npmErrorSummary(result, ctx.env) || `exit code ${result.exitCode}`;
     return [
       warn(
         'npm.trusted-publisher',
-        `\`npm trust list ${name}\` failed as npm user ${login.user}: ${summary}`,
+        `as npm user ${login.user}, ${failedCommandMessage(`npm trust list ${name}`, result.exitCode, npmErrorSummary(result, ctx.env))}`,
         notVerifiedFix(ctx, base, resolved.context, true),
       ),
     ];

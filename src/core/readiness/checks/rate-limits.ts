@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PackageConfig } from '../../config/types';
-import { DEFAULT_READINESS_PATH } from '../../publish/artifacts';
-import { formatWindow } from '../../publish/rate-limits';
+import { DEFAULT_READINESS_PATH } from '../../run/artifact-schema';
+import { formatWindow } from '../../registries/rate-limit-window';
 import type { ReadinessCheck, ReadinessContext } from '../types';
 import { declaredManifest, inPublishSet } from './declared-manifests';
 import { fail, pass, registryOf, warn, willPublish } from './support';

@@ -29,8 +29,8 @@ export function listOf(items: string[], quote = true): string {
   return `${q.slice(0, -1).join(', ')} and ${q[q.length - 1]}`;
 }
 
-/** First lines of command output, trimmed, for messages. */
-export function summary(text: string, maxLines = 3): string {
+/** First lines of a text (a version banner, a spawn error), trimmed, for messages; a failed command's output goes through `summarizeOutput`. */
+export function firstLines(text: string, maxLines = 3): string {
   return text
     .split(/\r?\n/)
     .map((l) => l.trim())

@@ -92,6 +92,12 @@ describe('tool checks', () => {
     expect(missing).toMatchObject({ status: 'fail', fix: expect.stringContaining('rustup.rs') });
   });
 
+  it('a tool whose `--version` fails is named with its exit code and error line', async () => {
+    const broken = { exitCode: 1, stderr: 'info: syncing channel updates\nerror: toolchain stable is not installed' };
+    const [check] = await toolChecks(ctxFor(fake('crates_io', 'cargo'), 'cargo', recordingRunner({ 'cargo --version': broken })));
+    expect(check).toMatchObject({ id: 'tools.cargo', status: 'fail', message: '`cargo --version` failed (exit 1): error: toolchain stable is not installed' });
+  });
+
   it("tools.deno passes with the workspace's node_modules/.bin/deno and fails when none is found", async () => {
     const runner = recordingRunner();
     const [found] = await toolChecks(ctxFor(fake('jsr', 'deno'), 'deno', runner, { root: REPO_ROOT }));

@@ -5,7 +5,8 @@ import { resolveDenoBinary } from '../../registries/jsr/deno-binary';
 import type { Check } from '../../types';
 import type { CommandResult, CommandRunner } from '../../util/command';
 import type { ReadinessCheck, ReadinessContext } from '../types';
-import { fail, pass, registryOf, summary, trustedPublishing, willPublish } from './support';
+import { commandFailure } from '../../registries/command-attempt';
+import { fail, firstLines, pass, registryOf, trustedPublishing, willPublish } from './support';
 
 /** npm performs the OIDC token exchange itself from this version on (older npm: E404/ENEEDAUTH). */
 export const NPM_TRUSTED_PUBLISHING_MIN = '11.5.1';
@@ -108,22 +109,18 @@ async function toolCheck(ctx: ReadinessContext, tool: string): Promise<Check> {
   if (result.spawnError || result.exitCode === 127) {
     return fail(
       id,
-      `\`${tool}\` is not installed or not on PATH${result.spawnError ? ` (${summary(result.spawnError, 1)})` : ''}; publishing ${ctx.target.name} runs it`,
+      `\`${tool}\` is not installed or not on PATH${result.spawnError ? ` (${firstLines(result.spawnError, 1)})` : ''}; publishing ${ctx.target.name} runs it`,
       install,
     );
   }
   const output = `${result.stdout}\n${result.stderr}`;
   if (result.exitCode !== 0) {
-    return fail(
-      id,
-      `\`${command} --version\` failed with exit code ${result.exitCode}: ${summary(output) || 'no output'}`,
-      `repair the ${tool} installation: ${install}`,
-    );
+    return fail(id, commandFailure(`${command} --version`, result), `repair the ${tool} installation: ${install}`);
   }
   const version = parseToolVersion(output);
   const min = minimumVersion(ctx, tool);
-  if (!min) return pass(id, `${tool} ${version ?? summary(output, 1)} found`);
-  if (!version) return fail(id, `could not read the ${tool} version from \`${summary(output, 1)}\`; ${min.why} needs ${tool} >= ${min.version}`, install);
+  if (!min) return pass(id, `${tool} ${version ?? firstLines(output, 1)} found`);
+  if (!version) return fail(id, `could not read the ${tool} version from \`${firstLines(output, 1)}\`; ${min.why} needs ${tool} >= ${min.version}`, install);
   if (semver.lt(version, min.version)) {
     return fail(
       id,

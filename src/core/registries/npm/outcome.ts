@@ -1,3 +1,5 @@
+import type { SummaryOptions } from '../command-attempt';
+
 /** How npm (and pnpm) say "this version is already there" and "you may not publish this". */
 
 const ALREADY_PUBLISHED: RegExp[] = [
@@ -29,3 +31,16 @@ export const NPM_AUTH_FIX =
   "npm refused the credentials. For trusted publishing (OIDC): the package's trusted publisher on npmjs.com must name exactly this repository, workflow file and environment; " +
   'the job needs `permissions: id-token: write`; npm must be >= 11.5.1 (run `npm install -g npm@latest` in the workflow); ' +
   'and no `.npmrc` (project, user or the one written by actions/setup-node) may leave an `_authToken` that is used instead of OIDC';
+
+/** What `summarizeOutput` leaves out of npm's output (notices, log-file pointers, "log in again" hints) and the `npm error ` prefix. */
+export const NPM_OUTPUT: SummaryOptions = {
+  noise: [
+    /^npm (notice|warn|verbose|info|http|timing)\b/,
+    /A complete log of this run can be found in/i,
+    /Log files were not written/i,
+    /^npm (error|ERR!)\s*$/,
+    /try logging in again with:?$/i,
+    /^npm (error|ERR!)\s+npm (login|adduser)\b/,
+  ],
+  linePrefix: /^npm (error|ERR!)\s*/,
+};

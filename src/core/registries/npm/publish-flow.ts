@@ -2,21 +2,13 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { renderCommand, type CommandRunner, type CommandSpec } from '../../util/command';
 import { redact } from '../../util/redact';
-import { attemptFromResult, summarizeOutput } from '../command-attempt';
+import { attemptFromResult, failedCommandMessage, summarizeOutput, type SummaryOptions } from '../command-attempt';
 import { withTempDir } from '../support/temp-dir';
 import type { PlaceholderRequest, PublishAttempt, PublishRequest } from '../types';
 import { npmPublishSpec, npmUploadSpec, packSpec, prepublishOnlySpec, writeCredentialFreeNpmConfig, type NpmManager } from './commands';
-import { NPM_AUTH_FIX, isNpmAlreadyPublishedOutput, isNpmAuthFailureOutput } from './outcome';
+import { NPM_AUTH_FIX, NPM_OUTPUT, isNpmAlreadyPublishedOutput, isNpmAuthFailureOutput } from './outcome';
 import { npmBaseUrl } from './registry-url';
 
-const NPM_NOISE = [
-  /^npm (notice|warn|verbose|info|http|timing)\b/,
-  /A complete log of this run can be found in/i,
-  /^npm (error|ERR!)\s*$/,
-  /try logging in again with:?$/i,
-  /^npm (error|ERR!)\s+npm (login|adduser)\b/,
-];
-const NPM_PREFIX = /^npm (error|ERR!)\s*/;
 const MANAGER_NOISE = [/^(📦|Tarball Contents|Tarball Details)/u];
 const NPM_SPAWN_FIX = 'install npm >= 11.5.1 (`npm install -g npm@latest`) and make sure it is on PATH';
 
@@ -27,8 +19,7 @@ export function npmOutcome(req: Pick<PublishRequest | PlaceholderRequest, 'env'>
     isAuthFailure: isNpmAuthFailureOutput,
     authFix: NPM_AUTH_FIX,
     spawnFix: NPM_SPAWN_FIX,
-    noise: NPM_NOISE,
-    linePrefix: NPM_PREFIX,
+    ...NPM_OUTPUT,
   };
 }
 
@@ -107,20 +98,20 @@ async function runPreparation(
   const step = { command, stdout: redact(result.stdout, req.env), stderr: redact(result.stderr, req.env) };
   done.push(step);
   if (!result.spawnError && !result.interrupted && result.exitCode === 0) return undefined;
-  const reason = result.spawnError
-    ? `could not start: ${redact(result.spawnError, req.env)}. Fix: ${spawnFix(spec.command)}`
+  const message = result.spawnError
+    ? `\`${command}\` could not start: ${redact(result.spawnError, req.env)}. Fix: ${spawnFix(spec.command)}`
     : result.interrupted
-      ? 'was interrupted'
-      : `failed: ${summarizeOutput(step.stderr, step.stdout, summaryOptions(manager)) || `exit code ${result.exitCode}`}`;
-  return failedPreparation(`\`${command}\` ${reason}`, done);
+      ? `\`${command}\` was interrupted`
+      : failedCommandMessage(command, result.exitCode, summarizeOutput(step.stderr, step.stdout, summaryOptions(manager)));
+  return failedPreparation(message, done);
 }
 
 function spawnFix(tool: string): string {
   return tool === 'npm' ? NPM_SPAWN_FIX : `install ${tool} (the workspace's package manager) and make sure it is on PATH`;
 }
 
-function summaryOptions(manager: NpmManager) {
-  return manager === 'npm' ? { noise: [...NPM_NOISE, ...MANAGER_NOISE], linePrefix: NPM_PREFIX } : { noise: MANAGER_NOISE };
+function summaryOptions(manager: NpmManager): SummaryOptions {
+  return manager === 'npm' ? { ...NPM_OUTPUT, noise: [...(NPM_OUTPUT.noise ?? []), ...MANAGER_NOISE] } : { noise: MANAGER_NOISE };
 }
 
 function failedPreparation(message: string, done: PreparationStep[]): PublishAttempt {

@@ -168,7 +168,7 @@ describe('npm trust commands', () => {
       ]);
       const error = await listNpmTrust(runner, options).catch((e) => e);
       expect(error).toBeInstanceOf(MonochangeError);
-      expect(error.message).toContain('`npm trust list @acme/a --json --registry http://127.0.0.1:1` failed: code E401 | 401 Unauthorized');
+      expect(error.message).toContain('`npm trust list @acme/a --json --registry http://127.0.0.1:1` failed (exit 1): code E401 | 401 Unauthorized');
       expect(error.message).toContain('npm login');
     });
 

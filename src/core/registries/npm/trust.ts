@@ -3,7 +3,8 @@ import type { Env } from '../../types';
 import { assertSafeArg } from '../../util/argv-guard';
 import { renderCommand, type CommandRunner, type CommandSpec } from '../../util/command';
 import { redact } from '../../util/redact';
-import { summarizeOutput } from '../command-attempt';
+import { failedCommandMessage, summarizeOutput } from '../command-attempt';
+import { NPM_OUTPUT } from './outcome';
 import { DEFAULT_NPM_REGISTRY_URL, isDefaultNpmRegistry } from './registry-url';
 
 /**
@@ -192,11 +193,8 @@ async function runTrustCommand(runner: CommandRunner, argv: string[], options: N
     });
   }
   if (result.exitCode !== 0) {
-    const summary = summarizeOutput(redact(result.stderr, env), redact(result.stdout, env), {
-      noise: [/^npm (notice|warn|verbose|info|http|timing)\b/, /A complete log of this run can be found in/i],
-      linePrefix: /^npm (error|ERR!)\s*/,
-    });
-    throw new MonochangeError(`\`${rendered}\` failed: ${summary || `exit code ${result.exitCode}`}`, {
+    const summary = summarizeOutput(redact(result.stderr, env), redact(result.stdout, env), NPM_OUTPUT);
+    throw new MonochangeError(failedCommandMessage(rendered, result.exitCode, summary), {
       code: 'npm.trust-failed',
       key: name,
       fix: /Unknown command|Usage:/i.test(result.stderr)

@@ -2,7 +2,7 @@ import type { Env } from '../../types';
 import { renderCommand, type CommandRunner, type CommandSpec } from '../../util/command';
 import { maskUserinfo } from '../../util/argv-guard';
 import { redact } from '../../util/redact';
-import { commandEnd, withFix } from '../command-attempt';
+import { commandEnd, commandFailure, withFix } from '../command-attempt';
 import type { PublishAttempt } from '../types';
 
 /** One executed command with its output, already redacted. */
@@ -56,19 +56,6 @@ export interface FailureRules {
   authFix(output: string): string | undefined;
 }
 
-/** The part of the output worth putting in a one-line message. */
-export function outputSummary(step: StepResult): string {
-  const text = step.stderr || step.stdout;
-  if (!text) return 'command failed';
-  const lines = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean);
-  const errorLines = lines.filter((l) => /\b(error|fatal|denied|forbidden|unauthori[sz]ed|refused|rejected)\b/i.test(l));
-  const picked = (errorLines.length ? errorLines : lines.slice(-3)).slice(0, 3).join(' | ');
-  return picked.length > 500 ? `${picked.slice(0, 497)}...` : picked;
-}
-
 /** Output fields of an attempt (empty strings omitted). */
 export function outputFields(steps: StepResult[]): Pick<PublishAttempt, 'command' | 'stdout' | 'stderr'> {
   const out: Pick<PublishAttempt, 'command' | 'stdout' | 'stderr'> = {};
@@ -102,7 +89,7 @@ export function failedAttempt(steps: StepResult[], rules: FailureRules, prefix =
   }
   if (end.kind === 'interrupted') return { status: 'failed', message: `${lead}\`${step.command}\` was interrupted`, ...fields };
   const failed = end.kind === 'failed' ? end : { alreadyExists: false, authFix: undefined };
-  const message = `${lead}\`${step.command}\` failed (exit ${step.exitCode}): ${outputSummary(step)}`;
+  const message = `${lead}${commandFailure(step.command, step)}`;
   return {
     status: 'failed',
     message: failed.authFix ? withFix(message, failed.authFix) : message,

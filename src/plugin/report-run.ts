@@ -1,25 +1,25 @@
 import path from 'node:path';
-import { findWorkspaceConfig, loadConfig } from '../config';
-import type { PackageConfig } from '../config/types';
-import { manifestPathFor, readManifest } from '../manifests';
-import type { Env } from '../types';
+import { findWorkspaceConfig, loadConfig } from '../core/config';
+import type { PackageConfig } from '../core/config/types';
+import { manifestPathFor, readManifest } from '../core/manifests';
+import { failedPrerequisites, readPackageEdges } from '../core/publish/package-edges';
+import { publishable } from '../core/publish/preflight';
+import { recordSkippedDependents, type SkippedDependent } from '../core/publish/skipped-dependents';
 import {
   DEFAULT_PLACEHOLDER_RESULT_PATH,
   DEFAULT_PUBLISH_RESULT_PATH,
   DEFAULT_READINESS_PATH,
   publishResultSchema,
-  readArtifact,
   readinessSchema,
   type Readiness,
-} from './artifacts';
-import { emitCiReport, summaryTable } from './ci-report';
-import { formatRefusalGroups, groupRefusals, SHARED_REASONS, type Refusal } from './refusals';
-import { failedPrerequisites, readPackageEdges } from './package-edges';
-import { projectNameFor } from './preflight';
-import { matchesProjectPattern, parseNxArgv } from './run-argv';
-import { artifactPath } from './run-task';
-import { recordSkippedDependents, type SkippedDependent } from './skipped-dependents';
-import { resolveTarget } from './target';
+} from '../core/run/artifact-schema';
+import { artifactPath, readArtifact } from '../core/run/artifact-store';
+import { emitCiReport, summaryTable } from '../core/run/ci-report';
+import { formatRefusalGroups, groupRefusals, SHARED_REASONS, type Refusal } from '../core/run/refusals';
+import { resolveTarget } from '../core/run/target';
+import type { Env } from '../core/types';
+import { parseNxArgv, type NxRunRequest } from './nx-argv';
+import { nxProjects, projectNamer, selectedProjects } from './nx-projects';
 
 export interface RunReportInput {
   root: string;
@@ -45,7 +45,9 @@ export async function reportRun(input: RunReportInput): Promise<void> {
   const config = loadConfig(input.root, { checkPaths: false });
   const request = parseNxArgv(input.argv, input.env);
   const { dryRun } = request;
-  const byProject = new Map(config.packages.map((pkg) => [projectNameFor(config.root, pkg), pkg]));
+  const projects = nxProjects(config);
+  const projectName = projectNamer(projects);
+  const byProject = new Map(config.packages.map((pkg) => [projectName(pkg), pkg]));
   const manifestFor = (id: string) => {
     const pkg = config.packages.find((p) => p.id === id);
     return pkg ? path.relative(config.root, manifestPathFor(config.root, pkg)) : undefined;
@@ -63,7 +65,8 @@ export async function reportRun(input: RunReportInput): Promise<void> {
     const skippedProjects = new Set(tasks.filter((t) => t.status === 'skipped').map((t) => t.project));
     if (failed.length) {
       const targets = mode === 'release' ? input.targets.publish : [input.targets.placeholder];
-      for (const project of notRun(input.argv, request, targets, byProject, tasks)) skippedProjects.add(project);
+      const selected = request.command === 'affected' ? undefined : selectedProjects(request, projects);
+      for (const project of notRun(request, selected, targets, byProject, tasks)) skippedProjects.add(project);
     }
     const skipped: SkippedDependent[] = [];
     const failedDependencies = skippedProjects.size
@@ -156,23 +159,15 @@ function blockedBy(dependencies: string[], failed: string[]): string {
  * argv does not tell, so there only tasks reported as `skipped` count.
  */
 function notRun(
-  argv: string[],
-  request: ReturnType<typeof parseNxArgv>,
+  request: NxRunRequest,
+  selected: ReadonlySet<string> | undefined,
   targets: string[],
   byProject: Map<string, PackageConfig>,
   tasks: Array<{ project: string }>,
 ): string[] {
-  if (!request.targets.some((t) => targets.includes(t))) return [];
-  if (argv.some((a) => a === 'affected')) return [];
+  if (!selected || !request.targets.some((t) => targets.includes(t))) return [];
   const ran = new Set(tasks.map((t) => t.project));
-  return [...byProject]
-    .filter(([project, pkg]) => {
-      if (ran.has(project) || !pkg.publish.enabled || pkg.publish.mode !== 'builtin') return false;
-      const names = [pkg.id, project];
-      if (request.projects.length && !names.some((n) => matchesProjectPattern(n, request.projects))) return false;
-      return !names.some((n) => matchesProjectPattern(n, request.exclude));
-    })
-    .map(([project]) => project);
+  return [...byProject].filter(([project, pkg]) => !ran.has(project) && publishable(pkg) && selected.has(project)).map(([project]) => project);
 }
 
 const inCi = (env: Env) => env.GITHUB_ACTIONS === 'true' || env.GITLAB_CI === 'true';

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { publishResultSchema, readArtifact } from './artifacts';
+import { publishResultSchema } from '../core/run/artifact-schema';
+import { readArtifact } from '../core/run/artifact-store';
 import { reportRun, type RunReportInput } from './report-run';
 
 /**

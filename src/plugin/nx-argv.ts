@@ -1,10 +1,17 @@
-/** What an `nx` command line asks for, read from the argv Nx hands to task-execution hooks. */
+/**
+ * What an `nx` command line asks for, read from the argv Nx hands to task-execution hooks (they
+ * get nothing else). Project patterns are kept as given: Nx resolves them (nx-projects.ts).
+ */
 export interface NxRunRequest {
   targets: string[];
-  /** Project names or simple globs given with `-p/--projects` or `run <project>:<target>`; empty = all. */
+  /** Project patterns of `-p/--projects` (names, globs, directories, `tag:…`, `!…`) or `run <project>:<target>`; empty = all. */
   projects: string[];
   exclude: string[];
   dryRun: boolean;
+  /** `run-many`, `affected`, `run`, `release publish`, or the target of the `nx <target> <project>` shorthand. */
+  command: string;
+  /** `--excludeTaskDependencies`: Nx runs only the selected tasks, not those of their `dependsOn`. */
+  excludeTaskDependencies: boolean;
   /** Tasks at once from `--parallel`/`--maxParallel` (Nx's reading: bare `--parallel` → NX_PARALLEL or 3, `false` → 1); absent when not given. */
   parallel?: number;
 }
@@ -17,8 +24,8 @@ const LIST = (v: string) =>
 
 export function parseNxArgv(argv: string[], env: Record<string, string | undefined> = {}): NxRunRequest {
   const args = argv.slice(argv.findIndex((a) => /(^|[/\\])nx(\.js)?$/.test(a)) + 1);
-  const request: NxRunRequest = { targets: [], projects: [], exclude: [], dryRun: env.NX_DRY_RUN === 'true' };
-  const command = args[0];
+  const command = args[0] === 'release' && args[1] === 'publish' ? 'release publish' : (args[0] ?? '');
+  const request: NxRunRequest = { targets: [], projects: [], exclude: [], dryRun: env.NX_DRY_RUN === 'true', command, excludeTaskDependencies: false };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -29,6 +36,7 @@ export function parseNxArgv(argv: string[], env: Record<string, string | undefin
     else if (flag === '--dry-run' || flag === '--dryRun' || flag === '-d') request.dryRun = inline === undefined ? true : inline !== 'false';
     else if (flag === '--parallel') request.parallel = parallelValue(inline ?? (/^\d+$|^(true|false)$/.test(args[i + 1] ?? '') ? args[++i] : 'true'), env);
     else if (flag === '--maxParallel' || flag === '--max-parallel') request.parallel = parallelValue(value(), env);
+    else if (flag === '--excludeTaskDependencies' || flag === '--exclude-task-dependencies') request.excludeTaskDependencies = inline !== 'false';
   }
   if (command === 'run' && args[1]?.includes(':')) {
     const [project, target] = args[1].split(':');
@@ -38,13 +46,13 @@ export function parseNxArgv(argv: string[], env: Record<string, string | undefin
     command &&
     !command.startsWith('-') &&
     args[1]?.includes(':') === false &&
-    !['run-many', 'affected', 'release', 'run'].includes(command) &&
+    !['run-many', 'affected', 'release', 'release publish', 'run'].includes(command) &&
     args.length >= 2
   ) {
     // `nx <target> <project>` shorthand
     request.targets.push(command);
     request.projects.push(args[1]);
-  } else if (command === 'release' && args[1] === 'publish') {
+  } else if (command === 'release publish') {
     request.targets.push('nx-release-publish');
   }
   return request;
@@ -54,17 +62,4 @@ function parallelValue(value: string, env: Record<string, string | undefined>): 
   if (value === 'false') return 1;
   const n = Number(value === 'true' || value === '' ? (env.NX_PARALLEL ?? '3') : value);
   return Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
-export function matchesProjectPattern(name: string, patterns: string[]): boolean {
-  return patterns.some((p) => {
-    if (!p.includes('*')) return p === name;
-    const re = new RegExp(
-      `^${p
-        .split('*')
-        .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-        .join('.*')}$`,
-    );
-    return re.test(name);
-  });
 }

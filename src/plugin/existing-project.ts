@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { diskReader, type FileReader } from '../manifests/file-reader';
+import { diskReader, type FileReader } from '../core/manifests/file-reader';
 
 /** A project another Nx plugin (project.json or package.json inference) already creates at a root. */
 export interface ExistingProject {

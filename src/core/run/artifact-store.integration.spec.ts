@@ -4,19 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { isMonochangeError } from '../errors';
-import {
-  coalescingMerger,
-  mergePublishEntry,
-  mergeReadinessEntry,
-  publishResultSchema,
-  readArtifact,
-  readinessSchema,
-  withFileLock,
-  writeJsonAtomic,
-  type PublishEntry,
-  type ReadinessEntry,
-} from './artifacts';
-import { recordSkippedDependents } from './skipped-dependents';
+import { coalescingMerger, mergePublishEntry, mergeReadinessEntry, readArtifact, writeJsonAtomic } from './artifact-store';
+import { publishResultSchema, readinessSchema, type PublishEntry, type ReadinessEntry } from './artifact-schema';
+import { withFileLock } from './artifact-lock';
+import { recordSkippedDependents } from '../publish/skipped-dependents';
 
 const run = promisify(execFile);
 const trust = { status: 'configured' as const, repository: 'o/r', workflow: 'publish.yml', environment: null, setupUrl: null, message: 'ok' };
@@ -160,7 +151,7 @@ const trust = { status: 'disabled', repository: null, workflow: null, environmen
 `,
     );
     const swcPath = require.resolve('@swc/core');
-    const artifactsPath = path.join(__dirname, 'artifacts.ts');
+    const artifactsPath = path.join(__dirname, 'artifact-store.ts');
     const n = 8;
     await Promise.all(Array.from({ length: n }, (_, k) => run(process.execPath, [child, swcPath, artifactsPath, file, String(k), String(n), '100'])));
     const parsed = publishResultSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { PublishEntry, PublishResult, Readiness } from './artifacts';
+import type { PublishEntry, PublishResult, Readiness } from './artifact-schema';
 import {
   emitCiReport,
   escapeGithubData,

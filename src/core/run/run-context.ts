@@ -10,8 +10,7 @@ import { resolveIdentity, type IdentityResolution } from './identity';
 import type { PreparedUpload } from '../registries/types';
 import type { Logger } from './progress';
 import type { PackageTarget } from './target';
-import { createTrustGate } from './trust-gate';
-import type { TrustGate } from './trust-gate.types';
+import { createTrustGate, type TrustGate } from '../trust/gate';
 
 /** Everything one task needs: config, identity, HTTP pool, command runner, trust gate. */
 export interface RunContext {
@@ -40,7 +39,10 @@ export interface RunContextOptions {
   readOnly?: boolean;
 }
 
-export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
+/** What a run needs before its identity is known: config, env, logger, HTTP pool, command runner. */
+export type RunBase = Pick<RunContext, 'root' | 'config' | 'env' | 'log' | 'http' | 'runner'>;
+
+export function createRunBase(options: RunContextOptions): RunBase {
   // A plain copy: reading process.env (an exotic object) per check costs more than the checks.
   const env = options.env ?? { ...process.env };
   const root = path.resolve(options.root);
@@ -57,18 +59,18 @@ export async function createRunContext(options: RunContextOptions): Promise<RunC
       onRetry: ({ url, attempt, waitMs, reason }) =>
         (packageLog.getStore() ?? log)(`↻ lookup ${url} answered ${reason}; retry ${attempt} in ${Math.round(waitMs / 100) / 10}s`),
     });
-  const resolution = await resolveIdentity({ env, config, fetch: options.fetch, write: options.write });
-  for (const warning of resolution.oidc.warnings) log(`⚠️  ${warning}`);
-  return {
-    root,
-    config,
-    env,
-    resolution,
-    http,
-    runner: options.runner ?? createExecaRunner(env),
-    gate: createTrustGate(config, resolution, env),
-    log,
-  };
+  return { root, config, env, log, http, runner: options.runner ?? createExecaRunner(env) };
+}
+
+/** The run's CI identity, resolved and verified, and the trust gate over it. */
+export async function withIdentity(base: RunBase, options: Pick<RunContextOptions, 'fetch' | 'write'> = {}): Promise<RunContext> {
+  const resolution = await resolveIdentity({ env: base.env, config: base.config, fetch: options.fetch, write: options.write });
+  for (const warning of resolution.oidc.warnings) base.log(`⚠️  ${warning}`);
+  return { ...base, resolution, gate: createTrustGate(base.config, resolution, base.env) };
+}
+
+export async function createRunContext(options: RunContextOptions): Promise<RunContext> {
+  return withIdentity(createRunBase(options), options);
 }
 
 /**

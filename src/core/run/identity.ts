@@ -3,7 +3,7 @@ import { verifyGithubIdentity, verifyGitlabIdentity } from '../ci/oidc';
 import type { CiIdentity } from '../ci/types';
 import type { MonochangeConfig } from '../config/types';
 import type { Env } from '../types';
-import type { ArtifactIdentity } from './artifacts';
+import type { ArtifactIdentity } from './artifact-schema';
 
 /** The CI identity of this run: detected from the environment, then confirmed from the signed OIDC token. */
 export interface IdentityResolution {

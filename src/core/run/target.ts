@@ -4,7 +4,6 @@ import { MonochangeError } from '../errors';
 import { readManifest } from '../manifests';
 import type { Manifest } from '../manifests/types';
 import { registryAdapter } from '../registries';
-import { findExistingProject } from './existing-project';
 import type { RegistryAdapter } from '../registries/types';
 
 /** One package, resolved for a run: config, manifest, adapter (none for custom registries), version. */
@@ -19,12 +18,18 @@ export interface PackageTarget {
   version: string;
 }
 
-/** Finds the declared package by id (or its Nx project name), else by project root. */
-export function findPackage(config: MonochangeConfig, by: { packageId?: string; projectRoot?: string; projectName?: string }): PackageConfig {
+/**
+ * Finds the declared package by id, else by the root of the Nx project that id names (users read
+ * and type project names; `packageProjectRoot` is that project's root), else by project root.
+ */
+export function findPackage(
+  config: MonochangeConfig,
+  by: { packageId?: string; packageProjectRoot?: string; projectRoot?: string; projectName?: string },
+): PackageConfig {
   if (by.packageId) {
-    // Users read and type project names; the id in monochange.toml is accepted as well.
+    const named = by.packageProjectRoot === undefined ? undefined : normalise(by.packageProjectRoot);
     const pkg =
-      config.packages.find((p) => p.id === by.packageId) ?? config.packages.find((p) => findExistingProject(config.root, p.path)?.name === by.packageId);
+      config.packages.find((p) => p.id === by.packageId) ?? (named === undefined ? undefined : config.packages.find((p) => normalise(p.path) === named));
     if (!pkg) {
       throw new MonochangeError(`no package \`${by.packageId}\` is declared in monochange.toml`, {
         file: config.file,

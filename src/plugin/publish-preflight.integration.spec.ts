@@ -1,13 +1,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startHttpStub, type HttpStub } from '../../../test-utils/http-stub';
-import { isMonochangeError, type MonochangeError } from '../errors';
-import { REGISTRIES } from '../registries';
-import type { Env } from '../types';
-import { requireDeclaredPackages } from './declared-packages';
-import { preflightPublishRun } from './preflight';
-import { deferredByQuota, QUOTA_PLAN_PATH, QUOTA_RUN_ENV, writeQuotaPlan } from './quota-plan';
+import { startHttpStub, type HttpStub } from '../../test-utils/http-stub';
+import { isMonochangeError, type MonochangeError } from '../core/errors';
+import { requireDeclaredPackages } from '../core/publish/declared-packages';
+import { deferredByQuota, QUOTA_PLAN_PATH, QUOTA_RUN_ENV, writeQuotaPlan } from '../core/publish/quota-plan';
+import { REGISTRIES } from '../core/registries';
+import type { Env } from '../core/types';
+import { parseNxArgv } from './nx-argv';
+import { preflightPublishRun } from './publish-preflight';
 
 /**
  * The run-wide quota plan, through the preflight the plugin runs before Nx starts any task: real
@@ -288,7 +289,11 @@ describe('requireDeclaredPackages: a run of our targets with nothing to run on f
   const check =
     (...args: string[]) =>
     () =>
-      requireDeclaredPackages({ root, argv: [...NX, ...args], env: {}, targets: ['publish', 'placeholder-publish', 'readiness', 'nx-release-publish'] });
+      requireDeclaredPackages({
+        root,
+        runTargets: parseNxArgv([...NX, ...args]).targets,
+        targets: ['publish', 'placeholder-publish', 'readiness', 'nx-release-publish'],
+      });
 
   it('no monochange.toml: refused naming the file and `nx g @monochange/nx:init`; other targets are not ours to judge', () => {
     expect(check('run-many', '-t', 'publish')).toThrow(/no monochange\.toml.*`publish` has no package to run on.*nx g @monochange\/nx:init/s);

@@ -1,4 +1,4 @@
-import { matchesProjectPattern, parseNxArgv } from './run-argv';
+import { parseNxArgv } from './nx-argv';
 
 const nx = (...args: string[]) => ['/usr/bin/node', '/ws/node_modules/nx/bin/nx.js', ...args];
 
@@ -32,19 +32,16 @@ describe('parseNxArgv', () => {
     expect([request.parallel, request.exclude]).toEqual([parallel, ['x']]);
   });
 
+  it('reads the command and --excludeTaskDependencies', () => {
+    expect(parseNxArgv(nx('release', 'publish', '--excludeTaskDependencies'))).toMatchObject({ command: 'release publish', excludeTaskDependencies: true });
+    expect(parseNxArgv(nx('run-many', '-t', 'publish', '--exclude-task-dependencies=false'))).toMatchObject({
+      command: 'run-many',
+      excludeTaskDependencies: false,
+    });
+    expect(parseNxArgv(nx('affected', '-t', 'publish')).command).toBe('affected');
+  });
+
   it('reads --exclude', () => {
     expect(parseNxArgv(nx('run-many', '-t', 'publish', '--exclude=dart-*')).exclude).toEqual(['dart-*']);
-  });
-});
-
-describe('matchesProjectPattern', () => {
-  it.each([
-    ['web', ['web'], true],
-    ['web', ['api'], false],
-    ['dart-client', ['dart-*'], true],
-    ['@scope/web', ['@scope/*'], true],
-    ['webx', ['web'], false],
-  ])('%s vs %j → %s', (name, patterns, expected) => {
-    expect(matchesProjectPattern(name, patterns)).toBe(expected);
   });
 });

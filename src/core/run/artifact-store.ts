@@ -1,110 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { MonochangeError } from '../errors';
-import { PUBLISH_STATUSES, READINESS_STATUSES } from '../types';
+import type { ArtifactIdentity, PublishEntry, PublishResult, Readiness, ReadinessEntry } from './artifact-schema';
+import { publishResultSchema, readinessSchema } from './artifact-schema';
+import { withFileLock } from './artifact-lock';
 
 /**
- * The artifacts other tools and tests read. Many tasks of one `nx run-many` write one file: each
- * task merges its own entry (replacing its earlier one) under a lock, and writes atomically
- * (temp file + rename), so the file is always valid JSON and no entry is lost.
+ * Reading and writing the artifacts. Many tasks of one `nx run-many` write one file: each task
+ * merges its own entry (replacing its earlier one) under a lock, and writes atomically (temp file
+ * + rename), so the file is always valid JSON and no entry is lost.
  */
-
-export const DEFAULT_PUBLISH_RESULT_PATH = '.monochange/publish-result.json';
-export const DEFAULT_PLACEHOLDER_RESULT_PATH = '.monochange/placeholder-result.json';
-export const DEFAULT_READINESS_PATH = '.monochange/readiness.json';
-
-export const trustOutcomeSchema = z.object({
-  status: z.enum(['disabled', 'planned', 'configured', 'manual_action_required']),
-  repository: z.string().nullable(),
-  workflow: z.string().nullable(),
-  environment: z.string().nullable(),
-  setupUrl: z.string().nullable(),
-  message: z.string(),
-});
-
-export const identitySchema = z
-  .object({
-    provider: z.string(),
-    verified: z.boolean(),
-    repository: z.string().nullable(),
-    workflow: z.string().nullable(),
-    environment: z.string().nullable(),
-    ref: z.string().nullable(),
-    eventName: z.string().nullable(),
-    claims: z.record(z.string(), z.string()).optional(),
-  })
-  .passthrough();
-
-export const publishEntrySchema = z
-  .object({
-    package: z.string(),
-    project: z.string(),
-    ecosystem: z.string(),
-    registry: z.string(),
-    name: z.string(),
-    version: z.string(),
-    status: z.enum(PUBLISH_STATUSES),
-    message: z.string(),
-    placeholder: z.boolean(),
-    trustedPublishing: trustOutcomeSchema,
-    command: z.string().optional(),
-    stdout: z.string().optional(),
-    stderr: z.string().optional(),
-    reason: z.string().optional(),
-    blockedBy: z.string().optional(),
-    dryRun: z.boolean().optional(),
-    attempts: z.number().int().optional(),
-    finishedAt: z.string().optional(),
-    /** When an earlier run published this version (kept on re-runs that find it on the registry). */
-    publishedAt: z.string().optional(),
-  })
-  .passthrough();
-
-export const publishResultSchema = z.object({
-  schemaVersion: z.literal(1),
-  kind: z.literal('monochange.publishResult'),
-  mode: z.enum(['release', 'placeholder']),
-  dryRun: z.boolean(),
-  identity: identitySchema.optional(),
-  packages: z.array(publishEntrySchema),
-});
-
-export const checkSchema = z.object({
-  id: z.string(),
-  status: z.enum(['pass', 'warn', 'fail']),
-  message: z.string(),
-  fix: z.string().optional(),
-});
-
-export const readinessEntrySchema = z
-  .object({
-    package: z.string(),
-    project: z.string(),
-    ecosystem: z.string(),
-    registry: z.string(),
-    name: z.string(),
-    version: z.string(),
-    status: z.enum(READINESS_STATUSES),
-    message: z.string(),
-    checks: z.array(checkSchema),
-    trustedPublishing: trustOutcomeSchema,
-  })
-  .passthrough();
-
-export const readinessSchema = z.object({
-  schemaVersion: z.literal(1),
-  kind: z.literal('monochange.publishReadiness'),
-  status: z.enum(['ready', 'blocked']),
-  identity: identitySchema.optional(),
-  packages: z.array(readinessEntrySchema),
-});
-
-export type PublishEntry = z.infer<typeof publishEntrySchema>;
-export type PublishResult = z.infer<typeof publishResultSchema>;
-export type ReadinessEntry = z.infer<typeof readinessEntrySchema>;
-export type Readiness = z.infer<typeof readinessSchema>;
-export type ArtifactIdentity = z.infer<typeof identitySchema>;
 
 /** Reads an artifact; absent → undefined; unparseable → MonochangeError naming the file. */
 export function readArtifact<T>(file: string, schema: z.ZodType<T>): T | undefined {
@@ -147,90 +53,6 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
-  }
-}
-
-/**
- * Runs `fn` holding an exclusive lock on `file` (a sibling `.lock` directory holding the owner's
- * pid), waiting for others. A lock whose owner process is dead (or that has no owner long after
- * it was made) is broken; breaking happens under a second `.lock.break` lock and re-checks the
- * owner there, so two waiters can never both break a lock and then both hold a fresh one.
- */
-export async function withFileLock<T>(file: string, fn: () => T | Promise<T>, timeoutMs = 60_000): Promise<T> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const lock = `${file}.lock`;
-  const started = Date.now();
-  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
-    try {
-      fs.mkdirSync(lock);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      if (isStaleLock(lock) && breakStaleLock(lock)) continue;
-      if (Date.now() - started > timeoutMs) {
-        throw new MonochangeError(`timed out waiting for the lock on ${file}`, {
-          file,
-          code: 'artifact.lock-timeout',
-          fix: `if no other publish is running, delete ${lock} and re-run`,
-        });
-      }
-      await new Promise((r) => setTimeout(r, wait + Math.random() * wait));
-    }
-  }
-  try {
-    fs.writeFileSync(path.join(lock, 'owner'), String(process.pid));
-    return await fn();
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true });
-  }
-}
-
-/** Age after which a lock (or breaker) without a readable owner is considered abandoned. */
-const OWNERLESS_STALE_MS = 30_000;
-
-function breakStaleLock(lock: string): boolean {
-  const breaker = `${lock}.break`;
-  try {
-    fs.mkdirSync(breaker);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    // Someone else is breaking it; a breaker left by a crashed process expires.
-    if (ageMs(breaker) > OWNERLESS_STALE_MS) fs.rmSync(breaker, { recursive: true, force: true });
-    return false;
-  }
-  try {
-    if (!isStaleLock(lock)) return false;
-    fs.rmSync(lock, { recursive: true, force: true });
-    return true;
-  } finally {
-    fs.rmSync(breaker, { recursive: true, force: true });
-  }
-}
-
-function ageMs(p: string): number {
-  try {
-    return Date.now() - fs.statSync(p).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function isStaleLock(lock: string): boolean {
-  let owner: string;
-  try {
-    owner = fs.readFileSync(path.join(lock, 'owner'), 'utf8');
-  } catch (error) {
-    // No owner yet: the holder is between mkdir and writing it, or died there.
-    return (error as NodeJS.ErrnoException).code === 'ENOENT' && ageMs(lock) > OWNERLESS_STALE_MS;
-  }
-  const pid = Number(owner);
-  if (!Number.isInteger(pid) || pid <= 0) return ageMs(lock) > OWNERLESS_STALE_MS;
-  if (pid === process.pid) return false;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }
 
@@ -347,4 +169,11 @@ function readArtifactOrReset<T>(file: string, schema: z.ZodType<T>): T | undefin
     fs.renameSync(file, `${file}.corrupt-${Date.now()}`);
     return undefined;
   }
+}
+
+/** Artifact path: the option, else the default; dry runs get a `.dry-run.json` sibling so they never overwrite real outcomes. */
+export function artifactPath(root: string, fallback: string, output: string | undefined, dryRun: boolean): string {
+  if (output) return path.resolve(root, output);
+  const file = dryRun ? fallback.replace(/\.json$/, '.dry-run.json') : fallback;
+  return path.resolve(root, file);
 }

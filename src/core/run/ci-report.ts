@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { registryAdapter } from '../registries';
 import type { Env } from '../types';
-import type { PublishEntry, PublishResult, Readiness, ReadinessEntry } from './artifacts';
+import type { PublishEntry, PublishResult, Readiness, ReadinessEntry } from './artifact-schema';
 import { reasonTitle, SHARED_REASONS } from './refusals';
 
 /**

@@ -56,23 +56,16 @@ describe('findPackage', () => {
 });
 
 describe('findPackage by the name users type', () => {
-  it('takes the Nx project name (from package.json) as well as the id', () => {
-    const fs = require('node:fs') as typeof import('node:fs');
-    const os = require('node:os') as typeof import('node:os');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-find-package-'));
-    try {
-      fs.mkdirSync(path.join(dir, 'packages/core'), { recursive: true });
-      fs.writeFileSync(path.join(dir, 'packages/core/package.json'), JSON.stringify({ name: '@acme/core', version: '1.0.0' }));
-      const cfg = parseConfig('[package.core]\npath = "packages/core"\ntype = "npm"\n', {
-        file: path.join(dir, 'monochange.toml'),
-        root: dir,
-        checkPaths: false,
-      });
-      expect(findPackage(cfg, { packageId: '@acme/core' }).id).toBe('core');
-      expect(findPackage(cfg, { packageId: 'core' }).id).toBe('core');
-      expect(() => findPackage(cfg, { packageId: '@acme/nope' })).toThrow('no package `@acme/nope`');
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  it('takes the Nx project name (the executor passes its root) as well as the id; ids win', () => {
+    const cfg = parseConfig('[package.core]\npath = "packages/core"\ntype = "npm"\n[package.web]\npath = "packages/web"\ntype = "npm"\n', {
+      file: '/ws/monochange.toml',
+      root: '/ws',
+      checkPaths: false,
+    });
+    expect(findPackage(cfg, { packageId: '@acme/core', packageProjectRoot: 'packages/core/' }).id).toBe('core');
+    expect(findPackage(cfg, { packageId: 'core' }).id).toBe('core');
+    expect(findPackage(cfg, { packageId: 'web', packageProjectRoot: 'packages/core' }).id).toBe('web');
+    expect(() => findPackage(cfg, { packageId: '@acme/nope' })).toThrow('no package `@acme/nope`');
+    expect(() => findPackage(cfg, { packageId: '@acme/other', packageProjectRoot: 'packages/other' })).toThrow('no package `@acme/other`');
   });
 });

@@ -1,11 +1,25 @@
 import { checkClaimsForPackage, customRegistryClaimRules } from '../ci/oidc';
 import type { MonochangeConfig } from '../config/types';
 import { npmTrustCommandFor } from '../registries/npm';
-import { checkProvenance, configuredOrManualOutcome, disabledOutcome, enforceTrust, plannedOutcome } from '../trust';
+import { enforceTrust } from './enforce';
+import { configuredOrManualOutcome, disabledOutcome, plannedOutcome } from './outcome';
+import { checkProvenance } from './provenance';
 import type { Env, TrustOutcome } from '../types';
-import type { IdentityResolution } from './identity';
-import type { PackageTarget } from './target';
-import type { GateVerdict, TrustGate } from './trust-gate.types';
+import type { IdentityResolution } from '../run/identity';
+import type { PackageTarget } from '../run/target';
+
+export type GateVerdict = { allowed: true; provenance: boolean; warnings: string[] } | { allowed: false; code: string; reason: string };
+
+/**
+ * What the publish state machine asks of the trust rules (src/core/trust): may this package be
+ * uploaded from this job, with or without provenance, and what to report about trusted publishing.
+ */
+export interface TrustGate {
+  /** Trust + provenance checks, before any upload of a real (non dry-run) publish. */
+  check(target: PackageTarget): Promise<GateVerdict>;
+  /** The artifact's `trustedPublishing` object for a phase of the run. */
+  outcome(target: PackageTarget, phase: 'planned' | 'done' | 'disabled'): TrustOutcome;
+}
 
 /**
  * Composes the trust rules of src/core/trust (context, tokens, matrix, provenance) with the

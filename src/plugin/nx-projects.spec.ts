@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../core/config';
+import { parseNxArgv } from './nx-argv';
+import { matchingProjects, nxProjects, projectNamer, selectedProjects, type NxProjects } from './nx-projects';
+
+const nx = (...args: string[]) => ['/usr/bin/node', '/ws/node_modules/nx/bin/nx.js', ...args];
+
+const PROJECTS: NxProjects = {
+  '@acme/core': { data: { root: 'packages/core', tags: ['npm', 'scope:core'] } },
+  '@acme/web': { data: { root: 'packages/web', tags: ['npm'] } },
+  'rust-core': { data: { root: 'crates/core', tags: ['cargo'] } },
+  tools: { data: { root: '.', tags: [] } },
+};
+
+describe('project patterns, resolved by Nx', () => {
+  it.each([
+    [
+      ['-p', 'tag:npm'],
+      ['@acme/core', '@acme/web'],
+    ],
+    [['-p', 'tag:npm,!@acme/web'], ['@acme/core']],
+    [
+      ['-p', '@acme/*'],
+      ['@acme/core', '@acme/web'],
+    ],
+    [['-p', 'crates/*'], ['rust-core']],
+    [
+      ['--exclude', 'tag:npm'],
+      ['rust-core', 'tools'],
+    ],
+    [
+      ['-p', 'tag:npm,rust-core', '--exclude=tag:scope:core'],
+      ['@acme/web', 'rust-core'],
+    ],
+    [[], ['@acme/core', '@acme/web', 'rust-core', 'tools']],
+  ])('nx run-many -t publish %j selects %j', (flags, expected) => {
+    expect([...selectedProjects(parseNxArgv(nx('run-many', '-t', 'publish', ...flags)), PROJECTS)].sort()).toEqual(expected);
+  });
+
+  it('`nx run <project>:<target>` selects that project only', () => {
+    expect([...selectedProjects(parseNxArgv(nx('run', 'rust-core:publish')), PROJECTS)]).toEqual(['rust-core']);
+  });
+
+  it('nx.json-style pattern lists (release.projects) are matched the same way', () => {
+    expect([...matchingProjects(['tag:cargo', 'tools'], PROJECTS)].sort()).toEqual(['rust-core', 'tools']);
+    expect(matchingProjects([], PROJECTS).size).toBe(0);
+  });
+});
+
+describe('projectNamer', () => {
+  const config = parseConfig(
+    '[package.core]\npath = "packages/core"\ntype = "npm"\n[package.other]\npath = "packages/other/"\ntype = "npm"\n[package.tools]\npath = "."\ntype = "npm"\n',
+    { file: '/ws/monochange.toml', root: '/ws', checkPaths: false },
+  );
+  it('names a package by the Nx project at its root, else by its id', () => {
+    const name = projectNamer(PROJECTS);
+    expect(config.packages.map(name)).toEqual(['@acme/core', 'other', 'tools']);
+  });
+});
+
+describe('nxProjects without a cached graph of that workspace', () => {
+  it('falls back to the declared packages under the names the plugin gives them (package.json name, else the id)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mc-nx-projects-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'packages/core'), { recursive: true });
+      fs.writeFileSync(path.join(dir, 'packages/core/package.json'), JSON.stringify({ name: '@acme/core', version: '1.0.0' }));
+      const config = parseConfig('[package.core]\npath = "packages/core"\ntype = "npm"\n[package.api]\npath = "go/api"\ntype = "go"\n', {
+        file: path.join(dir, 'monochange.toml'),
+        root: dir,
+        checkPaths: false,
+      });
+      expect(nxProjects(config)).toEqual({ '@acme/core': { data: { root: 'packages/core', tags: [] } }, api: { data: { root: 'go/api', tags: [] } } });
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
