@@ -32,6 +32,8 @@ export const cargoPublishBench: Benchmark = {
       execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: ws.root, stdio: 'ignore' });
       // Nx's floor target on each crate's project (project.json named as the plugin names the crate).
       writeFloorExecutor(ws.write);
+      // As in any Cargo repository: cargo's build and package output (copies of each crate, project.json included) is not source.
+      ws.write('.gitignore', `${ws.read('.gitignore')}target\n`);
       for (const c of crates) ws.write(`${c.dir}/project.json`, `${JSON.stringify({ name: c.name, targets: FLOOR_TARGET }, null, 2)}\n`);
       initGitRepo(ws.root, world.go.originUrl);
       let patch = 0;
