@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { MonochangeConfig, PackageConfig } from '../core/config/types';
+import { normaliseRoot } from '../core/run/target';
 import { findExistingProject } from './existing-project';
 import type { NxRunRequest } from './nx-argv';
 
@@ -21,15 +22,13 @@ export function nxProjects(config: MonochangeConfig): NxProjects {
   } catch {
     // no cached graph: the declared packages below
   }
-  return Object.fromEntries(
-    config.packages.map((pkg) => [findExistingProject(config.root, pkg.path)?.name ?? pkg.id, { data: { root: normalise(pkg.path), tags: [] } }]),
-  );
+  return Object.fromEntries(config.packages.map((pkg) => [findExistingProject(config.root, pkg.path)?.name ?? pkg.id, { data: { root: pkg.path, tags: [] } }]));
 }
 
 /** The Nx project of each declared package (by root), else the package id. */
 export function projectNamer(projects: NxProjects): (pkg: PackageConfig) => string {
-  const byRoot = new Map(Object.entries(projects).map(([name, node]) => [normalise(node.data.root), name]));
-  return (pkg) => byRoot.get(normalise(pkg.path)) ?? pkg.id;
+  const byRoot = new Map(Object.entries(projects).map(([name, node]) => [normaliseRoot(node.data.root), name]));
+  return (pkg) => byRoot.get(normaliseRoot(pkg.path)) ?? pkg.id;
 }
 
 /** Project names matching Nx patterns, matched by Nx itself (names, globs, directories, `tag:`, `!`). */
@@ -47,13 +46,4 @@ export function selectedProjects(request: Pick<NxRunRequest, 'projects' | 'exclu
   const chosen = request.projects.length ? matchingProjects(request.projects, projects) : new Set(Object.keys(projects));
   const excluded = matchingProjects(request.exclude, projects);
   return new Set([...chosen].filter((name) => !excluded.has(name)));
-}
-
-function normalise(p: string): string {
-  return (
-    p
-      .replace(/\\/g, '/')
-      .replace(/^\.\/?/, '')
-      .replace(/\/+$/, '') || '.'
-  );
 }

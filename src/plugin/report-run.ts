@@ -3,7 +3,7 @@ import { findWorkspaceConfig, loadConfig } from '../core/config';
 import type { PackageConfig } from '../core/config/types';
 import { manifestPathFor, readManifest } from '../core/manifests';
 import { failedPrerequisites, readPackageEdges } from '../core/publish/package-edges';
-import { publishable } from '../core/publish/preflight';
+import { publishable } from '../core/config/resolve-publish';
 import { recordSkippedDependents, type SkippedDependent } from '../core/publish/skipped-dependents';
 import {
   DEFAULT_PLACEHOLDER_RESULT_PATH,

@@ -5,7 +5,7 @@ import { formatKeyPath, type KeyPath } from './key-path';
 import { registryOverrideFix } from './registry-hints';
 import { normalizeRelativePath, pathKind } from './relative-path';
 import type { RawPublish } from './schema';
-import type { PublishSettings } from './types';
+import type { PackageConfig, PublishSettings } from './types';
 
 export function defaultPublishSettings(ecosystem: Ecosystem): PublishSettings {
   return {
@@ -143,4 +143,9 @@ export function registryOverrideProblem(
     found: `registry = ${describeFound(settings.registry)}${setsRegistry ? '' : ' (inherited)'} with mode = "builtin"`,
     fix: registryOverrideFix(ecosystem, settings.registry, formatKeyPath(publishPath)),
   };
+}
+
+/** A package the plugin uploads itself: publishing enabled, to a registry it has an adapter for. */
+export function publishable(pkg: Pick<PackageConfig, 'publish'>): boolean {
+  return pkg.publish.enabled && pkg.publish.mode === 'builtin';
 }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { publishable } from '../config/resolve-publish';
 import type { PackageConfig } from '../config/types';
 import { formatError, isMonochangeError } from '../errors';
 import { clearQuotaPlan, newQuotaRunId, planRunQuotas, QUOTA_PLAN_PATH, QUOTA_RUN_ENV, writeQuotaPlan, type RunQuotaPlan } from './quota-plan';
@@ -10,9 +11,6 @@ import { refusalError, type Refusal } from '../run/refusals';
 import type { RunContext } from '../run/run-context';
 import { artifactPath } from '../run/artifact-store';
 import { resolveTarget, type PackageTarget } from '../run/target';
-
-/** A package the plugin uploads itself: publishing enabled, to a registry it has an adapter for. */
-export const publishable = (pkg: PackageConfig): boolean => pkg.publish.enabled && pkg.publish.mode === 'builtin';
 
 /**
  * The trust preflight and quota plan over the declared packages `packageIds` (all the run

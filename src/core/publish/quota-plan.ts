@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { publishable } from '../config/resolve-publish';
 import type { MonochangeConfig, PackageConfig } from '../config/types';
 import { formatError, MonochangeError } from '../errors';
 import { readManifest } from '../manifests';
@@ -105,7 +106,7 @@ const defaultCommand = (selection: { projects?: string[]; exclude?: string[] }) 
 export async function planRunQuotas(ctx: QuotaContext, targets: PackageTarget[], options: PlanRunQuotasOptions = {}): Promise<RunQuotaPlan> {
   const operation = options.operation ?? 'publish';
   const commandFor = options.commandFor ?? defaultCommand;
-  const eligible = targets.filter((t) => t.adapter && t.pkg.publish.enabled && t.pkg.publish.mode === 'builtin' && !t.manifest.private);
+  const eligible = targets.filter((t) => t.adapter && publishable(t.pkg) && !t.manifest.private);
   const withQuota = eligible.filter((t) => hasQuota(t.pkg.publish.registry));
   const notes: string[] = [];
 

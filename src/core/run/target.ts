@@ -27,9 +27,9 @@ export function findPackage(
   by: { packageId?: string; packageProjectRoot?: string; projectRoot?: string; projectName?: string },
 ): PackageConfig {
   if (by.packageId) {
-    const named = by.packageProjectRoot === undefined ? undefined : normalise(by.packageProjectRoot);
+    const named = by.packageProjectRoot === undefined ? undefined : normaliseRoot(by.packageProjectRoot);
     const pkg =
-      config.packages.find((p) => p.id === by.packageId) ?? (named === undefined ? undefined : config.packages.find((p) => normalise(p.path) === named));
+      config.packages.find((p) => p.id === by.packageId) ?? (named === undefined ? undefined : config.packages.find((p) => normaliseRoot(p.path) === named));
     if (!pkg) {
       throw new MonochangeError(`no package \`${by.packageId}\` is declared in monochange.toml`, {
         file: config.file,
@@ -39,8 +39,8 @@ export function findPackage(
     }
     return pkg;
   }
-  const root = normalise(by.projectRoot ?? '');
-  const pkg = config.packages.find((p) => normalise(p.path) === root);
+  const root = normaliseRoot(by.projectRoot ?? '');
+  const pkg = config.packages.find((p) => normaliseRoot(p.path) === root);
   if (!pkg) {
     const project = by.projectName ?? root;
     throw new MonochangeError(
@@ -59,7 +59,8 @@ export function findPackage(
   return pkg;
 }
 
-function normalise(p: string): string {
+/** A project root or package path in one form for comparing: `/` separators, no leading `./`, no trailing `/`, `''` for the root. */
+export function normaliseRoot(p: string): string {
   return p
     .replace(/\\/g, '/')
     .replace(/^\.\/?/, '')

@@ -1,3 +1,4 @@
+import { publishable } from '../../config/resolve-publish';
 import type { MonochangeConfig, PackageConfig } from '../../config/types';
 import { readManifest } from '../../manifests';
 import type { Manifest } from '../../manifests/types';
@@ -28,5 +29,5 @@ export function declaredManifest(config: MonochangeConfig, pkg: PackageConfig): 
 
 /** Is the package uploaded by this run's built-in publishing to `registry`? */
 export function inPublishSet(pkg: PackageConfig, registry: string): boolean {
-  return pkg.publish.enabled && pkg.publish.mode === 'builtin' && pkg.publish.registry === registry;
+  return publishable(pkg) && pkg.publish.registry === registry;
 }
