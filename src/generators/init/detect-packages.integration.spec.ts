@@ -95,6 +95,36 @@ describe('detectPackages without git', () => {
     expect(detectPackages(tree).map((p) => p.name)).toEqual(['ex-a']);
   });
 
+  it('includes the Go modules a root go.work uses by path, only those, and only inside the workspace', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('go.work', 'go 1.22\n\nuse ./examples/server\nuse ../examples/other\nuse /examples/abs\n');
+    tree.write('examples/server/go.mod', 'module example.com/server\n');
+    tree.write('examples/other/go.mod', 'module example.com/other\n');
+    tree.write('examples/abs/go.mod', 'module example.com/abs\n');
+    expect(detectPackages(tree).map((p) => p.name)).toEqual(['example.com/server']);
+  });
+
+  it('reads every pub workspace outside data directories and the workspaces nested in their members', () => {
+    const tree = createTreeWithEmptyWorkspace();
+    tree.write('pubspec.yaml', 'name: _root\npublish_to: none\nworkspace:\n  - packages/ui\n');
+    tree.write('packages/ui/pubspec.yaml', 'name: acme_ui\nversion: 1.0.0\nresolution: workspace\nworkspace:\n  - example\n');
+    tree.write('packages/ui/example/pubspec.yaml', 'name: acme_ui_example\nversion: 1.0.0\nresolution: workspace\n');
+    // Named by a pub workspace, not by an npm one.
+    tree.write('packages/ui/example/package.json', '{"name":"acme-ui-example","version":"1.0.0"}');
+    // A workspace root of its own (no `resolution: workspace`).
+    tree.write('tool/pubspec.yaml', 'name: acme_tool\nversion: 1.0.0\nworkspace:\n  - templates/app\n');
+    tree.write('tool/templates/app/pubspec.yaml', 'name: acme_tool_app\nversion: 1.0.0\nresolution: workspace\n');
+    // A workspace inside test data names nothing real.
+    tree.write('test/fixtures/ws/pubspec.yaml', 'name: fixture_ws\npublish_to: none\nworkspace:\n  - examples/a\n');
+    tree.write('test/fixtures/ws/examples/a/pubspec.yaml', 'name: fixture_a\nversion: 1.0.0\nresolution: workspace\n');
+    expect(detectPackages(tree).map((p) => [p.path, p.type])).toEqual([
+      ['packages/ui', 'dart'],
+      ['packages/ui/example', 'dart'],
+      ['tool', 'dart'],
+      ['tool/templates/app', 'dart'],
+    ]);
+  });
+
   it('reads [workspace.package] publish = false for crates with publish.workspace = true', () => {
     const tree = createTreeWithEmptyWorkspace();
     tree.write('Cargo.toml', '[workspace]\nmembers = ["a"]\n[workspace.package]\nversion = "1.0.0"\npublish = false\n');

@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { MonochangeError } from '../../core/errors';
 import type { Ecosystem } from '../../core/types';
 import { stripJsonc } from '../../core/manifests/json-text';
+import { goWorkUses } from './go-work';
 import { packageIdFor, sniffManifest, WALKED_MANIFESTS, type SniffedManifest } from './manifest-sniff';
 
 export interface DetectedPackage {
@@ -31,7 +32,7 @@ export const SKIPPED_DIRS = new Set(['node_modules', '.git', 'dist', 'target', '
 
 /**
  * Directories of test data, examples, benchmarks and templates: their manifests are not published,
- * unless a workspace names the directory in a member pattern (`"examples/*"`).
+ * unless a workspace names the directory in a member pattern (`"examples/*"`, go.work `use ./examples/server`).
  */
 export const DATA_DIRS = new Set(['fixtures', '__fixtures__', 'testdata', 'test', 'tests', 'example', 'examples', 'bench', 'benches', 'template', 'templates']);
 
@@ -55,11 +56,12 @@ type Found = Omit<DetectedPackage, 'id'>;
  * The workspace's publishable packages, from the manifests git tracks (every file when the
  * workspace is not in a git repository, or git tracks nothing there yet):
  * - skipped: dependency/build directories, test-data/example/bench/template directories (unless a
- *   package.json/pnpm/Cargo/Deno workspace member pattern names them), Cargo `workspace.exclude`;
+ *   package.json/pnpm/Cargo/Deno/pub workspace member pattern or a root go.work `use` names them),
+ *   Cargo `workspace.exclude`;
  * - not publishable: npm `private` (truthy, as npm reads it) or no version, the root package.json of
  *   a JS workspace, Cargo `publish = false`/`[]` or no version, pubspec `publish_to: none` or no
- *   version, Go modules in `_`/`.`-prefixed directories (the go tool ignores them) or whose path has
- *   no domain (nothing can fetch them);
+ *   version, Go modules in `_`/`.`-prefixed or testdata directories (the go tool ignores them) or
+ *   whose path has no domain (nothing can fetch them);
  * - a maturin project (pyproject + the Cargo.toml it builds) is one Python package.
  * Returns the packages not in `declared` (matched by path and type), sorted by path then ecosystem (npm first),
  * with ids unique among themselves, `declared` and other Nx projects. Throws when two publishable
@@ -180,7 +182,13 @@ function readWorkspaces(tree: Tree, files: string[]): Workspaces {
   const add = (eco: Ecosystem, dir: string, patterns: unknown) => {
     if (!Array.isArray(patterns)) return;
     const list = (ws.members[eco] ??= []);
-    for (const p of patterns) if (typeof p === 'string') list.push(p.startsWith('!') ? `!${join(dir, p.slice(1))}` : join(dir, p));
+    for (const p of patterns) {
+      if (typeof p !== 'string') continue;
+      const negated = p.startsWith('!');
+      const path = negated ? p.slice(1) : p;
+      // A path outside the workspace names none of its directories.
+      if (staysInside(dir, path)) list.push(negated ? `!${join(dir, path)}` : join(dir, path));
+    }
   };
   const read = (path: string) => tree.read(path, 'utf-8');
   try {
@@ -221,17 +229,36 @@ function readWorkspaces(tree: Tree, files: string[]): Workspaces {
       /* not TOML */
     }
   }
+  add('go', '.', goWorkUses(read('go.work') ?? ''));
+  // Pub workspaces (Dart 3.6+): every root outside data directories, then the workspaces nested in
+  // the members they name (which may be in data directories).
+  const pubspecs = files.filter((f) => basename(f) === 'pubspec.yaml');
+  const seen = new Set<string>();
+  for (let next = pubspecs.filter((f) => !inDataDir(f)); next.length > 0;) {
+    for (const file of next) {
+      seen.add(file);
+      const text = read(file) ?? '';
+      if (!/^workspace\s*:/m.test(text)) continue;
+      try {
+        add('dart', dirname(file), (parseYaml(text) as { workspace?: unknown } | null)?.workspace);
+      } catch {
+        /* not YAML */
+      }
+    }
+    next = pubspecs.filter((f) => !seen.has(f) && isIncluded(dirname(f), 'dart', ws));
+  }
   return ws;
 }
 
 /** Outside data directories, unless a workspace member pattern names the data directory itself. */
 function isIncluded(dir: string, ecosystem: Ecosystem, ws: Workspaces): boolean {
   const segments = dir === '.' ? [] : dir.split('/');
-  if (ecosystem === 'go' && segments.some((s) => s.startsWith('_') || s.startsWith('.'))) return false;
+  if (ecosystem === 'go' && segments.some((s) => s.startsWith('_') || s.startsWith('.') || s === 'testdata')) return false;
   if (ecosystem === 'cargo' && ws.cargoExcluded.some((e) => dir === e || dir.startsWith(`${e}/`))) return false;
   const data = segments.filter((s) => DATA_DIRS.has(s));
   if (data.length === 0) return true;
-  const patterns = ws.members[ecosystem] ?? [];
+  // One pub workspace holds Dart and Flutter packages.
+  const patterns = ws.members[ecosystem === 'flutter' ? 'dart' : ecosystem] ?? [];
   const matching = patterns.filter((p) => !p.startsWith('!') && globMatch(p, dir));
   if (patterns.some((p) => p.startsWith('!') && globMatch(p.slice(1), dir))) return false;
   return data.every((segment) => matching.some((p) => p.split('/').includes(segment)));
@@ -302,6 +329,18 @@ function globMatch(pattern: string, dir: string): boolean {
     else re += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
   }
   return new RegExp(`^${re}$`).test(dir);
+}
+
+/** `path`, relative to `dir`, is not absolute and does not climb above the workspace root. */
+function staysInside(dir: string, path: string): boolean {
+  if (/^([\\/]|[A-Za-z]:)/.test(path)) return false;
+  let depth = dir === '.' ? 0 : dir.split('/').length;
+  for (const segment of path.split(/[\\/]/)) {
+    if (segment === '..') depth--;
+    else if (segment !== '.' && segment !== '') depth++;
+    if (depth < 0) return false;
+  }
+  return true;
 }
 
 function join(dir: string, path: string): string {

@@ -160,6 +160,58 @@ export const SHAPES: Shape[] = [
       ['otel', 'go', 'github.com/acme/gokit/otel'],
     ],
   },
+  {
+    name: 'Go SDK with a go.work naming a published module under examples/',
+    files: {
+      'go.mod': 'module cloud.acme.dev/sdk\n\ngo 1.22\n\nrequire cloud.acme.dev/sdk/otel v0.4.0\n',
+      'go.work':
+        'go 1.22\n\ntoolchain go1.22.4\n\n// examples/server is published: users import its handlers.\nuse (\n\t.\n\t./otel // tracing bridge\n' +
+        '\t./examples/server\n\t./internal/testdata/fakeapi\n\t./_examples/legacy\n\t./tools/gen\n)\n\nuse "./storage"\n\n' +
+        'replace cloud.acme.dev/sdk/examples/client => ./examples/client\n\nreplace (\n\tcloud.acme.dev/sdk/examples/batch => ./examples/batch\n)\n',
+      'otel/go.mod': 'module cloud.acme.dev/sdk/otel\n\ngo 1.22\n',
+      'storage/go.mod': 'module cloud.acme.dev/sdk/storage\n\ngo 1.22\n',
+      'examples/server/go.mod': 'module cloud.acme.dev/sdk/examples/server\n\ngo 1.22\n\nrequire cloud.acme.dev/sdk v1.3.0\n',
+      // Only replaced, not used: still example code.
+      'examples/client/go.mod': 'module cloud.acme.dev/sdk/examples/client\n\ngo 1.22\n',
+      'examples/batch/go.mod': 'module cloud.acme.dev/sdk/examples/batch\n\ngo 1.22\n',
+      // Used, but the go tool ignores testdata and `_` directories, and `gen` has no domain.
+      'internal/testdata/fakeapi/go.mod': 'module cloud.acme.dev/sdk/internal/testdata/fakeapi\n',
+      '_examples/legacy/go.mod': 'module cloud.acme.dev/sdk/examples/legacy\n',
+      'tools/gen/go.mod': 'module gen\n\ngo 1.22\n',
+    },
+    expected: [
+      ['.', 'go', 'cloud.acme.dev/sdk'],
+      ['examples/server', 'go', 'cloud.acme.dev/sdk/examples/server'],
+      ['otel', 'go', 'cloud.acme.dev/sdk/otel'],
+      ['storage', 'go', 'cloud.acme.dev/sdk/storage'],
+    ],
+  },
+  {
+    name: 'Dart tools repo with a pub workspace naming template packages under tools/templates/',
+    files: {
+      'pubspec.yaml':
+        'name: _acme_tools_workspace\npublish_to: none\nenvironment:\n  sdk: ^3.6.0\nworkspace:\n  - pkgs/args\n  - pkgs/args/example\n  - pkgs/scaffold\n' +
+        '  - tools/templates/console_app\n  - tools/templates/flutter_plugin\n',
+      'pkgs/args/pubspec.yaml': pubspec('acme_args', 'resolution: workspace\nenvironment:\n  sdk: ^3.6.0\n'),
+      // Named, but not published.
+      'pkgs/args/example/pubspec.yaml': 'name: acme_args_example\npublish_to: none\nresolution: workspace\n',
+      'pkgs/scaffold/pubspec.yaml': pubspec('acme_scaffold', 'resolution: workspace\nexecutables:\n  scaffold:\n'),
+      'pkgs/scaffold/test/fixtures/broken/pubspec.yaml': pubspec('acme_broken_fixture'),
+      'tools/templates/console_app/pubspec.yaml': pubspec('acme_console_template', 'resolution: workspace\n'),
+      'tools/templates/flutter_plugin/pubspec.yaml': pubspec(
+        'acme_plugin_template',
+        'resolution: workspace\nflutter:\n  plugin:\n    platforms:\n      android:\n        package: dev.acme.plugin\n        pluginClass: AcmePlugin\n',
+      ),
+      // Not a workspace member: stays a data directory.
+      'tools/templates/web_app/pubspec.yaml': pubspec('acme_web_template'),
+    },
+    expected: [
+      ['pkgs/args', 'dart', 'acme_args'],
+      ['pkgs/scaffold', 'dart', 'acme_scaffold'],
+      ['tools/templates/console_app', 'dart', 'acme_console_template'],
+      ['tools/templates/flutter_plugin', 'flutter', 'acme_plugin_template'],
+    ],
+  },
 ];
 
 /** Writes `shape` into a fresh git repository under `parent`, commits it, and returns the directory. */
