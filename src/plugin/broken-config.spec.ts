@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createNodes } from './create-nodes';
 import { nxApi } from './nx-api';
+import { nxMatchedFiles } from './testing/fixture-workspace';
 
 /** A monochange.toml with a mistake: one warning, the projects it still names, targets that fail with the message. */
 describe('createNodes with a monochange.toml that cannot be loaded', () => {
@@ -20,7 +21,7 @@ describe('createNodes with a monochange.toml that cannot be loaded', () => {
     warn.mockRestore();
     fs.rmSync(root, { recursive: true, force: true });
   });
-  const nodes = () => createNodes[1](['monochange.toml'], undefined, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: [] } as never);
+  const nodes = () => createNodes[1](nxMatchedFiles(root), undefined, { workspaceRoot: root, nxJsonConfiguration: {}, configFiles: [] } as never);
 
   it('a misspelt key: no plugin error, one warning, each named package keeps failing monochange targets', async () => {
     fs.writeFileSync(path.join(root, 'monochange.toml'), '[package.core]\npath = "packages/core"\ntpye = "npm"\n\n[package.go]\npath = "go"\ntype = "go"\n');
@@ -37,6 +38,23 @@ describe('createNodes with a monochange.toml that cannot be loaded', () => {
     const encoded = /from\('([^']+)'/.exec(publish.options.command)![1];
     expect(Buffer.from(encoded, 'base64').toString()).toContain('tpye');
     expect(Object.keys(projects.go.targets!).sort()).toEqual(['nx-release-publish', 'placeholder-publish', 'publish', 'readiness']);
+  });
+
+  it('ids that clash once `:` is `-`: one warning naming both, one project of that name (Nx refuses two)', async () => {
+    fs.mkdirSync(path.join(root, 'go/tools'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'go/tools/go.mod'), 'module example.com/acme/go/tools\n\ngo 1.22\n');
+    fs.writeFileSync(
+      path.join(root, 'monochange.toml'),
+      '[package."go:tools"]\npath = "go/tools"\ntype = "go"\n\n[package.go-tools]\npath = "go"\ntype = "go"\n',
+    );
+    const results = await nodes();
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0][0])).toMatch(/monochange\.toml: packages `go:tools` and `go-tools` would share the Nx project name `go-tools`.*Fix: /);
+    const projects = results[0][1].projects!;
+    expect(Object.values(projects).map((p) => p.name)).toEqual(['go-tools']);
+    expect(String((projects['go/tools'].targets!.publish as { metadata: { configError: string } }).metadata.configError)).toContain(
+      '`go:tools` and `go-tools`',
+    );
   });
 
   it('TOML that does not parse: one warning and no projects, never a thrown plugin error', async () => {

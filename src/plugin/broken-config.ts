@@ -5,6 +5,7 @@ import { CONFIG_FILE_NAME } from '../core/config/types';
 import { formatError } from '../core/errors';
 import { findExistingProject } from './existing-project';
 import { failFast, type PluginTarget } from './project-targets';
+import { nxProjectName } from './project-name';
 import type { TargetNames } from './options';
 
 /** Package tables (`[package.<id>] path = "…"`) of a config that parses as TOML but fails validation. */
@@ -37,14 +38,19 @@ export function nodesForBrokenConfig(root: string, names: TargetNames, error: un
     metadata: { technologies: [], description, configError: message },
   });
   const projects: NonNullable<CreateNodesResult['projects']> = {};
+  const taken = new Set<string>();
   for (const { id, path } of declaredPaths(root)) {
     const projectRoot = path === '' ? '.' : path;
-    if (projects[projectRoot]) continue;
+    const existing = findExistingProject(root, projectRoot);
+    const projectName = nxProjectName(id);
+    // Two projects of one name would fail Nx's whole graph (ids that clash once renamed).
+    if (projects[projectRoot] || (!existing && taken.has(projectName))) continue;
+    if (!existing) taken.add(projectName);
     const targets: Record<string, PluginTarget> = {};
     for (const name of [names.publish, names.placeholderPublish, names.readiness, names.releasePublish]) {
       if (name) targets[name] = fail(`Fails until ${CONFIG_FILE_NAME} is fixed: ${message}`);
     }
-    projects[projectRoot] = { ...(findExistingProject(root, projectRoot) ? {} : { name: id, projectType: 'library' as const }), targets };
+    projects[projectRoot] = { ...(existing ? {} : { name: projectName, projectType: 'library' as const }), targets };
   }
   return { projects };
 }

@@ -19,7 +19,7 @@ import type { CreateNodesContext, CreateNodesResult, CreateNodesResultArray } fr
 import { formatError, isMonochangeError, MonochangeError } from '../core/errors';
 import { CONFIG_FILE_NAME } from '../core/config/types';
 import { memoFileReader, type FileReader } from '../core/manifests/file-reader';
-import { findExistingProject } from './existing-project';
+import { findExistingProject, type NxSeesFile } from './existing-project';
 import { nodesForBrokenConfig } from './broken-config';
 import { nxApi } from './nx-api';
 import { resolveManifestErrors, resolveTargetNames, type MonochangePluginOptions } from './options';
@@ -28,8 +28,9 @@ import { buildTargets, type PluginTarget } from './project-targets';
 import type { PackageConfig } from '../core/config/types';
 import { readDeclaredWorkspace } from './read-declared';
 import { forNx } from './user-error';
-import { candidateEdges, edgeSources, type CandidateEdge } from './create-dependencies';
+import { candidateEdges, type CandidateEdge } from './create-dependencies';
 import { projectRootOf } from './create-nodes';
+import { declaredProjectNames } from './project-name';
 
 /** Thrown from the per-file function: nodes for what could be read, plus the per-package errors. */
 class PartialNodes extends Error {
@@ -49,16 +50,29 @@ export function nodesFromConfig(
   reader: FileReader = memoFileReader(),
   warn: (line: string) => void = (line) => nxApi().logger.warn(line),
 ): CreateNodesResult {
+  return nodesAndEdges(configFile, options, context, reader, warn).result;
+}
+
+/** The projects, and the edge candidates createDependencies draws from the same manifests. */
+function nodesAndEdges(
+  configFile: string,
+  options: MonochangePluginOptions | undefined,
+  context: Pick<CreateNodesContext, 'workspaceRoot'>,
+  reader: FileReader,
+  warn: (line: string) => void,
+  nxSees?: NxSeesFile,
+): { result: CreateNodesResult; edges: CandidateEdge[] } {
   const names = resolveTargetNames(options);
   const manifestErrors = resolveManifestErrors(options);
   const root = context.workspaceRoot;
-  const { config, manifests, edges, errors: unreadable } = readDeclaredWorkspace(root, { reader });
+  const declared = readDeclaredWorkspace(root, { reader });
+  const { config, manifests, edges, errors: unreadable } = declared;
   const manifestErrorOf = new Map(unreadable.map(({ id, error }) => [id, formatError(error)]));
   const errors: Array<[string, unknown]> = unreadable.map(({ file, error }) => [file, error]);
   const ids = config.packages.map((p) => p.id);
 
-  const existing = new Map(config.packages.map((p) => [p.id, findExistingProject(root, projectRootOf(p.path), reader)]));
-  const projectName = (id: string) => existing.get(id)?.name ?? id;
+  const existing = new Map(config.packages.map((p) => [p.id, findExistingProject(root, projectRootOf(p.path), reader, nxSees)]));
+  const projectName = declaredProjectNames(config.packages, (id) => existing.get(id)?.name, configFile);
   const prerequisites = publishPrerequisites(ids, edges);
   const cycleOf = new Map<string, string>();
   for (const cycle of findPublishCycles(ids, edges)) {
@@ -128,14 +142,16 @@ export function nodesFromConfig(
     const tags = ['monochange', `monochange:${first.type}`];
     for (const twin of twins) tags.push(`monochange:${twin.type}`);
     // A project Nx already infers (project.json, package.json) keeps its name; others are named by id.
-    projects[projectRoot] = known ? { tags, targets } : { name: first.id, projectType: 'library', tags, targets };
+    projects[projectRoot] = known ? { tags, targets } : { name: projectName(first.id), projectType: 'library', tags, targets };
   }
   const result: CreateNodesResult = { projects };
   if (errors.length > 0 && manifestErrors === 'error') throw new PartialNodes(result, errors);
   // Nx fails the whole project graph on a plugin error, hiding every project; a warning keeps the
   // workspace usable while the broken package's own tasks fail with the same message.
   for (const [, error] of errors) warn(`@monochange/nx: ${formatError(error)}`);
-  return result;
+  // Every edge createDependencies draws stays within the packages `edgeSources` picks, so the
+  // edges among all packages give the same candidates as reading those packages alone.
+  return { result, edges: candidateEdges(declared) };
 }
 
 /** What one graph computation of the plugin gives: createNodes' results and errors, the warnings to print, the edge candidates. */
@@ -161,14 +177,16 @@ export function computeGraph(
   options: MonochangePluginOptions | undefined,
   context: Pick<CreateNodesContext, 'workspaceRoot'>,
   withEdges: boolean,
+  nxSees?: NxSeesFile,
 ): ComputedGraph {
   const out: ComputedGraph = { results: [], errors: [], warnings: [], edges: [] };
   const warn = (line: string) => out.warnings.push(line);
   for (const file of rootConfigs) {
     const reader = memoFileReader();
     try {
-      out.results.push([file, nodesFromConfig(file, options, context, reader, warn)]);
-      if (withEdges) out.edges = edgesOf(context.workspaceRoot, reader);
+      const { result, edges } = nodesAndEdges(file, options, context, reader, warn, nxSees);
+      out.results.push([file, result]);
+      if (withEdges) out.edges = edges;
     } catch (cause) {
       if (cause instanceof PartialNodes) {
         out.results.push([file, cause.result]);
@@ -184,15 +202,6 @@ export function computeGraph(
     }
   }
   return out;
-}
-
-/** createDependencies' candidate edges from the manifests just read (what it would read itself). */
-function edgesOf(root: string, reader: FileReader): CandidateEdge[] {
-  try {
-    return candidateEdges(readDeclaredWorkspace(root, { select: edgeSources, reader }));
-  } catch {
-    return []; // as createDependencies: a bad monochange.toml gives no edge
-  }
 }
 
 /** An error of monochange.toml itself (not of a plugin option or a manifest). */

@@ -6,11 +6,11 @@ import { createDependencies, dependenciesFrom, edgeSources } from './create-depe
 import { readDeclaredWorkspace } from './read-declared';
 import { createNodes } from './create-nodes';
 import { findExistingProject } from './existing-project';
-import { FIXTURE_WORKSPACE, listFiles, tempWorkspace } from './testing/fixture-workspace';
+import { FIXTURE_WORKSPACE, listFiles, nxMatchedFiles, tempWorkspace } from './testing/fixture-workspace';
 
 /** What Nx would hand createDependencies: projects by name (as merged from all plugins) and their files. */
 async function graphContext(root: string, drop: string[] = [], hash: (file: string) => string = () => 'h'): Promise<CreateDependenciesContext> {
-  const [[, result]] = await createNodes[1](['monochange.toml'], {}, { nxJsonConfiguration: {}, workspaceRoot: root });
+  const [[, result]] = await createNodes[1](nxMatchedFiles(root), {}, { nxJsonConfiguration: {}, workspaceRoot: root });
   const projects: Record<string, ProjectConfiguration> = {};
   for (const [projectRoot, config] of Object.entries(result.projects!)) {
     const name = config.name ?? findExistingProject(root, projectRoot)!.name!;
@@ -66,7 +66,7 @@ describe('createDependencies', () => {
       'streams -> bytes (static, streams/buffer.ts)',
     ]);
     // The same edges order publishing; test and bench imports (bytes -> streams, path -> assert) do not.
-    const [[, nodes]] = await createNodes[1](['monochange.toml'], {}, { nxJsonConfiguration: {}, workspaceRoot: root });
+    const [[, nodes]] = await createNodes[1](nxMatchedFiles(root), {}, { nxJsonConfiguration: {}, workspaceRoot: root });
     const after = (project: string) =>
       (nodes.projects![project].targets!.publish.dependsOn ?? []).flatMap((d) => (typeof d === 'string' ? [] : (d.projects ?? [])));
     expect(after('io').sort()).toEqual(['bytes', 'streams']);

@@ -5,12 +5,12 @@ import { relative } from 'node:path';
 import * as entry from '../index';
 import { memoFileReader } from '../core/manifests/file-reader';
 import { createNodes, createNodesV2, nodesFromConfig } from './create-nodes';
-import { FIXTURE_WORKSPACE, tempWorkspace } from './testing/fixture-workspace';
+import { FIXTURE_WORKSPACE, nxMatchedFiles, tempWorkspace } from './testing/fixture-workspace';
 import type { MonochangePluginOptions } from './options';
 
 const context = (workspaceRoot: string): CreateNodesContext => ({ nxJsonConfiguration: {}, workspaceRoot });
 
-async function run(root: string, options?: MonochangePluginOptions, files = ['monochange.toml']) {
+async function run(root: string, options?: MonochangePluginOptions, files = nxMatchedFiles(root)) {
   return createNodes[1](files, options, context(root));
 }
 
@@ -37,7 +37,7 @@ describe('package entry', () => {
     expect(Object.keys(entry).sort()).toEqual(['createDependencies', 'createNodes', 'createNodesV2', 'postTasksExecution', 'preTasksExecution']);
     expect(entry.createNodesV2).toBe(entry.createNodes);
     expect(createNodesV2).toBe(createNodes);
-    expect(createNodes[0]).toBe('monochange.toml');
+    expect(createNodes[0]).toBe('{monochange.toml,package.json,**/package.json,project.json,**/project.json}');
     expect(typeof entry.createDependencies).toBe('function');
   });
 });

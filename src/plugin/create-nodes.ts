@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { CONFIG_FILE_NAME } from '../core/config/types';
 import type { FileReader } from '../core/manifests/file-reader';
 import type { CandidateEdge } from './create-dependencies';
-import { graphCacheFile, graphCacheKey, readGraphCache, recordFsInputs, writeGraphCache } from './graph-cache';
+import { graphCacheFile, graphCacheKey, pruneGraphCache, readGraphCache, recordFsInputs, writeGraphCache } from './graph-cache';
 import { nxApi } from './nx-api';
 import type { MonochangePluginOptions } from './options';
 
@@ -41,6 +41,20 @@ export function takeComputedEdges(root: string, options: MonochangePluginOptions
   const entry = handOff;
   handOff = undefined;
   return entry && entry.root === root && entry.key === keyOf(root, options) ? entry.edges : undefined;
+}
+
+/**
+ * Writing the cache (fingerprinting the files read, serialising the results) is left until Nx has
+ * the results: it runs on the next turn of the event loop, while Nx merges what its plugins
+ * returned, or at the latest when the next computation starts.
+ */
+let pendingWrite: (() => void) | undefined;
+
+/** Writes the last computation's cache entry now, if it is still waiting. */
+export function flushGraphCacheWrite(): void {
+  const write = pendingWrite;
+  pendingWrite = undefined;
+  write?.();
 }
 
 /** Where the graph cache lives: Nx's workspace data directory (removed by `nx reset`). */
@@ -83,8 +97,8 @@ function buildOf(): unknown {
   return build;
 }
 
-function keyOf(root: string, options: MonochangePluginOptions | undefined): string {
-  return graphCacheKey([1, buildOf(), process.platform, root, options ?? null]);
+function keyOf(root: string, options: MonochangePluginOptions | undefined, withNxFiles = true): string {
+  return graphCacheKey([1, buildOf(), process.platform, root, options ?? null, withNxFiles]);
 }
 
 /**
@@ -96,29 +110,46 @@ export async function createNodesWithCache(
   options: MonochangePluginOptions | undefined,
   context: CreateNodesContext,
   cache: GraphCacheOptions | undefined,
+  nxFiles?: ReadonlySet<string>,
 ): Promise<CreateNodesResultArray> {
   handOff = undefined;
+  flushGraphCacheWrite();
   // Only the workspace's own config declares packages; nested monochange.toml files are ignored.
   const rootConfigs = configFiles.filter((file) => file === CONFIG_FILE_NAME);
   if (rootConfigs.length === 0) return [];
   const root = context.workspaceRoot;
-  const key = cache ? keyOf(root, options) : '';
+  const key = cache ? keyOf(root, options, nxFiles !== undefined) : '';
   const file = cache ? graphCacheFile(cache.dir, key) : '';
   if (cache) {
     const hit = readGraphCache<CreateNodesResultArray, CandidateEdge[]>(file, key);
-    if (hit) {
+    if (hit && (hit.listed ?? []).every((asked) => Array.isArray(asked) && nxFiles?.has(asked[0]) === asked[1])) {
       if (hit.warnings.length > 0) for (const line of hit.warnings) nxApi().logger.warn(line);
       handOff = { key, root, edges: hit.edges };
       return hit.nodes;
     }
   }
-  const compute = () => computeModule().computeGraph(rootConfigs, options, context, cache !== undefined);
+  // What Nx's file list answered, kept with the cache entry and asked again on a hit.
+  const listed = new Map<string, boolean>();
+  const nxSees =
+    nxFiles &&
+    ((relativeFile: string) => {
+      const seen = nxFiles.has(relativeFile);
+      listed.set(relativeFile, seen);
+      return seen;
+    });
+  const compute = () => computeModule().computeGraph(rootConfigs, options, context, cache !== undefined, nxSees);
   const { value: out, inputs } = cache ? recordFsInputs(compute) : { value: compute(), inputs: undefined };
   if (out.warnings.length > 0) for (const line of out.warnings) nxApi().logger.warn(line);
   if (out.errors.length > 0) throw new (nxApi().AggregateCreateNodesError)(out.errors, out.results);
-  if (cache) {
+  if (cache && inputs) {
     handOff = { key, root, edges: out.edges };
-    if (inputs) writeGraphCache(file, { key, inputs, nodes: out.results, edges: out.edges, warnings: out.warnings });
+    pendingWrite = () => {
+      const recorded = inputs();
+      if (!recorded) return;
+      writeGraphCache(file, { key, inputs: recorded, listed: [...listed], nodes: out.results, edges: out.edges, warnings: out.warnings });
+      pruneGraphCache(file);
+    };
+    setImmediate(flushGraphCacheWrite);
   }
   return out.results;
 }
@@ -128,11 +159,28 @@ function createNodesInternal(
   options: MonochangePluginOptions | undefined,
   context: CreateNodesContext,
 ): Promise<CreateNodesResultArray> {
-  return createNodesWithCache(configFiles, options, context, nxGraphCache(context.workspaceRoot));
+  return createNodesWithCache(configFiles, options, context, nxGraphCache(context.workspaceRoot), nxFileList(configFiles, context));
+}
+
+/**
+ * Besides monochange.toml, the plugin's pattern matches the files Nx's own plugins infer projects
+ * from, so Nx's file list (which it has already made) tells which package directories hold one,
+ * without asking the disk for each package. It is the list Nx's plugins see: git-ignored files are
+ * not in it.
+ */
+export const PLUGIN_FILES = `{${CONFIG_FILE_NAME},package.json,**/package.json,project.json,**/project.json}`;
+
+/**
+ * The files Nx matched for the plugin's pattern, unless an `include`/`exclude` in nx.json's
+ * plugins may have narrowed that list (then the disk is asked).
+ */
+function nxFileList(configFiles: readonly string[], context: CreateNodesContext): ReadonlySet<string> | undefined {
+  const narrowed = (context.nxJsonConfiguration?.plugins ?? []).some((p) => typeof p === 'object' && p !== null && ('include' in p || 'exclude' in p));
+  return narrowed ? undefined : new Set(configFiles);
 }
 
 /** Nx 22+ (v2 signature): projects and targets from the root `monochange.toml`. */
-export const createNodes: CreateNodes<MonochangePluginOptions> = [CONFIG_FILE_NAME, createNodesInternal];
+export const createNodes: CreateNodes<MonochangePluginOptions> = [PLUGIN_FILES, createNodesInternal];
 
 /** Nx 21 only reads this name; Nx 23 deprecates it. Same implementation. */
 export const createNodesV2: CreateNodes<MonochangePluginOptions> = createNodes;

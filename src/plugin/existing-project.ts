@@ -1,5 +1,5 @@
-import { join } from 'node:path';
 import { diskReader, type FileReader } from '../core/manifests/file-reader';
+import { resolveIn } from '../core/manifests/source';
 
 /** A project another Nx plugin (project.json or package.json inference) already creates at a root. */
 export interface ExistingProject {
@@ -8,11 +8,18 @@ export interface ExistingProject {
   name?: string;
 }
 
-function readJsonObject(file: string, reader: Pick<FileReader, 'readText' | 'exists'>): Record<string, unknown> | undefined {
+/**
+ * Whether Nx sees a project.json/package.json (workspace-relative, `/`-separated): the files Nx
+ * lists for the plugin's pattern, which are the ones its own plugins infer projects from (a
+ * git-ignored file is not among them).
+ */
+export type NxSeesFile = (relativeFile: string) => boolean;
+
+function readJsonObject(file: string, reader: Pick<FileReader, 'readText' | 'exists'>, listed: boolean | undefined): Record<string, unknown> | undefined {
   let text: string;
   try {
     // Most package directories have no project.json: asking first is cheaper than a failed read.
-    if (!reader.exists(file)) return undefined;
+    if (!(listed ?? reader.exists(file))) return undefined;
     text = reader.readText(file);
   } catch {
     return undefined;
@@ -35,16 +42,19 @@ function stringField(obj: unknown, key: string): string | undefined {
 /**
  * The project Nx infers at `<workspaceRoot>/<projectRoot>`, if any. Name precedence follows Nx:
  * project.json `name`, then package.json `nx.name`, then package.json `name`. `reader` (default:
- * the disk) lets the plugin share the package.json it already read for the manifest.
+ * the disk) lets the plugin share the package.json it already read for the manifest; `nxSees`,
+ * when given, says which of the two files exist instead of asking the disk.
  */
 export function findExistingProject(
   workspaceRoot: string,
   projectRoot: string,
   reader: Pick<FileReader, 'readText' | 'exists'> = diskReader,
+  nxSees?: NxSeesFile,
 ): ExistingProject | undefined {
-  const dir = join(workspaceRoot, projectRoot);
-  const projectJson = readJsonObject(join(dir, 'project.json'), reader);
-  const packageJson = readJsonObject(join(dir, 'package.json'), reader);
+  const dir = resolveIn(workspaceRoot, projectRoot);
+  const listed = (name: string) => nxSees?.(projectRoot === '.' || projectRoot === '' ? name : `${projectRoot}/${name}`);
+  const projectJson = readJsonObject(resolveIn(dir, 'project.json'), reader, listed('project.json'));
+  const packageJson = readJsonObject(resolveIn(dir, 'package.json'), reader, listed('package.json'));
   const name = stringField(projectJson, 'name') ?? stringField(packageJson?.nx, 'name') ?? stringField(packageJson, 'name');
   if (projectJson) return { source: 'project.json', name };
   if (packageJson) return { source: 'package.json', name };

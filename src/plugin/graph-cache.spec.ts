@@ -3,7 +3,7 @@ import { logger } from '@nx/devkit';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { createDependencies } from './create-dependencies';
-import { createNodesWithCache, type GraphCacheOptions } from './create-nodes';
+import { createNodesWithCache, flushGraphCacheWrite, type GraphCacheOptions } from './create-nodes';
 import { findExistingProject } from './existing-project';
 import { graphCacheFile, inputsUnchanged, readGraphCache, recordFsInputs, writeGraphCache } from './graph-cache';
 import type { MonochangePluginOptions } from './options';
@@ -29,7 +29,9 @@ function cacheFileId(root: string): string {
 
 /** createNodes through the cache, or without it (`null`). */
 async function nodes(root: string, options: MonochangePluginOptions = {}, cache: GraphCacheOptions | null = cacheIn(root)): Promise<CreateNodesResultArray> {
-  return createNodesWithCache(['monochange.toml'], options, { nxJsonConfiguration: {}, workspaceRoot: root }, cache ?? undefined);
+  const results = await createNodesWithCache(['monochange.toml'], options, { nxJsonConfiguration: {}, workspaceRoot: root }, cache ?? undefined);
+  flushGraphCacheWrite(); // written after Nx has the results; here, before the test looks
+  return results;
 }
 
 /** What Nx hands createDependencies after these nodes: projects by name and every file as a file of its project. */
@@ -83,16 +85,20 @@ describe('the graph cache (createNodes / createDependencies results kept in Nx w
     expect(again.cachedEdges).toEqual(first.plainEdges);
   });
 
-  it('a new entry at the workspace root is a change (the config reads its listing), an unrelated file elsewhere is not', async () => {
+  it('a new file at the workspace root or in a package is no change; a package directory becoming a file is', async () => {
     await withAndWithout(ws.root);
     const written = cacheFileId(ws.root);
     ws.write('crates/core/src/lib.rs', 'pub fn core() {}\n');
     ws.write('packages/js-util/index.js', 'module.exports = 1;\n');
+    ws.write('NOTES.md', '# workspace\n');
+    fs.mkdirSync(join(ws.root, 'dist'));
     await nodes(ws.root);
     expect(cacheFileId(ws.root)).toBe(written);
-    ws.write('NOTES.md', '# workspace\n');
-    await nodes(ws.root);
+    fs.rmSync(join(ws.root, 'go/lib'), { recursive: true });
+    ws.write('go/lib', 'not a directory\n');
+    const [[, broken]] = await nodes(ws.root);
     expect(cacheFileId(ws.root)).not.toBe(written);
+    expect(broken).toEqual((await nodes(ws.root, {}, null))[0][1]);
   });
 
   it('a changed manifest gives the new projects and edges', async () => {
@@ -140,6 +146,40 @@ describe('the graph cache (createNodes / createDependencies results kept in Nx w
     expect(Object.keys(renamed[0][1].projects!['crates/core'].targets!)).toContain('release');
     expect(cacheFiles(cacheIn(ws.root).dir)).toHaveLength(2);
     expect(Object.keys((await nodes(ws.root))[0][1].projects!['crates/core'].targets!)).toContain('publish');
+  });
+
+  it("asks Nx's file list, not the disk, which package directories hold a project.json or package.json; a change in its answers is a change", async () => {
+    const nxList = (root: string) => new Set(listFiles(root).filter((f) => /(^|\/)(monochange\.toml|project\.json|package\.json)$/.test(f)));
+    const withList = async (list: Set<string>) => {
+      const results = await createNodesWithCache([...list], {}, { nxJsonConfiguration: {}, workspaceRoot: ws.root }, cacheIn(ws.root), list);
+      flushGraphCacheWrite();
+      return results;
+    };
+    const seen = nxList(ws.root);
+    expect(await withList(seen)).toEqual(await nodes(ws.root, {}, null)); // the same answers as the disk's
+    // A project.json Nx does not list (git-ignored): no project of Nx's own there, so the plugin names it.
+    ws.write('crates/core/project.json', JSON.stringify({ name: 'core-by-project-json' }));
+    const unseen = await withList(seen);
+    expect(unseen[0][1].projects!['crates/core'].name).toBe('acme-core');
+    const written = cacheFileId(ws.root);
+    expect((await withList(seen))[0][1].projects!['crates/core'].name).toBe('acme-core');
+    expect(cacheFileId(ws.root)).toBe(written); // reused: Nx's answers are the same
+    // Nx lists it now: computed again, and the project is Nx's own (named by its project.json).
+    const listed = await withList(nxList(ws.root));
+    expect(cacheFileId(ws.root)).not.toBe(written);
+    expect(listed[0][1].projects!['crates/core'].name).toBeUndefined();
+  });
+
+  it('keeps the file just written and the three most recent others, removing older ones', async () => {
+    for (const name of ['publish-a', 'publish-b', 'publish-c', 'publish-d', 'publish-e']) {
+      await nodes(ws.root, { publishTargetName: name });
+      // distinct modification times, oldest first, whatever the file system's resolution
+      const dir = cacheIn(ws.root).dir;
+      for (const [i, file] of cacheFiles(dir).entries()) fs.utimesSync(join(dir, file), new Date(), new Date(Date.now() - (10 - i) * 60_000));
+    }
+    expect(cacheFiles(cacheIn(ws.root).dir)).toHaveLength(4);
+    const kept = await nodes(ws.root, { publishTargetName: 'publish-e' });
+    expect(Object.keys(kept[0][1].projects!['crates/core'].targets!)).toContain('publish-e');
   });
 
   it('prints the warnings of a computation again when its result is reused', async () => {
@@ -232,7 +272,8 @@ describe('recordFsInputs / inputsUnchanged', () => {
       fs.readdirSync(join(ws.root, 'dir')).join(','),
     ]);
     expect(run.value).toEqual(['one', false, true, 'b.txt']);
-    expect(inputsUnchanged(run.inputs!)).toBe(true);
+    const inputs = run.inputs()!;
+    expect(inputsUnchanged(inputs)).toBe(true);
     const changes: Array<[() => void, () => void]> = [
       [() => ws.write('a.txt', 'one more'), () => ws.write('a.txt', 'one')],
       [() => ws.write('missing.txt', ''), () => fs.rmSync(join(ws.root, 'missing.txt'))],
@@ -240,38 +281,60 @@ describe('recordFsInputs / inputsUnchanged', () => {
     ];
     for (const [change, undo] of changes) {
       change();
-      expect(inputsUnchanged(run.inputs!)).toBe(false);
+      expect(inputsUnchanged(inputs)).toBe(false);
       undo();
     }
     fs.rmSync(join(ws.root, 'dir'), { recursive: true });
     ws.write('dir', 'now a file');
-    expect(inputsUnchanged(run.inputs!)).toBe(false);
+    expect(inputsUnchanged(inputs)).toBe(false);
   });
 
   it('identifies a file read by its size and times once they are old enough, by its contents while they are recent', () => {
     ws.write('a.txt', 'one');
     const file = join(ws.root, 'a.txt');
     const aMinuteLater = () => Date.now() + 60_000;
-    const settled = recordFsInputs(() => fs.readFileSync(file, 'utf8'), aMinuteLater);
-    const recent = recordFsInputs(() => fs.readFileSync(file, 'utf8'));
-    expect(settled.inputs!.map((i) => i[0])).toEqual(['f']);
-    expect(recent.inputs!.map((i) => i[0])).toEqual(['h']);
-    expect(inputsUnchanged(settled.inputs!)).toBe(true);
-    expect(inputsUnchanged(recent.inputs!)).toBe(true);
+    const settled = recordFsInputs(() => fs.readFileSync(file, 'utf8'), aMinuteLater).inputs()!;
+    const recent = recordFsInputs(() => fs.readFileSync(file, 'utf8')).inputs()!;
+    expect(settled.map((i) => i[0])).toEqual(['f']);
+    expect(recent.map((i) => i[0])).toEqual(['h']);
+    expect(inputsUnchanged(settled)).toBe(true);
+    expect(inputsUnchanged(recent)).toBe(true);
     // Rewritten at once, same size, its times put back: only the contents tell.
     const { atime, mtime } = fs.statSync(file);
     fs.writeFileSync(file, 'two');
     fs.utimesSync(file, atime, mtime);
-    expect(inputsUnchanged(recent.inputs!)).toBe(false);
+    expect(inputsUnchanged(recent)).toBe(false);
     fs.writeFileSync(file, 'three');
-    expect(inputsUnchanged(settled.inputs!)).toBe(false);
+    expect(inputsUnchanged(settled)).toBe(false);
+  });
+
+  it('a file changed after it was read and before the fingerprints are taken is identified by what was read', () => {
+    ws.write('a.txt', 'one');
+    const file = join(ws.root, 'a.txt');
+    const run = recordFsInputs(() => fs.readFileSync(file, 'utf8'));
+    ws.write('a.txt', 'two'); // same size: only what was read tells the entry is stale
+    const inputs = run.inputs()!;
+    expect(inputs).toEqual([['h', file, expect.any(String)]]);
+    expect(inputsUnchanged(inputs)).toBe(false);
+  });
+
+  it('the same file read twice with different contents makes the run uncacheable', () => {
+    ws.write('a.txt', 'one');
+    const file = join(ws.root, 'a.txt');
+    const run = recordFsInputs(() => {
+      const first = fs.readFileSync(file, 'utf8');
+      fs.writeFileSync(file, 'two');
+      return [first, fs.readFileSync(file, 'utf8')];
+    });
+    expect(run.value).toEqual(['one', 'two']);
+    expect(run.inputs()).toBeUndefined();
   });
 
   it('a file system call it cannot check again makes the run uncacheable, and fs is restored afterwards', () => {
     ws.write('a.txt', 'one');
     const readFileSync = fs.readFileSync;
     const run = recordFsInputs(() => fs.closeSync(fs.openSync(join(ws.root, 'a.txt'), 'r')));
-    expect(run.inputs).toBeUndefined();
+    expect(run.inputs()).toBeUndefined();
     expect(fs.readFileSync).toBe(readFileSync);
     expect(() => recordFsInputs(() => fs.readFileSync(join(ws.root, 'nope.txt')))).toThrow();
     expect(fs.readFileSync).toBe(readFileSync);

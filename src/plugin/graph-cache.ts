@@ -10,11 +10,12 @@ import { dirname, join, resolve } from 'node:path';
  *
  * The questions are recorded at the `fs` module itself while the (synchronous) computation runs,
  * so nothing the config parser or a manifest reader consults can be left out, whichever module
- * asks. A file that was read is identified by its size, inode, modification and change times,
- * taken before the read (so a write after it always shows). A file modified within `RACY_MS`
- * before the read is identified by a hash of what was read instead: a second write within the same
- * timestamp tick would leave its times as they were. Any file system call the recorder does not
- * know how to check again makes the result uncacheable.
+ * asks. A file that was read is identified by its size, inode, modification and change times. Those
+ * are taken after the computation (off the path Nx waits on), so a file whose change time is
+ * within `RACY_MS` of the computation's start or later is identified by a hash of what was read
+ * instead: a write after the read always moves the change time past the start, and a second write
+ * within one timestamp tick would leave the times as they were. Any file system call the recorder
+ * does not know how to check again makes the result uncacheable.
  */
 export type FsInput =
   /** read: [size, inode, mtimeMs, ctimeMs] of the file, taken before the read. */
@@ -32,8 +33,11 @@ export type FsInput =
 
 export interface RecordedRun<T> {
   value: T;
-  /** undefined: the computation asked something that cannot be checked again (do not cache). */
-  inputs: FsInput[] | undefined;
+  /**
+   * The questions and answers, with the files read fingerprinted now (call it when convenient,
+   * once); undefined: the computation asked something that cannot be checked again (do not cache).
+   */
+  inputs: () => FsInput[] | undefined;
 }
 
 type FsModule = typeof fs;
@@ -73,7 +77,7 @@ function statInput(op: 's' | 'l', file: string, stat: fs.Stats | undefined): FsI
   return kind === 'f' ? [op, file, kind, ...signature(stat!)] : [op, file, kind];
 }
 
-/** Files whose times are this close to the read are compared by contents (ms; covers 2 s timestamp granularity). */
+/** Files whose times are this close to the computation are compared by contents (ms; covers 2 s timestamp granularity). */
 const RACY_MS = 3000;
 
 function contentDigest(data: string | Buffer): string {
@@ -92,7 +96,10 @@ function listingDigest(entries: unknown[]): string {
  * recording at a time (the plugin's computation is synchronous, so nothing else runs meanwhile).
  */
 export function recordFsInputs<T>(compute: () => T, now: () => number = Date.now): RecordedRun<T> {
+  const start = now();
   const inputs = new Map<string, FsInput>();
+  /** Files read, with what was read: fingerprinted afterwards (see `fingerprint`). */
+  const reads = new Map<string, string | Buffer>();
   let checkable = true;
   const note = (input: FsInput, extra = '') => {
     const key = `${input[0]}\0${input[1]}\0${extra}`;
@@ -129,21 +136,24 @@ export function recordFsInputs<T>(compute: () => T, now: () => number = Date.now
       checkable = false;
       return (real.readFileSync as (...a: unknown[]) => unknown)(file, ...rest);
     }
-    const before = statOf(path);
+    let data: unknown;
     try {
-      const data = (real.readFileSync as (...a: unknown[]) => unknown)(file, ...rest);
-      const encoding = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { encoding?: unknown } | null | undefined)?.encoding;
-      const text = typeof data === 'string' && (encoding === 'utf8' || encoding === 'utf-8');
-      if (!before?.isFile() || !(text || Buffer.isBuffer(data))) checkable = false;
-      else if (now() - Math.max(before.mtimeMs, before.ctimeMs) < RACY_MS) note(['h', path, contentDigest(data as string | Buffer)]);
-      else note(['f', path, ...signature(before)]);
-      return data;
+      data = (real.readFileSync as (...a: unknown[]) => unknown)(file, ...rest);
     } catch (error) {
       // Missing, or a directory: checked again by kind. Anything else (permissions…) is not cached.
-      if (before && !before.isDirectory()) checkable = false;
-      else note(statInput('s', path, before));
+      const stat = statOf(path);
+      if (stat && !stat.isDirectory()) checkable = false;
+      else note(statInput('s', path, stat));
       throw error;
     }
+    const encoding = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { encoding?: unknown } | null | undefined)?.encoding;
+    const text = typeof data === 'string' && (encoding === 'utf8' || encoding === 'utf-8');
+    const seen = reads.get(path);
+    if (!(text || Buffer.isBuffer(data))) checkable = false;
+    // Read twice with different contents: the file changed while it was being read.
+    else if (seen !== undefined && !sameData(seen, data as string | Buffer)) checkable = false;
+    else reads.set(path, data as string | Buffer);
+    return data;
   }) as Patched['readFileSync']);
   patch('existsSync', ((file: unknown) => {
     const found = real.existsSync(file as string);
@@ -220,12 +230,31 @@ export function recordFsInputs<T>(compute: () => T, now: () => number = Date.now
       return original(...args);
     });
   }
+  let value: T;
   try {
-    const value = compute();
-    return { value, inputs: checkable ? [...inputs.values()] : undefined };
+    value = compute();
   } finally {
     for (const [name, fn] of saved) mod[name] = fn;
   }
+  /**
+   * A file whose times are settled (changed before `start - RACY_MS`) is as it was when it was
+   * read, so its times identify what was read; any other file is identified by what was read.
+   */
+  const fingerprint = (): FsInput[] | undefined => {
+    if (!checkable) return undefined;
+    const out = [...inputs.values()];
+    for (const [path, data] of reads) {
+      const stat = statOf(path);
+      if (!stat?.isFile()) return undefined;
+      out.push(Math.max(stat.mtimeMs, stat.ctimeMs) >= start - RACY_MS ? ['h', path, contentDigest(data)] : ['f', path, ...signature(stat)]);
+    }
+    return out;
+  };
+  return { value, inputs: fingerprint };
+}
+
+function sameData(a: string | Buffer, b: string | Buffer): boolean {
+  return typeof a === 'string' || typeof b === 'string' ? a === b : a.equals(b);
 }
 
 /** Whether every recorded question still gets the same answer. */
@@ -291,6 +320,8 @@ export function inputsUnchanged(inputs: readonly FsInput[]): boolean {
 export interface GraphCacheEntry<Nodes, Edges> {
   key: string;
   inputs: FsInput[];
+  /** Files asked of Nx's file list (workspace-relative) and its answers, asked again on reuse. */
+  listed?: Array<[string, boolean]>;
   nodes: Nodes;
   edges: Edges;
   /** Lines printed (as warnings) while computing `nodes`, printed again when it is reused. */
@@ -300,6 +331,28 @@ export interface GraphCacheEntry<Nodes, Edges> {
 /** The cache file of one key (a hash of everything the results depend on besides the files). */
 export function graphCacheFile(dir: string, key: string): string {
   return join(dir, `monochange-graph-${key}.json`);
+}
+
+/** How many cache files (other plugin builds or options) are kept besides the one just written. */
+const KEEP_OTHERS = 3;
+
+/**
+ * Removes all but the `KEEP_OTHERS` most recently written cache files other than `current`: each
+ * plugin upgrade or change of options starts a new file, and nothing else removes the old ones
+ * before `nx reset`. Failures are ignored.
+ */
+export function pruneGraphCache(current: string): void {
+  const dir = dirname(current);
+  try {
+    const others = fs
+      .readdirSync(dir)
+      .filter((name) => name.startsWith('monochange-graph-') && join(dir, name) !== current)
+      .map((name) => ({ file: join(dir, name), mtime: statOf(join(dir, name))?.mtimeMs ?? 0 }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const { file } of others.slice(KEEP_OTHERS)) fs.rmSync(file, { force: true });
+  } catch {
+    // the cache is optional
+  }
 }
 
 /** A hash of the key's parts, for file names. */
@@ -316,7 +369,7 @@ export function readGraphCache<Nodes, Edges>(file: string, key: string): GraphCa
     return undefined;
   }
   if (!entry || typeof entry !== 'object' || entry.key !== key || !Array.isArray(entry.inputs) || !Array.isArray(entry.warnings)) return undefined;
-  if (entry.nodes === undefined || !Array.isArray(entry.edges)) return undefined;
+  if (entry.nodes === undefined || !Array.isArray(entry.edges) || (entry.listed !== undefined && !Array.isArray(entry.listed))) return undefined;
   try {
     return inputsUnchanged(entry.inputs) ? entry : undefined;
   } catch {

@@ -15,6 +15,17 @@ describe('parseNxArgv', () => {
     expect(parseNxArgv(argv)).toMatchObject(expected);
   });
 
+  // Packages with an ecosystem prefix in their ids (`rust:keystore`) are the Nx projects `rust-keystore`.
+  it.each([
+    [nx('run', 'rust-keystore:publish'), { projects: ['rust-keystore'], targets: ['publish'], dryRun: false }],
+    [nx('run', 'rust-keystore:publish:production', '--dry-run'), { projects: ['rust-keystore'], targets: ['publish'], dryRun: true }],
+    [nx('run', '@acme/keystore:readiness:ci'), { projects: ['@acme/keystore'], targets: ['readiness'], dryRun: false }],
+    [nx('publish', 'rust-keystore'), { projects: ['rust-keystore'], targets: ['publish'], dryRun: false }],
+    [nx('run-many', '-t', 'publish', '-p', 'rust-keystore,dart-*'), { projects: ['rust-keystore', 'dart-*'], targets: ['publish'], dryRun: false }],
+  ])('a project named after a prefixed id: %j', (argv, expected) => {
+    expect(parseNxArgv(argv)).toMatchObject({ ...expected, command: argv[2] });
+  });
+
   it('honours NX_DRY_RUN', () => {
     expect(parseNxArgv(nx('run-many', '-t', 'publish'), { NX_DRY_RUN: 'true' }).dryRun).toBe(true);
   });

@@ -3,6 +3,7 @@ import type { MonochangeConfig, PackageConfig } from '../core/config/types';
 import { normaliseRoot } from '../core/run/target';
 import { findExistingProject } from './existing-project';
 import type { NxRunRequest } from './nx-argv';
+import { declaredProjectNames } from './project-name';
 
 /** The Nx projects a run knows: name → root and tags (the slice of Nx's graph nodes pattern matching reads). */
 export type NxProjects = Record<string, { data: { root: string; tags?: string[] } }>;
@@ -22,13 +23,24 @@ export function nxProjects(config: MonochangeConfig): NxProjects {
   } catch {
     // no cached graph: the declared packages below
   }
-  return Object.fromEntries(config.packages.map((pkg) => [findExistingProject(config.root, pkg.path)?.name ?? pkg.id, { data: { root: pkg.path, tags: [] } }]));
+  const existing = new Map(config.packages.map((pkg) => [pkg.id, findExistingProject(config.root, pkg.path)?.name]));
+  const name = declaredProjectNames(config.packages, (id) => existing.get(id), configFileName(config));
+  return Object.fromEntries(config.packages.map((pkg) => [name(pkg.id), { data: { root: pkg.path, tags: [] } }]));
 }
 
-/** The Nx project of each declared package (by root), else the package id. */
-export function projectNamer(projects: NxProjects): (pkg: PackageConfig) => string {
+/**
+ * The Nx project of each declared package (by root), else the name the plugin gives it. Throws,
+ * as the plugin warns, when two packages would share a name (see declaredProjectNames).
+ */
+export function projectNamer(projects: NxProjects, config: Pick<MonochangeConfig, 'root' | 'file' | 'packages'>): (pkg: PackageConfig) => string {
   const byRoot = new Map(Object.entries(projects).map(([name, node]) => [normaliseRoot(node.data.root), name]));
-  return (pkg) => byRoot.get(normaliseRoot(pkg.path)) ?? pkg.id;
+  const rootOf = new Map(config.packages.map((pkg) => [pkg.id, normaliseRoot(pkg.path)]));
+  const name = declaredProjectNames(config.packages, (id) => byRoot.get(rootOf.get(id)!), configFileName(config));
+  return (pkg) => byRoot.get(normaliseRoot(pkg.path)) ?? name(pkg.id);
+}
+
+function configFileName(config: Pick<MonochangeConfig, 'root' | 'file'>): string {
+  return path.relative(config.root, config.file) || config.file;
 }
 
 /** Project names matching Nx patterns, matched by Nx itself (names, globs, directories, `tag:`, `!`). */

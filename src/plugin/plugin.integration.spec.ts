@@ -2,16 +2,18 @@
  * The compiled plugin in a real Nx workspace (the installed nx, no daemon, no cloud): what
  * `nx show projects`, `nx show project`, `nx graph` and `nx run` show a user.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { startHttpStub, type HttpStub } from '../../test-utils/http-stub';
 import { compilePluginEntry } from './testing/compile-plugin';
 import { FIXTURE_WORKSPACE } from './testing/fixture-workspace';
 
 jest.setTimeout(120_000);
 
-const REPO_NODE_MODULES = resolve(__dirname, '..', '..', 'node_modules');
+const REPO_ROOT = resolve(__dirname, '..', '..');
+const REPO_NODE_MODULES = join(REPO_ROOT, 'node_modules');
 const NX_PACKAGE = dirname(require.resolve('nx/package.json'));
 const NX_BIN = join(NX_PACKAGE, (JSON.parse(readFileSync(join(NX_PACKAGE, 'package.json'), 'utf8')) as { bin: { nx: string } }).bin.nx);
 
@@ -43,6 +45,21 @@ function nx(ws: string, ...args: string[]): NxResult {
 }
 
 function nxWith(extraEnv: NodeJS.ProcessEnv, ws: string, ...args: string[]): NxResult {
+  const r = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: ws, env: nxEnv(extraEnv), encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+}
+
+/** As nxWith, leaving this process free to answer (a loopback stub registry) while Nx runs. */
+function nxAsync(extraEnv: NodeJS.ProcessEnv, ws: string, ...args: string[]): Promise<NxResult> {
+  return new Promise((done) => {
+    execFile(process.execPath, [NX_BIN, ...args], { cwd: ws, env: nxEnv(extraEnv), encoding: 'utf8' }, (error, stdout, stderr) => {
+      const status = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+      done({ status, stdout, stderr, output: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
+function nxEnv(extraEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NX_DAEMON: 'false',
@@ -53,8 +70,7 @@ function nxWith(extraEnv: NodeJS.ProcessEnv, ws: string, ...args: string[]): NxR
     ...extraEnv,
   };
   delete env.NODE_OPTIONS;
-  const r = spawnSync(process.execPath, [NX_BIN, ...args], { cwd: ws, env, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}\n${r.stderr}` };
+  return env;
 }
 
 /** The environment of a shell outside CI: no provider, no OIDC request variables. */
@@ -230,3 +246,114 @@ describe('what a user sees when something is wrong', () => {
     });
   });
 });
+
+describe('package ids with an ecosystem prefix (`rust:keystore`)', () => {
+  // A crate and a Dart package of one name, told apart by the prefix of their ids; the crate
+  // depends on a second prefixed crate. Trusted publishing stays on: outside CI the publish
+  // preflight refuses every package in scope before any task runs, which shows what it selected.
+  // (Nx 23 itself runs `nx run rust:keystore:publish` on project `rust:keystore`, resolving the
+  // name against its graph, but the run-wide preflight read project `rust`, target `keystore` and
+  // skipped the run; and Nx reads `-p 'rust:*'` as `*`, every project.)
+  const FILES: Record<string, string> = {
+    'package.json': '{ "name": "keystore-root", "private": true }',
+    'monochange.toml': [
+      '[package."rust:keystore"]\npath = "keystore"\ntype = "cargo"\n',
+      '[package."rust:keystore-macros"]\npath = "keystore-macros"\ntype = "cargo"\n',
+      '[package."dart:keystore"]\npath = "dart/keystore"\ntype = "dart"\n',
+    ].join('\n'),
+    'keystore/Cargo.toml':
+      '[package]\nname = "keystore"\nversion = "0.4.0"\nedition = "2021"\nlicense = "MIT"\ndescription = "Keys"\n\n[dependencies]\nkeystore-macros = { path = "../keystore-macros", version = "0.4.0" }\n',
+    'keystore/src/lib.rs': '',
+    'keystore-macros/Cargo.toml': '[package]\nname = "keystore-macros"\nversion = "0.4.0"\nedition = "2021"\nlicense = "MIT"\ndescription = "Key macros"\n',
+    'keystore-macros/src/lib.rs': '',
+    'dart/keystore/pubspec.yaml': 'name: keystore\nversion: 0.4.0\ndescription: Keys\nenvironment:\n  sdk: ^3.0.0\n',
+  };
+  let ws: string;
+  beforeAll(() => {
+    ws = makeWorkspace('prefixed-ids', FILES);
+  });
+
+  it('names their projects without `:` (the run hooks, reading only the argv, take `nx run a:b:c` for project `a`, target `b`)', () => {
+    expect(showJson<string[]>(ws, 'show', 'projects').sort()).toEqual(['dart-keystore', 'rust-keystore', 'rust-keystore-macros']);
+    type Project = { root: string; targets: Record<string, Record<string, unknown>> };
+    const crate = showJson<Project>(ws, 'show', 'project', 'rust-keystore');
+    expect(crate.root).toBe('keystore');
+    expect(crate.targets.publish).toMatchObject({ dependsOn: [{ target: 'publish', projects: ['rust-keystore-macros'] }] });
+  });
+
+  it('`nx run rust-keystore:publish` is gated by the preflight for that crate and the crate it needs, by id', () => {
+    rmSync(join(ws, '.monochange'), { recursive: true, force: true });
+    const r = nxWith(NOT_CI, ws, 'run', 'rust-keystore:publish');
+    expect(r.status).not.toBe(0);
+    expect(r.output).toContain('no verified CI identity');
+    const artifact = JSON.parse(readFileSync(join(ws, '.monochange', 'publish-result.json'), 'utf8')) as {
+      packages: Array<{ project: string; package: string }>;
+    };
+    expect(artifact.packages.map((p) => [p.project, p.package]).sort()).toEqual([
+      ['rust-keystore', 'rust:keystore'],
+      ['rust-keystore-macros', 'rust:keystore-macros'],
+    ]);
+  });
+
+  describe('with the executors installed', () => {
+    let stub: HttpStub;
+    beforeAll(async () => {
+      stub = await startHttpStub();
+      stub.route('GET', /^\/api\/v1\/crates\/[^/]+$/, { status: 404, body: { errors: [{ detail: 'Not Found' }] } });
+      installExecutors(ws, ['readiness']);
+    });
+    afterAll(() => stub.close());
+
+    it('`nx run rust-keystore:readiness` checks the crate `rust:keystore`, and nothing else', async () => {
+      rmSync(join(ws, '.monochange'), { recursive: true, force: true });
+      const env = { ...NOT_CI, MONOCHANGE_CRATES_IO_API_URL: `${stub.url}/api/v1`, MONOCHANGE_CRATES_IO_INDEX_URL: stub.url };
+      const r = await nxAsync(env, ws, 'run', 'rust-keystore:readiness');
+      expect(r.output).toContain('rust-keystore (keystore) 0.4.0 → crates_io');
+      expect(r.output).toContain('[package."rust:keystore".publish.trusted_publishing]');
+      const artifact = JSON.parse(readFileSync(join(ws, '.monochange', 'readiness.json'), 'utf8')) as {
+        packages: Array<{ project: string; package: string; name: string }>;
+      };
+      expect(artifact.packages.map((p) => [p.project, p.package, p.name])).toEqual([['rust-keystore', 'rust:keystore', 'keystore']]);
+      expect(stub.requests.map((q) => q.path)).toEqual(['/api/v1/crates/keystore']);
+    });
+  });
+
+  it('refuses two ids that would share a project name, naming both in monochange.toml', () => {
+    const clash = makeWorkspace('prefixed-clash', {
+      ...FILES,
+      'monochange.toml': `${FILES['monochange.toml']}\n[package.rust-keystore]\npath = "other"\ntype = "cargo"\n`,
+      'other/Cargo.toml': '[package]\nname = "rust-keystore"\nversion = "0.1.0"\nedition = "2021"\nlicense = "MIT"\ndescription = "Other"\n',
+      'other/src/lib.rs': '',
+    });
+    const shown = nx(clash, 'show', 'projects', '--json');
+    expect(shown.status).toBe(0);
+    expect(shown.stderr).toMatch(/monochange\.toml: .*`rust:keystore`.*`rust-keystore`.*Fix: /);
+    expect(shown.output).not.toMatch(/^\s+at .*\.js:\d+/m);
+    const run = nxWith(NOT_CI, clash, 'run', 'rust-keystore:publish');
+    expect(run.status).not.toBe(0);
+    expect(run.output).toMatch(/`rust:keystore`.*`rust-keystore`/);
+  });
+});
+
+/**
+ * Makes `@monochange/nx:<executor>` resolvable in `ws`: a node_modules of links to the repository's
+ * packages plus an `@monochange/nx` holding the named executors, compiled.
+ */
+function installExecutors(ws: string, executors: string[]): void {
+  const pkg = join(tmp, `executors-${executors.join('-')}`);
+  compilePluginEntry(
+    join(pkg, 'dist'),
+    executors.flatMap((e) => [`executors/${e}/executor.ts`, `executors/${e}/batch.ts`]),
+  );
+  const declared = (JSON.parse(readFileSync(join(REPO_ROOT, 'executors.json'), 'utf8')) as { executors: Record<string, unknown> }).executors;
+  for (const e of executors) cpSync(join(REPO_ROOT, 'src', 'executors', e, 'schema.json'), join(pkg, 'dist', 'executors', e, 'schema.json'));
+  writeFileSync(join(pkg, 'executors.json'), JSON.stringify({ executors: Object.fromEntries(executors.map((e) => [e, declared[e]])) }));
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: '@monochange/nx', version: '0.0.0', executors: './executors.json' }));
+  const modules = join(ws, 'node_modules');
+  rmSync(modules);
+  mkdirSync(join(modules, '@monochange'), { recursive: true });
+  for (const entry of readdirSync(REPO_NODE_MODULES)) {
+    if (entry !== '@monochange') symlinkSync(join(REPO_NODE_MODULES, entry), join(modules, entry));
+  }
+  symlinkSync(pkg, join(modules, '@monochange', 'nx'), 'dir');
+}

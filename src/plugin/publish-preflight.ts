@@ -44,7 +44,7 @@ export async function preflightPublishRun(options: {
   const log = options.log ?? (() => undefined);
   const ctx = await createRunContext({ root: options.root, env: options.env, log: () => undefined, write: () => undefined });
   const projects = nxProjects(ctx.config);
-  const projectName = projectNamer(projects);
+  const projectName = projectNamer(projects, ctx.config);
   const inRun = options.projects ? new Set(options.projects) : selectedProjects(request, projects);
   const release = request.command === 'release publish';
   const releaseScope = release ? releaseProjects(ctx.root, projects) : undefined;

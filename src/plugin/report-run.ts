@@ -46,7 +46,7 @@ export async function reportRun(input: RunReportInput): Promise<void> {
   const request = parseNxArgv(input.argv, input.env);
   const { dryRun } = request;
   const projects = nxProjects(config);
-  const projectName = projectNamer(projects);
+  const projectName = projectNamer(projects, config);
   const byProject = new Map(config.packages.map((pkg) => [projectName(pkg), pkg]));
   const manifestFor = (id: string) => {
     const pkg = config.packages.find((p) => p.id === id);

@@ -1,4 +1,4 @@
-import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 export type RelativePath = { ok: true; value: string } | { ok: false; reason: 'absolute' | 'escapes'; suggestion?: string };
@@ -71,13 +71,23 @@ export interface PathProbe {
   outside(relative: string): string | undefined;
 }
 
-type Listing = Map<string, 'directory' | 'file' | 'other'> | null;
+type EntryType = 'directory' | 'file' | 'other';
+type Listing = Map<string, EntryType> | null;
+
+/**
+ * A directory is listed once this many of its entries have been asked about; before that each
+ * entry is looked at on its own. Package paths share few top-level directories, so the workspace
+ * root is rarely listed, and a new file at the root (a build's `dist/`) changes no answer the
+ * plugin's graph cache keeps.
+ */
+const LOOKS_BEFORE_LISTING = 16;
 
 /**
  * Answers `pathKind` and `realPathOutside` for many paths of one workspace with few system calls:
- * each directory on the way is listed once (with entry types), so a path whose every component is
- * listed as a plain directory (and whose last is a plain directory or file) needs no stat of its own
- * and no realpath: it is what it is listed as, and it stays inside the root. Anything else (a
+ * each directory on the way is listed once (with entry types), or its few entries asked about are
+ * lstat'ed one by one (see `LOOKS_BEFORE_LISTING`), so a path whose every component is a plain
+ * directory (and whose last is a plain directory or file) needs no stat of its own and no realpath:
+ * it is what it is listed as, and it stays inside the root. Anything else (a
  * symlink on the way, a name its directory does not list as written, e.g. on a case-insensitive
  * disk, a directory that cannot be listed) is answered by `pathKind` and `realPathOutside`. Made
  * per parse: listings are not kept.
@@ -100,12 +110,31 @@ export function pathProbe(root: string): PathProbe {
     return entries;
   };
   /** What the listings say `relative` is, when they settle it. */
+  const looked = new Map<string, Map<string, EntryType | undefined>>();
+  /** What `dir`'s listing says `name` is (undefined: not listed as written, or not listable). */
+  const entryType = (dir: string, name: string): EntryType | undefined => {
+    const listed = listings.get(dir);
+    if (listed !== undefined) return listed?.get(name);
+    let names = looked.get(dir);
+    if (!names) looked.set(dir, (names = new Map()));
+    if (names.has(name)) return names.get(name);
+    if (names.size >= LOOKS_BEFORE_LISTING) return listing(dir)?.get(name);
+    let type: EntryType | undefined;
+    try {
+      const stat = lstatSync(path.join(root, dir, name), { throwIfNoEntry: false });
+      type = stat === undefined ? undefined : stat.isDirectory() ? 'directory' : stat.isFile() ? 'file' : 'other';
+    } catch {
+      type = undefined;
+    }
+    names.set(name, type);
+    return type;
+  };
   const listed = (relative: string): 'directory' | 'file' | undefined => {
     if (relative === '.' || relative === '') return undefined;
     const parts = relative.split('/');
     let dir = '';
     for (let i = 0; i < parts.length; i++) {
-      const type = listing(dir)?.get(parts[i]);
+      const type = entryType(dir, parts[i]);
       if (type === undefined || type === 'other' || (type === 'file' && i < parts.length - 1)) return undefined;
       if (i === parts.length - 1) return type;
       dir = dir === '' ? parts[i] : `${dir}/${parts[i]}`;

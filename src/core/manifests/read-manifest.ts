@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { MonochangeError } from '../errors';
 import type { Ecosystem } from '../types';
 import type { FileReader } from './file-reader';
+import { resolveIn } from './source';
 import { MANIFEST_FILES, type Manifest } from './types';
 
 export interface ManifestRequest {
@@ -22,7 +23,7 @@ export interface ManifestRequest {
  * package of that ecosystem: a project graph of npm packages and crates never loads the others.
  */
 export function readManifest(root: string, pkg: ManifestRequest, reader?: FileReader): Manifest {
-  const dir = path.resolve(root, pkg.path);
+  const dir = resolveIn(root, pkg.path);
   switch (pkg.type) {
     case 'npm':
       return (require('./npm') as typeof import('./npm')).readNpmManifest(root, dir, pkg.id, reader);

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import validSemver from 'semver/functions/valid';
-import { isValidSemver } from './source';
+import * as path from 'node:path';
+import { displayPath, isValidSemver, resolveIn } from './source';
 
 describe('isValidSemver', () => {
   it("agrees with semver's valid(), plain versions or not", () => {
@@ -15,6 +16,40 @@ describe('isValidSemver', () => {
         expect(isValidSemver(text)).toBe(validSemver(text) !== null);
       }),
       { numRuns: 2000, seed: 20261202 },
+    );
+  });
+});
+
+describe('resolveIn / displayPath', () => {
+  const segment = fc.constantFrom('a', 'crates', 'x..y', '..a', '.hidden', '.', '..', '', 'b\\c');
+  const relative = fc.array(segment, { maxLength: 4 }).map((parts) => parts.join('/'));
+  const root = fc.oneof(
+    relative.map((r) => `/${r}`),
+    relative,
+  );
+  const anyPath = fc.oneof(
+    relative,
+    relative.map((r) => `/${r}`),
+  );
+
+  it('resolveIn gives what path.resolve gives, for plain paths and any other', () => {
+    fc.assert(
+      fc.property(root, anyPath, (r, p) => {
+        expect(resolveIn(r, p)).toBe(path.resolve(r, p));
+      }),
+      { numRuns: 3000, seed: 20261202 },
+    );
+  });
+
+  it('displayPath gives the root-relative path, "." for the root itself, the absolute path outside the root', () => {
+    fc.assert(
+      fc.property(root, anyPath, (r, p) => {
+        const file = path.resolve(r, p);
+        const rel = path.relative(r, file);
+        const expected = rel === '' ? '.' : rel === '..' || rel.startsWith('../') || path.isAbsolute(rel) ? file : rel;
+        expect(displayPath(r, file)).toBe(expected);
+      }),
+      { numRuns: 3000, seed: 20261202 },
     );
   });
 });

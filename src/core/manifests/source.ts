@@ -25,17 +25,43 @@ export function toPosix(p: string): string {
   return path.sep === '/' ? p : p.split(path.sep).join('/');
 }
 
+/** A segment that makes a path other than plain: empty (`//`, a trailing `/`), `.`, `..`, or any backslash. */
+const NOT_PLAIN = /(?:^|\/)\.{0,2}(?:\/|$)|\\/;
+
+/** An absolute POSIX path with plain segments only: what `path.resolve` would return unchanged. */
+function isPlainAbsolute(p: string): boolean {
+  return path.sep === '/' && p.length > 1 && p.charCodeAt(0) === 47 /* / */ && !NOT_PLAIN.test(p.slice(1));
+}
+
+/**
+ * `path.resolve(root, relative)`. The graph reads thousands of manifests, and path.resolve (which
+ * asks for the working directory and normalises every time) was a visible share of that, so a
+ * plain absolute root and a plain relative path are joined directly; anything else is resolved.
+ */
+export function resolveIn(root: string, relative: string): string {
+  if (isPlainAbsolute(root)) {
+    if (relative === '' || relative === '.') return root;
+    if (relative.charCodeAt(0) !== 47 && !NOT_PLAIN.test(relative)) return `${root}/${relative}`;
+    if (isPlainAbsolute(relative)) return relative;
+  }
+  return path.resolve(root, relative);
+}
+
 /** `file` relative to `root` (posix), or the absolute path when it lies outside the root. */
 export function displayPath(root: string, file: string): string {
+  if (file.length > root.length + 1 && file.charCodeAt(root.length) === 47 /* / */ && file.startsWith(root) && isPlainAbsolute(root)) {
+    const rel = file.slice(root.length + 1);
+    if (!NOT_PLAIN.test(rel)) return rel;
+  }
   const rel = path.relative(root, file);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return rel === '' ? '.' : toPosix(file);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return rel === '' ? '.' : toPosix(file);
   return toPosix(rel);
 }
 
 export function makeSource(root: string, dir: string, fileName: string, ecosystem: Ecosystem, id?: string, reader: FileReader = diskReader): ManifestSource {
-  const absRoot = path.resolve(root);
-  const absDir = path.resolve(absRoot, dir);
-  const file = path.join(absDir, fileName);
+  const absRoot = resolveIn(root, '');
+  const absDir = resolveIn(absRoot, dir);
+  const file = resolveIn(absDir, fileName);
   return { root: absRoot, dir: absDir, file, displayFile: displayPath(absRoot, file), ecosystem, id, reader };
 }
 

@@ -1,7 +1,8 @@
-import { relative, resolve, sep } from 'node:path';
+import { relative, sep } from 'node:path';
 import type { MonochangeConfig, PackageConfig } from '../config/types';
 import { denoWorkspaceMemberDirs, packageSourceImports } from '../manifests/deno-imports';
 import { normalizePythonName } from '../manifests/pep508';
+import { displayPath, resolveIn } from '../manifests/source';
 import type { DependencyKind, Manifest, ManifestDependency } from '../manifests/types';
 import type { Ecosystem } from '../types';
 
@@ -80,7 +81,7 @@ function candidatesOf(pkg: PackageConfig, manifest: Manifest): Candidate[] {
       name,
       kind: dep.kind,
       field: dep.field,
-      dir: dep.path !== undefined ? resolve(manifest.dir, dep.path) : undefined,
+      dir: dep.path !== undefined ? resolveIn(manifest.dir, dep.path) : undefined,
     });
   const denoImports = pkg.type === 'deno' ? manifest.deno?.imports : undefined;
   for (const dep of manifest.dependencies) {
@@ -118,7 +119,7 @@ export function collectPackageEdges(workspaceRoot: string, packages: readonly Pa
   for (const pkg of packages) {
     const manifest = manifests.get(pkg.id);
     const ns = NAMESPACE[pkg.type];
-    const dir = resolve(workspaceRoot, pkg.path);
+    const dir = resolveIn(workspaceRoot, pkg.path);
     byDir.set(dir, [...(byDir.get(dir) ?? []), { id: pkg.id, ns }]);
     if (manifest) byName.set(`${ns}\0${normalizeName(ns, registryName(manifest))}`, pkg.id);
     else unreadable.set(ns, [...(unreadable.get(ns) ?? []), pkg.id]);
@@ -137,7 +138,7 @@ export function collectPackageEdges(workspaceRoot: string, packages: readonly Pa
   for (const pkg of packages) {
     const manifest = manifests.get(pkg.id);
     if (!manifest) continue;
-    const sourceFile = toPosix(relative(workspaceRoot, manifest.file));
+    const sourceFile = displayPath(workspaceRoot, manifest.file);
     for (const c of candidatesOf(pkg, manifest)) {
       const atDir = c.dir ? byDir.get(c.dir) : undefined;
       const to = atDir?.find((p) => p.ns === c.ns)?.id ?? byName.get(`${c.ns}\0${normalizeName(c.ns, c.name)}`);

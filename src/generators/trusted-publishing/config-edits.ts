@@ -11,7 +11,15 @@ export const PROVENANCE_ECOSYSTEMS: readonly EcosystemConfigKey[] = ['npm', 'den
  * released by their own `<dir>/vX.Y.Z` tags the same way.
  */
 export function dartWorkflowFile(pkg: Pick<DeclaredPackage, 'id'>): string {
-  return `publish-${pkg.id}.yml`;
+  return `publish-${fileSafeId(pkg.id)}.yml`;
+}
+
+/**
+ * A package id as part of a file or artifact name: an ecosystem prefix's `:` (`dart:vault`), or any
+ * other character a checkout on Windows or GitHub's artifact upload refuses, becomes `-`.
+ */
+export function fileSafeId(id: string): string {
+  return id.replace(/[:"<>|*?\\/\s]/g, '-');
 }
 
 /** Ecosystems whose packages each get a tag-triggered workflow of their own. */

@@ -121,6 +121,21 @@ describe('trusted-publishing generator on a six-ecosystem workspace', () => {
     expect(doc.jobs.publish.environment).toBe('publisher');
   });
 
+  it('runs a package with an ecosystem prefix in its id (`dart:my_dart`) through its Nx project name', async () => {
+    const tree = await setUp();
+    tree.write('monochange.toml', tree.read('monochange.toml', 'utf-8')!.replace('[package.my_dart]', '[package."dart:my_dart"]'));
+    const out = await printed(await generate(tree));
+    const dart = workflows(tree)
+      .map((file) => yaml(tree, file))
+      .find((doc) => doc.name === 'Publish my_dart to pub.dev');
+    expect(runs(dart)).toEqual(['npx nx run dart-my_dart:readiness', 'npx nx run dart-my_dart:publish']);
+    expect(out).not.toContain('nx run dart:my_dart');
+    // File and artifact names carry no `:` (refused by Windows checkouts and by GitHub's artifact upload).
+    expect(workflows(tree)).toContain('publish-dart-my_dart.yml');
+    expect(JSON.stringify(dart)).toContain('monochange-results-dart-my_dart');
+    expect(tree.read('monochange.toml', 'utf-8')).toContain('workflow = "publish-dart-my_dart.yml"');
+  });
+
   it('prints the registry-side steps with the values to enter', async () => {
     const out = await printed(callback);
     expect(out).toContain('https://www.npmjs.com/package/@acme/web/access');

@@ -2,7 +2,7 @@ import type { RegistryId } from '../../core/types';
 import { DEFAULT_REGISTRY } from '../../core/types';
 import type { GitlabPipelineSpec } from '../../core/workflow/render-gitlab';
 import type { PublishWorkflowSpec } from '../../core/workflow/render-workflow';
-import { dartWorkflowFile, OWN_WORKFLOW_ECOSYSTEMS } from './config-edits';
+import { dartWorkflowFile, fileSafeId, OWN_WORKFLOW_ECOSYSTEMS } from './config-edits';
 import type { NormalizedOptions } from './normalize-options';
 
 export interface PlannedWorkflow {
@@ -61,7 +61,7 @@ export function planWorkflows(o: NormalizedOptions, targets: { publish: string; 
         target: { kind: 'project', project: pkg.project },
         targets,
         concurrencyGroup: `publish-${pkg.id}`,
-        artifactName: `monochange-results-${pkg.id}`,
+        artifactName: `monochange-results-${fileSafeId(pkg.id)}`,
         packageManager: o.packageManager,
         flutter: pkg.type === 'flutter',
       },
@@ -83,7 +83,7 @@ export function planWorkflows(o: NormalizedOptions, targets: { publish: string; 
         target: { kind: 'project', project: pkg.project },
         targets,
         concurrencyGroup: `publish-${pkg.id}`,
-        artifactName: `monochange-results-${pkg.id}`,
+        artifactName: `monochange-results-${fileSafeId(pkg.id)}`,
         packageManager: o.packageManager,
       },
     });

@@ -7,6 +7,7 @@ import { ECOSYSTEMS, ecosystemConfigKey, type Ecosystem, type EcosystemConfigKey
 import { MANIFEST_FILES } from '../../core/manifests/types';
 import { PLUGIN_NAME } from '../init/add-plugin';
 import { sniffManifest } from '../init/manifest-sniff';
+import { nxProjectName } from '../../plugin/project-name';
 
 /** A `[package.<id>]` of monochange.toml, with what the generator needs to know about it. */
 export interface DeclaredPackage {
@@ -17,7 +18,7 @@ export interface DeclaredPackage {
   /** Registry name from the manifest (the id when the manifest cannot be read). */
   name: string;
   manifestFound: boolean;
-  /** Nx project publishing it: the project at its root, else the package id (as the plugin names it). */
+  /** Nx project publishing it: the project at its root, else the name the plugin gives it (nxProjectName). */
   project: string;
   /** `publish.enabled` (package, else ecosystem, else true). */
   enabled: boolean;
@@ -88,7 +89,7 @@ export function readDeclaredConfig(tree: Tree): DeclaredConfig {
       ecosystem: ecosystemConfigKey(ecosystem),
       name: manifest ?? id,
       manifestFound: manifest !== undefined,
-      project: projects.find((p) => p.root === path)?.name ?? id,
+      project: projects.find((p) => p.root === path)?.name ?? nxProjectName(id),
       enabled,
     });
   }

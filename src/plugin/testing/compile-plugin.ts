@@ -10,12 +10,12 @@ function sourceFor(fromDir: string, request: string): string | undefined {
 }
 
 /**
- * Transpiles `src/index.ts` and the src/ modules it requires (nothing else, so other people's
- * unfinished files cannot break it) to CommonJS under `outDir`, mirroring src/'s layout.
- * Returns the path of the compiled entry.
+ * Transpiles `src/index.ts` (or the given src/ files) and the src/ modules it requires (nothing
+ * else, so other people's unfinished files cannot break it) to CommonJS under `outDir`, mirroring
+ * src/'s layout. Returns the path of the compiled index.js.
  */
-export function compilePluginEntry(outDir: string): string {
-  const queue = [join(SRC, 'index.ts')];
+export function compilePluginEntry(outDir: string, entries: readonly string[] = ['index.ts']): string {
+  const queue = entries.map((entry) => join(SRC, entry));
   const done = new Set<string>();
   while (queue.length > 0) {
     const file = queue.pop()!;

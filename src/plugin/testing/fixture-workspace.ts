@@ -34,3 +34,11 @@ export function listFiles(root: string, dir = root): string[] {
   }
   return out.sort();
 }
+
+/**
+ * What Nx hands the plugin's createNodes: the files its pattern matches (monochange.toml and every
+ * project.json/package.json), as Nx lists them.
+ */
+export function nxMatchedFiles(root: string): string[] {
+  return listFiles(root).filter((file) => /(^|\/)(project|package)\.json$/.test(file) || file === 'monochange.toml');
+}
