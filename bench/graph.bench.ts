@@ -24,7 +24,7 @@ const cpu = (name) => { const u = process.cpuUsage(); if (dir) fs.writeFileSync(
 `;
 
 const RECORDER = `${PROBE}
-const real = require('@monochange/nx');
+const real = require(process.env.MC_BENCH_PLUGIN || '@monochange/nx');
 exports.createNodes = [real.createNodes[0], async (files, options, context) => {
   const result = await real.createNodes[1](files, options, context);
   dump('nodes.json', result);
@@ -79,6 +79,16 @@ export const graphBench: Benchmark = {
     const RECORDER_PKG = `mc-bench-recorder-${process.pid}`;
     const STUB_PKG = `mc-bench-stub-${process.pid}`;
     const installed = [RECORDER_PKG, STUB_PKG].map((name) => path.join(toolchain.dir, 'node_modules', name));
+    // Another build of the plugin (an installed @monochange/nx package directory), timed in the same
+    // rounds: before/after figures from one run.
+    const baselineSource = process.env.MONOCHANGE_BENCH_BASELINE;
+    const BASELINE_PKG = `mc-bench-baseline-${process.pid}`;
+    if (baselineSource) {
+      if (!fs.existsSync(path.join(baselineSource, 'package.json'))) throw new Error(`MONOCHANGE_BENCH_BASELINE: no package.json in ${baselineSource}`);
+      const dir = path.join(toolchain.dir, 'node_modules', BASELINE_PKG);
+      fs.cpSync(baselineSource, dir, { recursive: true, dereference: true });
+      installed.push(dir);
+    }
     for (const [dir, main] of [
       [installed[0], RECORDER],
       [installed[1], STUB],
@@ -122,6 +132,8 @@ export const graphBench: Benchmark = {
       const STUBBED = 'with a stub plugin returning the same projects and edges';
       const WITH_WARM = 'with @monochange/nx, warm (second run: graph cache hit)';
       const STUBBED_WARM = 'with the stub, warm (second run)';
+      const BASELINE = 'with the baseline build of @monochange/nx (MONOCHANGE_BENCH_BASELINE)';
+      const BASELINE_WARM = 'with the baseline build, warm (second run)';
       const contenders = [
         contender('without the plugin', []),
         contender(WITH, ['@monochange/nx']),
@@ -129,35 +141,50 @@ export const graphBench: Benchmark = {
         contender('with @monochange/nx, no package declared (plugin load only)', ['@monochange/nx'], { toml: emptyToml }),
         contender(WITH_WARM, ['@monochange/nx'], { warm: true }),
         contender(STUBBED_WARM, [STUB_PKG], { warm: true }),
+        ...(baselineSource ? [contender(BASELINE, [BASELINE_PKG]), contender(BASELINE_WARM, [BASELINE_PKG], { warm: true })] : []),
       ];
       ctx.log(`graph: ${count} crates + ${count} npm packages (${recordedEdges} plugin edges), warm-up run of each…`);
       await sideBySide(contenders, 1, ctx.log);
-      if ([WITH, STUBBED, WITH_WARM, STUBBED_WARM].some((name) => projectCounts[name] !== 2 * count) || projectCounts['without the plugin'] !== count) {
+      const withPlugin = [WITH, STUBBED, WITH_WARM, STUBBED_WARM, ...(baselineSource ? [BASELINE, BASELINE_WARM] : [])];
+      if (withPlugin.some((name) => projectCounts[name] !== 2 * count) || projectCounts['without the plugin'] !== count) {
         throw new Error(`unexpected project counts ${JSON.stringify(projectCounts)} (expected ${count} without and ${2 * count} with the plugin or the stub)`);
       }
       const samples = await sideBySide(contenders, reps, ctx.log);
 
       // CPU of the plugin worker process: the real plugin (through the recorder) and the stub, alternating.
-      const cpuOf = async (plugin: string, file: string, warm = false) => {
+      const cpuOf = async (plugin: string, file: string, warm = false, real?: string) => {
         setPlugins(ws.write, [plugin]);
         ws.write('monochange.toml', fullToml);
+        const env = real ? nxEnv({ MC_BENCH_OUT: out, MC_BENCH_PLUGIN: real }) : probeEnv;
         await ws.nxOk(['reset']);
-        if (warm) await ws.nxOk(['show', 'projects', '--json']);
+        if (warm) await ws.nxOk(['show', 'projects', '--json'], env);
         fs.rmSync(path.join(out, file), { force: true });
-        const shown = await ws.nxOk(['show', 'projects', '--json'], probeEnv);
+        const shown = await ws.nxOk(['show', 'projects', '--json'], env);
         if ((JSON.parse(shown.stdout) as string[]).length !== 2 * count) throw new Error(`${plugin}: expected ${2 * count} projects`);
         const u = JSON.parse(fs.readFileSync(path.join(out, file), 'utf8')) as { user: number; system: number };
         return u.user + u.system;
       };
-      const cpu = { plugin: [] as number[], stub: [] as number[], pluginWarm: [] as number[], stubWarm: [] as number[] };
+      const cpu = {
+        plugin: [] as number[],
+        stub: [] as number[],
+        pluginWarm: [] as number[],
+        stubWarm: [] as number[],
+        baseline: [] as number[],
+        baselineWarm: [] as number[],
+      };
       for (let rep = 0; rep < reps; rep++) {
         cpu.plugin.push(await cpuOf(RECORDER_PKG, 'cpu-plugin.json'));
         cpu.stub.push(await cpuOf(STUB_PKG, 'cpu-stub.json'));
         cpu.pluginWarm.push(await cpuOf(RECORDER_PKG, 'cpu-plugin.json', true));
         cpu.stubWarm.push(await cpuOf(STUB_PKG, 'cpu-stub.json', true));
+        if (baselineSource) {
+          cpu.baseline.push(await cpuOf(RECORDER_PKG, 'cpu-plugin.json', false, BASELINE_PKG));
+          cpu.baselineWarm.push(await cpuOf(RECORDER_PKG, 'cpu-plugin.json', true, BASELINE_PKG));
+        }
         const last = (values: number[]) => formatMs(values.at(-1)!);
         ctx.log(
-          `cpu rep ${rep + 1}/${reps}: plugin worker ${last(cpu.plugin)} cold, ${last(cpu.pluginWarm)} warm; stub worker ${last(cpu.stub)} cold, ${last(cpu.stubWarm)} warm`,
+          `cpu rep ${rep + 1}/${reps}: plugin worker ${last(cpu.plugin)} cold, ${last(cpu.pluginWarm)} warm; stub worker ${last(cpu.stub)} cold, ${last(cpu.stubWarm)} warm` +
+            (baselineSource ? `; baseline worker ${last(cpu.baseline)} cold, ${last(cpu.baselineWarm)} warm` : ''),
         );
       }
       const medianOf = (name: string) => median(samples.find((s) => s.name === name)!.ms);
@@ -171,7 +198,10 @@ export const graphBench: Benchmark = {
         title: `3. Project graph: ${count} Cargo crates + ${count} npm packages, \`nx show projects\`, cold`,
         blocks: [
           timingTable(samples, 'without the plugin', 'relative'),
-          `With the plugin / with the stub: **${(medianOf(WITH) / medianOf(STUBBED)).toFixed(2)}×** cold, **${(medianOf(WITH_WARM) / medianOf(STUBBED_WARM)).toFixed(2)}×** warm`,
+          `With the plugin / with the stub: **${(medianOf(WITH) / medianOf(STUBBED)).toFixed(2)}×** cold, **${(medianOf(WITH_WARM) / medianOf(STUBBED_WARM)).toFixed(2)}×** warm` +
+            (baselineSource
+              ? `; the baseline build / the stub: **${(medianOf(BASELINE) / medianOf(STUBBED)).toFixed(2)}×** cold, **${(medianOf(BASELINE_WARM) / medianOf(STUBBED_WARM)).toFixed(2)}×** warm`
+              : ''),
           markdownTable(
             ['plugin worker process (user + system CPU at the end of createDependencies)', 'runs', 'median', 'min – max'],
             [
@@ -179,6 +209,7 @@ export const graphBench: Benchmark = {
               cpuRow('stub (same projects and edges), cold', cpu.stub),
               cpuRow('@monochange/nx, warm (graph cache hit)', cpu.pluginWarm),
               cpuRow('stub, warm', cpu.stubWarm),
+              ...(baselineSource ? [cpuRow('baseline build, cold', cpu.baseline), cpuRow('baseline build, warm', cpu.baselineWarm)] : []),
             ],
           ),
           [

@@ -298,6 +298,26 @@ describe('createNodes errors', () => {
   });
 });
 
+describe("createNodes and Nx's file list", () => {
+  it('finds the projects Nx infers from the files Nx lists for the pattern, and asks the disk when an include/exclude in nx.json may have narrowed that list', async () => {
+    const ws = tempWorkspace();
+    try {
+      ws.write('crates/cli/project.json', JSON.stringify({ name: 'cli-by-project-json' }));
+      const listed = nxMatchedFiles(ws.root);
+      const unlisted = listed.filter((file) => file !== 'crates/cli/project.json'); // e.g. git-ignored: Nx infers no project from it
+      const withList = async (files: string[], plugins: unknown[] = []) =>
+        (await createNodes[1](files, {}, { nxJsonConfiguration: { plugins } as CreateNodesContext['nxJsonConfiguration'], workspaceRoot: ws.root }))[0][1].projects!;
+      expect((await withList(listed))['crates/cli'].name).toBeUndefined(); // Nx's own project, named by project.json
+      expect((await withList(unlisted))['crates/cli'].name).toBe('acme-cli');
+      const narrowed = [{ plugin: '@monochange/nx', exclude: ['crates/**'] }];
+      expect((await withList(['monochange.toml'], narrowed))['crates/cli'].name).toBeUndefined();
+      expect((await withList(['monochange.toml'], narrowed))['packages/js-app']).not.toHaveProperty('name');
+    } finally {
+      ws.dispose();
+    }
+  });
+});
+
 describe('createNodes file reads', () => {
   it('reads each file once: the Cargo workspace root once for all crates, a package.json once for manifest and project name', async () => {
     const ws = tempWorkspace();
