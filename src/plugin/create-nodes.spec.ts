@@ -306,7 +306,8 @@ describe("createNodes and Nx's file list", () => {
       const listed = nxMatchedFiles(ws.root);
       const unlisted = listed.filter((file) => file !== 'crates/cli/project.json'); // e.g. git-ignored: Nx infers no project from it
       const withList = async (files: string[], plugins: unknown[] = []) =>
-        (await createNodes[1](files, {}, { nxJsonConfiguration: { plugins } as CreateNodesContext['nxJsonConfiguration'], workspaceRoot: ws.root }))[0][1].projects!;
+        (await createNodes[1](files, {}, { nxJsonConfiguration: { plugins } as CreateNodesContext['nxJsonConfiguration'], workspaceRoot: ws.root }))[0][1]
+          .projects!;
       expect((await withList(listed))['crates/cli'].name).toBeUndefined(); // Nx's own project, named by project.json
       expect((await withList(unlisted))['crates/cli'].name).toBe('acme-cli');
       const narrowed = [{ plugin: '@monochange/nx', exclude: ['crates/**'] }];

@@ -45,10 +45,18 @@ export function takeComputedEdges(root: string, options: MonochangePluginOptions
 
 /**
  * Writing the cache (fingerprinting the files read, serialising the results) is left until Nx has
- * the results: it runs on the next turn of the event loop, while Nx merges what its plugins
- * returned, or at the latest when the next computation starts.
+ * the results when the plugin runs in Nx's plugin worker process: that worker serialises the
+ * results as soon as createNodes returns, and the write runs on the next turn of the event loop,
+ * while Nx merges what its plugins returned (or at the latest when the next computation starts).
+ * Where Nx runs the plugin in its own process, Nx merges the very objects returned, so the cache is
+ * written before returning them.
  */
 let pendingWrite: (() => void) | undefined;
+
+/** Whether this process is Nx's plugin worker (which serialises what createNodes returns at once). */
+export function inNxPluginWorker(argv: readonly string[] = process.argv): boolean {
+  return /[\\/]plugin-worker\.[cm]?[jt]s$/.test(argv[1] ?? '');
+}
 
 /** Writes the last computation's cache entry now, if it is still waiting. */
 export function flushGraphCacheWrite(): void {
@@ -149,7 +157,8 @@ export async function createNodesWithCache(
       writeGraphCache(file, { key, inputs: recorded, listed: [...listed], nodes: out.results, edges: out.edges, warnings: out.warnings });
       pruneGraphCache(file);
     };
-    setImmediate(flushGraphCacheWrite);
+    if (inNxPluginWorker()) setImmediate(flushGraphCacheWrite);
+    else flushGraphCacheWrite();
   }
   return out.results;
 }
