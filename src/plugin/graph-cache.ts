@@ -18,9 +18,9 @@ import { dirname, join, resolve } from 'node:path';
  * does not know how to check again makes the result uncacheable.
  */
 export type FsInput =
-  /** read: [size, inode, mtimeMs, ctimeMs] of the file, taken before the read. */
+  /** read: [size, inode, mtimeMs, ctimeMs] of the file, its times settled before the computation started (see above). */
   | ['f', string, number, number, number, number]
-  /** read, the file modified just before: a hash of what was read. */
+  /** read, the file changed just before the computation started or since: a hash of what was read. */
   | ['h', string, string]
   /** stat/lstat kind: 'd' directory, 'f' file (with its signature), 'l' symlink, 'o' other, '-' missing. */
   | ['s' | 'l', string, string, ...number[]]
