@@ -29,14 +29,19 @@ export const identitySchema = z
   })
   .passthrough();
 
+/** What every entry of a result file says about its package: which one, where it goes, at which version. */
+const packageFields = {
+  package: z.string(),
+  project: z.string(),
+  ecosystem: z.string(),
+  registry: z.string(),
+  name: z.string(),
+  version: z.string(),
+};
+
 export const publishEntrySchema = z
   .object({
-    package: z.string(),
-    project: z.string(),
-    ecosystem: z.string(),
-    registry: z.string(),
-    name: z.string(),
-    version: z.string(),
+    ...packageFields,
     status: z.enum(PUBLISH_STATUSES),
     message: z.string(),
     placeholder: z.boolean(),
@@ -72,12 +77,7 @@ export const checkSchema = z.object({
 
 export const readinessEntrySchema = z
   .object({
-    package: z.string(),
-    project: z.string(),
-    ecosystem: z.string(),
-    registry: z.string(),
-    name: z.string(),
-    version: z.string(),
+    ...packageFields,
     status: z.enum(READINESS_STATUSES),
     message: z.string(),
     checks: z.array(checkSchema),
